@@ -1,0 +1,13 @@
+"""Command-line entry point: `kpi-xl COMMAND`. See `kpi-xl --help`."""
+
+from __future__ import annotations
+
+from ._app import app
+from . import roles, score  # noqa: F401,E402 - each module registers its commands on `app`
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

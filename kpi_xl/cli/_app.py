@@ -1,0 +1,58 @@
+"""The `kpi-xl` command: one Typer app; each command module adds its commands to it.
+
+Every command only parses its options, makes one call into the library and prints. A `KpiError`
+becomes a one-line message and exit code 1 (usage errors exit 2, as click does), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from ..errors import KpiError
+
+
+class _KpiGroup(TyperGroup):
+    # Only typer's own API here: recent typer vendors its own click, so click's classes differ.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KpiError as e:
+            typer.echo(f"Error: {e}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_KpiGroup,
+    help="KRA/KPI performance scoring for HR: roles, scorecards, department rollups.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+# Options several commands share, declared once.
+PolicyOption = typer.Option(
+    None, "--policy", help="Policy YAML (bands, labels, rewards). Default: $KPI_XL_POLICY, else the built-in one.",
+    dir_okay=False,
+)
+LangOption = typer.Option("en", "--lang", help="Language of labels: en or id.")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in ("en", "id"):
+        raise typer.BadParameter(f"{lang!r} is not en or id", param_hint="--lang")
+    return lang
+
+
+def load_cli_policy(path: Optional[Path]):  # noqa: ANN201 - returns kpi_xl.policy.Policy
+    from ..policy import load_policy
+
+    return load_policy(path)

@@ -1,0 +1,78 @@
+"""`kpi-xl roles` (list, show) and `kpi-xl check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+from rich.table import Table
+
+from ..checks import ERROR, check_roles
+from ..roles import builtin_roles, load_roles, resolve_role
+from ._app import LangOption, app, check_lang, console
+
+roles_app = typer.Typer(help="The built-in role library: list roles, show one.", no_args_is_help=False)
+app.add_typer(roles_app, name="roles")
+
+
+@roles_app.callback(invoke_without_command=True)
+def roles_list(ctx: typer.Context, lang: str = LangOption) -> None:
+    """List the built-in roles (id, name, department, KRAs, KPIs)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    check_lang(lang)
+    table = Table(title="Built-in roles", title_justify="left")
+    for column in ("id", "role", "department", "period", "KRAs", "KPIs"):
+        table.add_column(column, justify="right" if column in ("KRAs", "KPIs") else "left")
+    for role in builtin_roles():
+        table.add_row(role.id, role.name(lang), role.department(lang), role.period or "",
+                      str(len(role.kras)), str(sum(1 for _ in role.kpi_rows())))
+    console.print(table)
+    console.print("Show one with: kpi-xl roles show ID")
+
+
+@roles_app.command("show")
+def roles_show(
+    role: str = typer.Argument(..., help="A built-in role id, or a role file (.yaml, or catalogue.xlsx#ROLE-ID)."),
+    lang: str = LangOption,
+) -> None:
+    """Show one role as a table: its KRAs, KPIs, weights, targets and directions."""
+    check_lang(lang)
+    r = resolve_role(role)
+    console.print(f"[bold]{r.name(lang)}[/bold] ({r.id}) - {r.department(lang)}, period: {r.period or '-'}")
+    if r.description:
+        console.print(r.description(lang))
+    table = Table(show_lines=False)
+    for column in ("KRA", "indicator", "unit", "direction", "weight", "target"):
+        table.add_column(column, justify="right" if column in ("weight", "target") else "left")
+    for kra in r.kras:
+        for i, kpi in enumerate(kra.kpis):
+            target = "" if kpi.target is None else f"{kpi.target:,.10g}"
+            if kpi.direction == "within" and kpi.tolerance is not None:
+                target += f" ± {kpi.tolerance:g}"
+            if kpi.direction == "milestone" and kpi.due is not None:
+                target = f"done by {kpi.due.isoformat()}"
+            table.add_row(kra.name(lang) if i == 0 else "", kpi.indicator(lang),
+                          kpi.unit(lang) if kpi.unit else "", kpi.direction, f"{kpi.weight:g}", target)
+    table.add_row("[bold]total[/bold]", "", "", "", f"[bold]{r.total_weight:g}[/bold]", "")
+    console.print(table)
+    if r.supporting_activities:
+        console.print("Supporting activities: " + "; ".join(a(lang) for a in r.supporting_activities))
+
+
+@app.command("check")
+def check(
+    paths: List[Path] = typer.Argument(..., help="Role files (.yaml, catalogue .xlsx) or folders of them."),
+) -> None:
+    """Check role definitions for seed 000's common mistakes. Exits 1 when any error is found."""
+    roles = [role for p in paths for role in load_roles(p)]
+    findings = check_roles(roles)
+    for finding in findings:
+        console.print(str(finding), markup=False, highlight=False, soft_wrap=True)
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    console.print(f"{len(roles)} role(s) checked: {errors} error(s), {warnings} warning(s)",
+                  markup=False, highlight=False)
+    if errors:
+        raise typer.Exit(1)

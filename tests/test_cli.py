@@ -1,0 +1,158 @@
+"""The CLI in-process: output, exit codes, one-line errors, help on every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kpi_xl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "200"})
+
+
+def test_roles_lists_the_ten():
+    result = run("roles")
+    assert result.exit_code == 0
+    for role_id in ("sales-manager", "digital-marketing-specialist", "software-engineer"):
+        assert role_id in result.output
+    assert "Digital Marketing Specialist" in result.output
+
+
+def test_roles_show_golden_in_both_languages():
+    result = run("roles", "show", "digital-marketing-specialist")
+    assert result.exit_code == 0
+    assert "Manage the company blog" in result.output
+    assert "1,000,000" in result.output
+    assert "100" in result.output  # the total weight row
+    result = run("roles", "show", "digital-marketing-specialist", "--lang", "id")
+    assert result.exit_code == 0
+    assert "Mengelola blog perusahaan" in result.output
+
+
+def test_roles_show_unknown_is_one_line_exit_1():
+    result = run("roles", "show", "chef")
+    assert result.exit_code == 1
+    assert "Error: unknown role 'chef'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_lang_is_a_usage_error():
+    result = run("roles", "show", "hr-manager", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "'fr' is not en or id" in result.output
+
+
+def test_check_builtin_folder_passes():
+    result = run("check", str(ROOT / "templates" / "roles"))
+    assert result.exit_code == 0, result.output
+    assert "10 role(s) checked: 0 error(s), 0 warning(s)" in result.output
+
+
+def test_check_reports_errors_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: bad\nname: Bad\ndepartment: X\nperiod: monthly\nkras:\n"
+        "  - name: Only area\n    goal: G\n    kpis:\n"
+        "      - {indicator: calls, unit: calls, weight: 60, target: 0, direction: higher}\n",
+        encoding="utf-8",
+    )
+    result = run("check", str(bad))
+    assert result.exit_code == 1
+    assert "bad.yaml: error: bad: KPI weights sum to 60, not 100. Fix:" in result.output
+    assert "bad.yaml: error: bad / Only area / calls: a target of 0 cannot be scored with direction higher" in result.output
+    assert "bad.yaml: warning: bad: 1 KRAs; 4-6 keep a role focused" in result.output
+    assert "1 role(s) checked: 2 error(s), 1 warning(s)" in result.output
+
+
+def test_check_unreadable_role_file(tmp_path):
+    bad = tmp_path / "sales.yaml"
+    bad.write_text("id: s\nname: S\ndepartment: X\nkras:\n  - name: A\n    kpis:\n      - {indicator: i, weight: 5, target: ten}\n",
+                   encoding="utf-8")
+    result = run("check", str(bad))
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: sales.yaml: kras[0].kpis[0].target: 'ten' is not a number"
+
+
+def test_score_golden_csv():
+    result = run("score", str(ROOT / "examples" / "golden.csv"), "--salary", "10000000")
+    assert result.exit_code == 0, result.output
+    assert "KPI value: 113.65%" in result.output
+    assert "Level: 4 (Exceeds Target)" in result.output
+    assert "Bonus: 1.5 x monthly salary = 15,000,000.00" in result.output
+    assert "Raise: 7%–9%" in result.output
+    assert "18.75" in result.output and "17.60" in result.output
+
+
+def test_score_csv_output_for_scripts():
+    result = run("score", str(ROOT / "examples" / "golden.csv"), "--csv", "--lang", "id")
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "row,weight,target,actual,score,final"
+    assert lines[1] == "1,15,40,50,125.000000,18.750000"
+    assert lines[-2] == "kpi_value,level,label,bonus_multiple,raise"
+    assert lines[-1] == "113.650000,4,Melebihi Target,1.5,7%–9%"
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("weight,target,actual\n50,40,50\n50,0,10\n", "Error: kpis.csv line 3: target is 0"),
+        ("weight,target,actual\n50,40,abc\n50,10,10\n", "Error: kpis.csv line 2: actual 'abc' is not a number"),
+        ("weight,target,actual,direction\n50,40,5,up\n50,10,10,\n",
+         "Error: kpis.csv line 2: direction 'up' is not one of higher, lower, within, milestone"),
+        ("weight,target\n50,40\n", "Error: kpis.csv: missing column(s) actual (the header row needs weight, target, actual)"),
+        ("weight,target,actual\n", "Error: kpis.csv: no KPI rows below the header"),
+        ("weight,target,actual\n0,40,50\n", "Error: kpis.csv: weights sum to 0"),
+    ],
+)
+def test_score_bad_csv(tmp_path, content, message):
+    path = tmp_path / "kpis.csv"
+    path.write_text(content, encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 1
+    assert result.output.strip() == message
+
+
+def test_score_incomplete_and_custom_policy(tmp_path):
+    (tmp_path / "kpis.csv").write_text("weight,target,actual\n50,100,120\n50,100,\n", encoding="utf-8")
+    policy = tmp_path / "p.yaml"
+    policy.write_text((ROOT / "templates" / "policy.yaml").read_text(encoding="utf-8")
+                      .replace("above: 70", "above: 50"), encoding="utf-8")
+    result = run("score", str(tmp_path / "kpis.csv"), "--policy", str(policy))
+    assert result.exit_code == 0
+    assert "KPI value: 60.00%" in result.output
+    assert "Level: 2 (Below Target)" in result.output  # 60 > 50 with the company's bands
+    assert "Status: incomplete" in result.output
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("bands: 3\n", encoding="utf-8")
+    result = run("score", str(tmp_path / "kpis.csv"), "--policy", str(bad))
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: broken.yaml: bands: expected a list of at least two bands"
+
+
+def _walk(command, path: tuple[str, ...] = ()):
+    yield path, command
+    if hasattr(command, "commands"):
+        for name, sub in command.commands.items():
+            yield from _walk(sub, path + (name,))
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    root = typer.main.get_command(app)
+    commands = list(_walk(root))
+    assert len(commands) >= 5
+    for path, command in commands:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert (command.help or "").strip(), f"kpi-xl {' '.join(path)} has no help text"
+        if path:
+            assert f"kpi-xl {' '.join(path)}" in readme, f"kpi-xl {' '.join(path)} is not in the README"
