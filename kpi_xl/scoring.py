@@ -268,11 +268,9 @@ def _as_float_column(values: Any, name: str) -> np.ndarray:
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
         return _finite(values.astype(float, copy=False).ravel(), name)
     try:
-        # Fast path: numbers and None (None becomes NaN with dtype=float).
-        arr = np.asarray(values, dtype=float).ravel()
-        # Numeric strings would slip through asarray; only the slow path reports them by row.
-        if not _has_str(values):
-            return _finite(arr, name)
+        # Fast path: numbers, None (NaN with dtype=float) and numeric text, which numpy parses as
+        # float() would. Anything else falls to the slow path, which names the row.
+        return _finite(np.asarray(values, dtype=float).ravel(), name)
     except (TypeError, ValueError):
         pass
     items = list(np.asarray(values, dtype=object).ravel())
@@ -292,16 +290,6 @@ def _finite(arr: np.ndarray, name: str) -> np.ndarray:
         detail = f"{name} {float(arr[i])!r} is not a finite number"
         raise KpiInputError(f"row {i + 1}: {detail}", row=i, detail=detail)
     return arr
-
-
-def _has_str(values: Any) -> bool:
-    if isinstance(values, str):
-        return True
-    if isinstance(values, np.ndarray):
-        return values.dtype.kind in "OUS" and any(isinstance(v, str) for v in values.ravel())
-    if isinstance(values, (list, tuple)):
-        return any(_has_str(v) if isinstance(v, (list, tuple)) else isinstance(v, str) for v in values)
-    return False
 
 
 def _broadcast(values: Any, n: int, name: str) -> Any:
