@@ -1,0 +1,660 @@
+"""Excel cell functions (SPEC 4): =KPI_SCORE(), =KPI_FINAL(), =KPI_VALUE(), =KPI_BAND(), =KPI_LABEL(),
+=KPI_BONUS() and =KPI_RAISE().
+
+One module serves both runtimes. `from xlwings import func, arg` gives the classic add-in's decorators
+on Windows ("UDF Modules" + "Import Functions"), the Office.js ones in xlwings Lite (its Pyodide
+runtime sets XLWINGS_ON_SERVER=true before importing xlwings, as xlwings-server's wasm/config.py
+does), and do-nothing decorators anywhere else, so the functions stay plain Python functions that
+tests call directly.
+`kpi-xl excel lite` embeds this very file (with the core it imports) in the Lite main.py.
+
+Every function is a thin wrapper: shape the arguments, make one call into `kpi_xl.scoring`, shape the
+result. One cell takes the single-value path (`score`, `band_for`...); a range is converted to numpy
+in one go and scored with one vectorized call (`score_column_checked`, `levels_column`...), never one
+Python call per cell.
+
+How Excel delivers arguments, which this module relies on:
+- `@arg(..., ndim=2)` makes a range arrive as a list of rows, even a single cell ([[50.0]]), so a
+  column stays a column and the result spills the same way (xlwings docs, "Dimension of arguments").
+  Lite hands a single cell over unwrapped (50.0) and an empty single cell as the argument's default
+  (xlwings.pro.udfs_officejs.custom_functions_call: `to_scalar`), so both forms are accepted here.
+- Numbers arrive as floats (Lite may send whole numbers as int), empty cells as None, TRUE/FALSE as
+  bool. Dates arrive as datetime in the classic add-in (pywin32 converts them) and as serial numbers
+  in Lite (custom functions see no date formats: xlwings Server docs, "Reading date and time");
+  `to_number` turns both into the same Excel serial.
+- `err_to_str=True` makes an error cell such as #N/A arrive as its text, so it is reported
+  ("actual '#N/A' is not a number") instead of silently read as blank (docs, "Reading error cells").
+- A result range is returned as a list of rows; Excel with dynamic arrays and Lite spill it. A blank
+  result is None, an empty cell: NaN would become #NUM! in Lite (`prepare_xl_data_element`).
+- Errors: Lite and xlwings Server show an exception as #VALUE! with its message on hover (xlwings
+  Server docs, "Error handling"; `showError` in its custom-functions JS). The classic add-in would
+  put the whole Python traceback in the cell (xlwings issue #1108), so there a refused input is
+  returned as its one-line message instead.
+
+>>> KPI_SCORE(50, 40)
+125.0
+>>> KPI_SCORE([[50.0], [None], [22.0]], [[40.0], [1.0], [25.0]])
+[[125.0], [None], [88.0]]
+>>> KPI_VALUE([15, 10, 10, 10, 20, 20, 15], [50, 1.5e6, 32, 6, 22, 21, 33], [40, 1e6, 25, 5, 25, 20, 30])
+113.65
+>>> KPI_BAND(113.65), KPI_LABEL(113.65, "id"), KPI_BONUS(113.65, 10_000_000), KPI_RAISE(113.65)
+(4, 'Melebihi Target', 15000000.0, '7%–9%')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from xlwings import arg, func
+
+from .errors import KpiError, KpiInputError, PolicyError
+from .policy import LANGS, POLICY_ENV, Policy, default_policy, load_policy, policy_from_dict
+from .scoring import (
+    band_for,
+    bonus_amount,
+    final,
+    final_column,
+    is_blank,
+    levels_column,
+    milestone_actual,
+    parse_direction,
+    round_kpi,
+    score,
+    score_column_checked,
+    score_scorecard,
+    to_number,
+)
+
+FUNCTIONS = ("KPI_SCORE", "KPI_FINAL", "KPI_VALUE", "KPI_BAND", "KPI_LABEL", "KPI_BONUS", "KPI_RAISE")
+
+# The classic add-in's decorators live in xlwings.udfs; there an exception would fill the cell with a
+# traceback, so a refused input is returned as its message. Everywhere else it is raised.
+ERRORS_AS_TEXT = getattr(func, "__module__", "") == "xlwings.udfs"
+
+CATEGORY = "kpi-xl"  # the group in Excel's Insert Function dialog (classic add-in)
+_RANGE = {"ndim": 2, "err_to_str": True}
+
+__all__ = [*FUNCTIONS, "POLICY_COLUMNS", "policy_from_range", "scoring_policy"]
+
+
+# --- the policy the functions use --------------------------------------------------------------------
+
+_env_policies: dict[str, tuple[tuple[Any, ...], Policy]] = {}
+
+
+def scoring_policy() -> Policy:
+    """The policy of every function: the file named by $KPI_XL_POLICY, else the built-in one.
+
+    The file is read again only when it changes, so a single cell pays no file read.
+    """
+    path = os.environ.get(POLICY_ENV)
+    if not path:
+        return default_policy()
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return load_policy(path)  # raises the PolicyError that names the file
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _env_policies.get(path)
+    if cached is None or cached[0] != key:
+        cached = _env_policies[path] = (key, load_policy(path))
+    return cached[1]
+
+
+# Columns of a policy range, in the order they are read when the range has no header row.
+POLICY_COLUMNS = ("threshold", "level", "label", "bonus", "raise")
+
+
+def policy_from_range(cells: Any, base: Policy | None = None) -> Policy:
+    """A policy from a block of cells on a sheet: one row per band, in any order.
+
+    Columns, in this order when there is no header row: threshold (the band's lower bound, exclusive;
+    blank for the lowest band), level, label, bonus (times the monthly salary), raise (text such as
+    "7%–9%", or a percentage cell), and optionally a sixth column with the English label when the
+    label column holds the Indonesian one. With a header row (threshold/above, level, label, label
+    (id), label (en), bonus, raise; Indonesian words too) the columns may come in any order. Blank rows
+    are skipped. `lower_method` and `max_score` come from `base` (the scoring policy).
+
+    >>> p = policy_from_range([["Level", "Above", "Label", "Bonus", "Raise"],
+    ...                        [1, None, "Low", 0, 0], [2, 100, "High", 1, 0.05]])
+    >>> [(b.level, b.above, b.label("en"), b.bonus, b.raise_text) for b in p.bands]
+    [(1, None, 'Low', 0.0, '0%'), (2, 100.0, 'High', 1.0, '5%')]
+    """
+    base = base or scoring_policy()
+    try:
+        key = tuple(tuple(row) for row in _rows(cells))
+        hash(key)
+    except TypeError:  # unhashable cell values: parse without the cache
+        return _parse_policy_rows(_rows(cells), base)
+    return _cached_policy(key, base)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_policy(rows: tuple[tuple[Any, ...], ...], base: Policy) -> Policy:
+    return _parse_policy_rows(rows, base)
+
+
+def _rows(cells: Any) -> list[Sequence[Any]]:
+    if isinstance(cells, np.ndarray):
+        cells = cells.tolist()
+    if not isinstance(cells, (list, tuple)) or not cells or not isinstance(cells[0], (list, tuple)):
+        raise PolicyError(
+            "policy range: select a block of cells, one row per band, with the columns "
+            + ", ".join(POLICY_COLUMNS)
+        )
+    return list(cells)
+
+
+def _header_key(cell: Any) -> str | None:
+    """Which policy column a header cell names, in English or Indonesian; None if none."""
+    if not isinstance(cell, str):
+        return None
+    words = set(re.sub(r"[^a-z]+", " ", cell.lower()).split())
+    if words & {"label", "labels", "predikat", "keterangan"}:
+        if words & {"en", "english", "inggris"}:
+            return "label_en"
+        if words & {"id", "indonesian", "indonesia"}:
+            return "label_id"
+        return "label"
+    for column, names in (
+        ("threshold", {"threshold", "thresholds", "above", "batas", "ambang"}),
+        ("level", {"level", "levels", "tingkat"}),
+        ("bonus", {"bonus"}),
+        ("raise", {"raise", "kenaikan"}),
+    ):
+        if words & names:
+            return column
+    return None
+
+
+def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
+    width = max(len(row) for row in rows)
+    header = [_header_key(c) for c in rows[0]]
+    if sum(h is not None for h in header) >= 2:
+        columns = {h: i for i, h in reversed(list(enumerate(header))) if h is not None}
+        missing = [c for c in ("threshold", "level", "bonus", "raise") if c not in columns]
+        if not columns.keys() & {"label", "label_id", "label_en"}:
+            missing.insert(2, "label")
+        if missing:
+            raise PolicyError(
+                f"policy range: the header row has no {', '.join(missing)} column "
+                f"(it needs {', '.join(POLICY_COLUMNS)})"
+            )
+        first = 1
+    else:
+        if width < len(POLICY_COLUMNS):
+            raise PolicyError(
+                f"policy range has {width} column(s); it needs {len(POLICY_COLUMNS)}: "
+                + ", ".join(POLICY_COLUMNS)
+            )
+        columns = {c: i for i, c in enumerate(POLICY_COLUMNS)}
+        if width > len(POLICY_COLUMNS):
+            columns["label_id"], columns["label_en"] = columns.pop("label"), len(POLICY_COLUMNS)
+        first = 0
+
+    bands, rows_of_level = [], {}
+    for r in range(first, len(rows)):
+        row = rows[r]
+        cell = {c: (row[i] if i < len(row) else None) for c, i in columns.items()}
+        if all(is_blank(v) for v in cell.values()):
+            continue
+        where = f"policy range row {r + 1}"
+        level = _policy_level(cell["level"], where)
+        if level in rows_of_level:
+            raise PolicyError(f"{where}: level {level} appears twice (also row {rows_of_level[level]})")
+        rows_of_level[level] = r + 1
+        bands.append({
+            "level": level,
+            "above": _policy_number(cell["threshold"], where, "threshold", blank_ok=True),
+            "label": _policy_labels(cell, where),
+            "bonus": _policy_number(cell["bonus"], where, "bonus"),
+            "raise": _policy_raise(cell["raise"], where),
+        })
+    if not bands:
+        raise PolicyError("policy range has no bands: every row is blank")
+    data = {"bands": bands, "lower_method": base.lower_method, "max_score": base.max_score}
+    return policy_from_dict(data, source="policy range")
+
+
+def _policy_number(value: Any, where: str, column: str, *, blank_ok: bool = False) -> float | None:
+    try:
+        number = to_number(value, column)
+    except KpiInputError as e:
+        raise PolicyError(f"{where}: {e}") from None
+    if number is None and not blank_ok:
+        raise PolicyError(f"{where}: {column} is blank")
+    return number
+
+
+def _policy_level(value: Any, where: str) -> int:
+    number = _policy_number(value, where, "level")
+    if not float(number).is_integer():  # type: ignore[arg-type]
+        raise PolicyError(f"{where}: level {value!r} is not a whole number")
+    return int(number)  # type: ignore[arg-type]
+
+
+def _policy_labels(cell: dict[str, Any], where: str) -> dict[str, str]:
+    def text(column: str) -> str:
+        value = cell.get(column)
+        return "" if is_blank(value) else str(value).strip()
+
+    label_id = text("label_id") or text("label") or text("label_en")
+    label_en = text("label_en") or text("label") or label_id
+    if not label_id:
+        raise PolicyError(f"{where}: label is blank")
+    return {"id": label_id, "en": label_en}
+
+
+def _policy_raise(value: Any, where: str) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    number = _policy_number(value, where, "raise")
+    # A cell typed as "6%" holds 0.06: a number below 1 is read as such a percentage.
+    percent = number * 100 if abs(number) < 1 else number  # type: ignore[operator]
+    return f"{round(percent, 6):g}%"
+
+
+def _band_policy(policy: Any) -> Policy:
+    base = scoring_policy()
+    if policy is None:  # left out (both runtimes pass the default)
+        return base
+    return policy_from_range(policy, base)
+
+
+# --- shaping arguments and results -------------------------------------------------------------------
+
+_MANY = object()  # marks a range of several cells
+
+
+def _one(value: Any) -> Any:
+    """The value of a single cell, however it arrived (50.0, [50.0], [[50.0]]), or _MANY."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        if len(value) != 1:
+            return _MANY
+        value = value[0]
+        kind = type(value)
+        if kind is list or kind is tuple:
+            if len(value) != 1:
+                return _MANY
+            value = value[0]
+            if type(value) in (list, tuple):
+                return _MANY
+    elif kind is np.ndarray:
+        return value.item() if value.size == 1 else _MANY
+    return value
+
+
+class _Cells:
+    """One argument as Excel delivered it: one value, a list (row or column) or a list of rows."""
+
+    __slots__ = ("name", "value", "shape", "size")
+
+    def __init__(self, value: Any, name: str) -> None:
+        self.name = name
+        self.value = value
+        if isinstance(value, np.ndarray):
+            if value.ndim > 2:
+                raise KpiInputError(f"{name} has {value.ndim} dimensions; select rows and columns")
+            self.shape: tuple[int, ...] = value.shape
+        elif isinstance(value, (list, tuple)):
+            if not value:
+                raise KpiInputError(f"{name} is an empty range")
+            first = value[0]
+            self.shape = (len(value), len(first)) if isinstance(first, (list, tuple)) else (len(value),)
+        else:
+            self.shape = ()
+        self.size = math.prod(self.shape)
+
+    def flat(self) -> list[Any]:
+        """Every cell, row by row (a Python loop: only for slow paths and direction ranges)."""
+        value = self.value.tolist() if isinstance(self.value, np.ndarray) else self.value
+        if len(self.shape) < 2:
+            return list(value) if self.shape else [value]
+        if any(not isinstance(row, (list, tuple)) or len(row) != self.shape[1] for row in value):
+            raise KpiInputError(f"{self.name}: its rows have different lengths")
+        return [v for row in value for v in row]
+
+    def cell(self, i: int) -> Any:
+        if len(self.shape) == 2:
+            r, c = divmod(i, self.shape[1])
+            return self.value[r][c]
+        return self.value[i] if self.shape else self.value
+
+    def where(self, i: int) -> str:
+        return _position(self.shape, i)
+
+    def refuse(self, i: int, error: KpiInputError) -> KpiInputError:
+        """The core's message for one cell, with the position put after the argument's name:
+        "actual 'abc' is not a number" -> "actual row 3: 'abc' is not a number"."""
+        if self.size == 1:
+            return error
+        detail = error.detail
+        rest = detail[len(self.name) + 1:] if detail.startswith(self.name + " ") else detail
+        return KpiInputError(f"{self.name} {self.where(i)}: {rest}", row=i, detail=detail)
+
+
+def _position(shape: tuple[int, ...], i: int) -> str:
+    """Where the i-th cell (row by row) sits in a range: "row 3", "column 2", "row 2, column 3"."""
+    if len(shape) == 2 and shape[1] > 1:
+        if shape[0] == 1:
+            return f"column {i + 1}"
+        r, c = divmod(i, shape[1])
+        return f"row {r + 1}, column {c + 1}"
+    return f"row {i + 1}"
+
+
+def _numbers(cells: _Cells, n: int, words: np.ndarray | bool = False) -> np.ndarray:
+    """An argument as n floats (NaN for blank), broadcasting one cell; bad text names its cell.
+
+    `words`: rows whose value may also be a milestone word ("ya", "done").
+    """
+    try:
+        values = np.array(cells.value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):  # text, dates, ragged rows: the per-cell path below
+        values = None
+    if values is not None and values.size == cells.size and not _odd_floats(cells, values):
+        return values if values.size == n else np.full(n, values[0])
+
+    items = cells.flat()
+    values = np.empty(len(items))
+    for i, item in enumerate(items):
+        use_words = words if isinstance(words, bool) else bool(words[i % words.size])
+        try:
+            v = milestone_actual(item, cells.name) if use_words else to_number(item, cells.name)
+        except KpiInputError as e:
+            raise cells.refuse(i, e) from None
+        values[i] = np.nan if v is None else v
+    return values if values.size == n else np.full(n, values[0])
+
+
+def _odd_floats(cells: _Cells, values: np.ndarray) -> bool:
+    """NaN or infinity that did not come from an empty cell (text such as "nan" or "inf"): the
+    per-cell path then reports it as to_number does. Only the non-finite cells are looked at."""
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        value = cells.cell(i)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            return True
+    return False
+
+
+def _size(*cells: _Cells | None) -> int:
+    """The common number of cells; single cells apply to every row."""
+    ranges = [c for c in cells if c is not None and c.size != 1]
+    for other in ranges[1:]:
+        if other.size != ranges[0].size:
+            raise KpiInputError(
+                f"{ranges[0].name} has {ranges[0].size} values but {other.name} has {other.size}"
+            )
+    return ranges[0].size if ranges else 1
+
+
+def _shape(*cells: _Cells | None) -> tuple[int, ...]:
+    """The result's shape: that of the first argument that is a range."""
+    return next((c.shape for c in cells if c is not None and c.size != 1), ())
+
+
+def _blank_cells(values: np.ndarray, name: str, shape: tuple[int, ...], where: np.ndarray) -> None:
+    blank = np.flatnonzero(np.isnan(values) & where)
+    if blank.size:
+        raise KpiInputError(f"{name} {_position(shape, int(blank[0]))} is blank")
+
+
+def _first_problem(problems: dict[int, str], shape: tuple[int, ...]) -> KpiInputError:
+    row = min(problems)
+    return KpiInputError(f"{_position(shape, row)}: {problems[row]}", row=row, detail=problems[row])
+
+
+def _result(values: np.ndarray, shape: tuple[int, ...], blank: np.ndarray | None = None) -> Any:
+    """A flat result in the shape of the argument it came from; blank (NaN) cells become None."""
+    if blank is None:
+        blank = np.isnan(values)
+    out = values.reshape(shape).tolist()
+    for i in np.flatnonzero(blank):
+        if len(shape) == 2:
+            r, c = divmod(int(i), shape[1])
+            out[r][c] = None
+        else:
+            out[int(i)] = None
+    return out
+
+
+def _text_result(texts: Sequence[Any], shape: tuple[int, ...]) -> Any:
+    if len(shape) == 2:
+        width = shape[1]
+        return [list(texts[r * width:(r + 1) * width]) for r in range(shape[0])]
+    return list(texts)
+
+
+def _cell_function(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Refused input: raised (Lite shows #VALUE! with the message) or, in the classic add-in, the
+    message itself as the cell's value."""
+
+    @functools.wraps(f)  # xlwings reads the signature and docstring through __wrapped__
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except KpiError as e:
+            if ERRORS_AS_TEXT:
+                return str(e)
+            raise
+
+    return call
+
+
+# --- scoring -----------------------------------------------------------------------------------------
+
+
+def _score_inputs(
+    actual: Any, target: Any, direction: Any, tolerance: Any, due: Any,
+    names: tuple[str, str, str, str, str], weight: _Cells | None = None,
+) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray | None, np.ndarray, tuple[int, ...]]:
+    """Ranges of KPI rows as the arrays the core scores in one call, and the shape to give back."""
+    cells_a, cells_t = _Cells(actual, names[0]), _Cells(target, names[1])
+    cells_d = None if direction is None else _Cells(direction, names[2])
+    cells_tol = None if tolerance is None else _Cells(tolerance, names[3])
+    cells_due = None if due is None else _Cells(due, names[4])
+    every = (weight, cells_a, cells_t, cells_d, cells_tol, cells_due)
+    n, shape = _size(*every), _shape(*every)
+
+    directions: Any = None
+    words: np.ndarray | bool = False
+    if cells_d is not None:
+        one = _one(direction)
+        if one is not _MANY:
+            directions = parse_direction(one, names[2])
+            words = directions == "milestone"
+        else:
+            directions = _direction_list(cells_d)  # one per row: _size checked the count
+            words = np.array([d == "milestone" for d in directions])
+    a = _numbers(cells_a, n, words)
+    t = _numbers(cells_t, n)
+    tol = None if cells_tol is None else _numbers(cells_tol, n)
+    # A milestone's due date is `due`, or its target when due is left blank.
+    dues = t
+    if cells_due is not None:
+        given = _numbers(cells_due, n)
+        dues = np.where(np.isnan(given), t, given)
+    return a, t, directions, tol, dues, shape
+
+
+def _direction_list(cells: _Cells) -> list[str]:
+    parsed: dict[Any, str] = {}
+    out = []
+    for i, value in enumerate(cells.flat()):
+        key = value if value is None or isinstance(value, str) else repr(value)
+        if key not in parsed:
+            try:
+                parsed[key] = parse_direction(value, cells.name)
+            except KpiInputError as e:
+                raise cells.refuse(i, e) from None
+        out.append(parsed[key])
+    return out
+
+
+@func(category=CATEGORY)
+@arg("actual", **_RANGE, doc="The actual result: one cell or a range of KPI rows")
+@arg("target", **_RANGE, doc="The target (for a milestone: the due date)")
+@arg("direction", **_RANGE, doc="higher (default), lower, within or milestone; one cell or one per row")
+@arg("tolerance", **_RANGE, doc="For within: the allowed distance from the target")
+@arg("due", **_RANGE, doc="For milestone: the due date (default: the target)")
+@_cell_function
+def KPI_SCORE(actual, target, direction=None, tolerance=None, due=None):  # noqa: N802 - Excel's name
+    """The KPI score in percent: actual against target (higher: A / T x 100). A range gives a range."""
+    # No type hints on cell functions: the classic add-in would take them as converters.
+    one = _one(actual), _one(target), _one(direction), _one(tolerance), _one(due)
+    if not any(v is _MANY for v in one):
+        a, t, d, tol, du = one
+        return score(a, t, d, tol, t if is_blank(du) else du, scoring_policy())
+
+    a, t, d, tol, dues, shape = _score_inputs(
+        actual, target, direction, tolerance, due, ("actual", "target", "direction", "tolerance", "due"))
+    checked = score_column_checked(a, t, d, tol, dues, scoring_policy())
+    if checked.problems:
+        raise _first_problem(checked.problems, shape)
+    return _result(checked.scores, shape)
+
+
+@func(category=CATEGORY)
+@arg("weight", **_RANGE, doc="The KPI's weight (all weights of a scorecard sum to 100)")
+@arg("score", **_RANGE, doc="The KPI's score in percent, e.g. from KPI_SCORE")
+@_cell_function
+def KPI_FINAL(weight, score):  # noqa: N802
+    """The final score: weight x score / 100. A range gives a range."""
+    one_w, one_s = _one(weight), _one(score)
+    if one_w is not _MANY and one_s is not _MANY:
+        return final(one_w, one_s)
+
+    cells_w, cells_s = _Cells(weight, "weight"), _Cells(score, "score")
+    n, shape = _size(cells_w, cells_s), _shape(cells_w, cells_s)
+    w, s = _numbers(cells_w, n), _numbers(cells_s, n)
+    _blank_cells(w, "weight", shape, ~np.isnan(s))
+    return _result(final_column(w, s), shape)
+
+
+@func(category=CATEGORY)
+@arg("weights", **_RANGE, doc="The weights of the scorecard's KPI rows")
+@arg("actuals", **_RANGE, doc="The actual results, same rows")
+@arg("targets", **_RANGE, doc="The targets, same rows")
+@arg("directions", **_RANGE, doc="higher (default), lower, within or milestone: one cell or one per row")
+@arg("tolerances", **_RANGE, doc="For within rows: the allowed distance from the target")
+@arg("dues", **_RANGE, doc="For milestone rows: the due dates (default: the targets)")
+@_cell_function
+def KPI_VALUE(weights, actuals, targets, directions=None, tolerances=None, dues=None):  # noqa: N802
+    """The scorecard's KPI value in percent: sum of finals / sum of weights x 100 (blank actuals count 0)."""
+    cells_w = _Cells(weights, "weights")
+    a, t, d, tol, due, shape = _score_inputs(
+        actuals, targets, directions, tolerances, dues,
+        ("actuals", "targets", "directions", "tolerances", "dues"), weight=cells_w)
+    w = _numbers(cells_w, a.size)
+    _blank_cells(w, "weights", shape, np.ones(w.size, dtype=bool))
+    result = score_scorecard(w, a, t, d, tol, due, scoring_policy())
+    if result.problems:
+        raise _first_problem(result.problems, shape)
+    return round_kpi(result.kpi_value)
+
+
+# --- bands and rewards -------------------------------------------------------------------------------
+
+
+def _band_rows(kpi_value: Any, policy: Policy) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, _Cells]:
+    """Each value's index into policy.bands from one levels_column call, -1 where the value is blank."""
+    cells = _Cells(kpi_value, "KPI value")
+    values = _numbers(cells, cells.size)
+    levels = levels_column(values, policy)
+    blank = np.isnan(values)
+    index = np.searchsorted(np.array([b.level for b in policy.bands]), levels)  # bands: by level, rising
+    return np.where(blank, -1, index), cells.shape, blank, cells
+
+
+def _lang(lang: Any) -> str:
+    value = _one(lang)
+    if value is _MANY:
+        raise KpiInputError("lang is a range: give one cell, en or id")
+    if is_blank(value):
+        return "en"
+    if isinstance(value, str) and value.strip().lower() in LANGS:
+        return value.strip().lower()
+    raise KpiInputError(f"lang {value!r} is not en or id")
+
+
+_POLICY_DOC = "Optional: a policy block (threshold, level, label, bonus, raise) instead of the default"
+
+
+@func(category=CATEGORY)
+@arg("kpi_value", **_RANGE, doc="The KPI value in percent, e.g. from KPI_VALUE")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_BAND(kpi_value, policy=None):  # noqa: N802
+    """The performance level (1-5 by default) of a KPI value. A range gives a range."""
+    pol = _band_policy(policy)
+    one = _one(kpi_value)
+    if one is not _MANY:
+        return band_for(one, pol).level
+    index, shape, blank, _ = _band_rows(kpi_value, pol)
+    levels = np.array([b.level for b in pol.bands])[np.maximum(index, 0)]
+    return _result(levels, shape, blank)
+
+
+@func(category=CATEGORY)
+@arg("kpi_value", **_RANGE, doc="The KPI value in percent, e.g. from KPI_VALUE")
+@arg("lang", doc="en (default) or id")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_LABEL(kpi_value, lang=None, policy=None):  # noqa: N802
+    """The label of a KPI value's band ("Exceeds Target"; "Melebihi Target" with lang id)."""
+    pol, language = _band_policy(policy), _lang(lang)
+    one = _one(kpi_value)
+    if one is not _MANY:
+        return band_for(one, pol).label(language)
+    index, shape, _, _ = _band_rows(kpi_value, pol)
+    labels = [b.label(language) for b in pol.bands] + [None]  # index -1: blank
+    return _text_result([labels[i] for i in index.tolist()], shape)
+
+
+@func(category=CATEGORY)
+@arg("kpi_value", **_RANGE, doc="The KPI value in percent, e.g. from KPI_VALUE")
+@arg("monthly_salary", **_RANGE, doc="The monthly salary; the bonus is the band's multiple of it")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
+    """The bonus amount: the band's multiple (1.5 for level 4 by default) x the monthly salary."""
+    pol = _band_policy(policy)
+    one_v, one_s = _one(kpi_value), _one(monthly_salary)
+    if one_v is not _MANY and one_s is not _MANY:
+        return bonus_amount(one_v, one_s, pol)
+
+    index, _, blank, cells_v = _band_rows(kpi_value, pol)
+    cells_s = _Cells(monthly_salary, "monthly salary")
+    n, shape = _size(cells_v, cells_s), _shape(cells_v, cells_s)
+    salary = _numbers(cells_s, n)
+    below = np.flatnonzero(salary < 0)
+    if below.size:
+        i = int(below[0])
+        where = f" {_position(shape, i)}:" if cells_s.size != 1 else ""
+        raise KpiInputError(f"monthly salary{where} {salary[i]:g} is below 0")
+    if index.size != n:
+        index, blank = np.full(n, index[0]), np.full(n, blank[0])
+    multiples = np.array([b.bonus for b in pol.bands])[np.maximum(index, 0)]
+    return _result(multiples * salary, shape, blank | np.isnan(salary))
+
+
+@func(category=CATEGORY)
+@arg("kpi_value", **_RANGE, doc="The KPI value in percent, e.g. from KPI_VALUE")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_RAISE(kpi_value, policy=None):  # noqa: N802
+    """The salary raise of a KPI value's band, as text ("7%–9%" for level 4 by default)."""
+    pol = _band_policy(policy)
+    one = _one(kpi_value)
+    if one is not _MANY:
+        return band_for(one, pol).raise_text
+    index, shape, _, _ = _band_rows(kpi_value, pol)
+    raises = [b.raise_text for b in pol.bands] + [None]
+    return _text_result([raises[i] for i in index.tolist()], shape)
