@@ -1,0 +1,103 @@
+"""`kpi-xl template` (scorecard workbooks from roles) and `kpi-xl roles export` (the role catalogue)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..catalogue import export_catalogue
+from ..roles import builtin_roles, load_roles
+from ..roster import Employee
+from ..scorecard import FORMULA_MODES, write_roster_scorecards, write_scorecard
+from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
+from .roles import roles_app
+
+PROGRESS_FROM = 20  # employees; below this a run is over before a bar would help
+
+
+@app.command("template")
+def template(
+    ctx: typer.Context,
+    role: Optional[str] = typer.Argument(
+        None, help="A built-in role id, or a role file (.yaml, or catalogue.xlsx#ROLE-ID). Not with --roster."),
+    output: Path = typer.Option(..., "-o", "--output",
+                                help="The scorecard .xlsx to write; with --roster, the folder for the files."),
+    roster: Optional[Path] = typer.Option(None, "--roster", dir_okay=False,
+                                          help="A roster (.xlsx or .csv): one scorecard per employee."),
+    roles: Optional[Path] = typer.Option(
+        None, "--roles", help="More role definitions for --roster (catalogue .xlsx, YAML file or folder)."),
+    employee_name: Optional[str] = typer.Option(None, "--employee-name", help="The employee's name."),
+    employee_id: Optional[str] = typer.Option(None, "--employee-id", help="The employee's ID (NIK)."),
+    department: Optional[str] = typer.Option(None, "--department", help="Department (default: the role's)."),
+    supervisor: Optional[str] = typer.Option(None, "--supervisor", help="The direct supervisor."),
+    period: Optional[str] = typer.Option(None, "--period", help="The period scored, e.g. 2026 or 2026-Q1."),
+    lang: str = LangOption,
+    formulas: str = typer.Option("native", "--formulas",
+                                 help="native: plain formulas, no add-in needed; udf: =KPI_SCORE() cells."),
+    policy: Optional[Path] = PolicyOption,
+    password: Optional[str] = typer.Option(None, "--password",
+                                           help="Protect the sheets with this password (default: no password)."),
+) -> None:
+    """Make a scorecard workbook for a role, or one per employee of a roster (--roster)."""
+    check_lang(lang)
+    if formulas not in FORMULA_MODES:
+        raise typer.BadParameter(f"{formulas!r} is not native or udf", param_hint="--formulas")
+    # ctx.fail: a usage error (exit 2) through typer's own click, which recent typer vendors.
+    if (role is None) == (roster is None):
+        ctx.fail("give a ROLE or --roster ROSTER (one of them)")
+    pol = load_cli_policy(policy)
+    options = dict(lang=lang, formulas=formulas, policy=pol, password=password)
+
+    if roster is None:
+        if roles is not None:
+            ctx.fail("--roles goes with --roster; for one scorecard give the role file as ROLE")
+        fields = (employee_id, employee_name, department, supervisor)
+        employee = None
+        if any(v is not None for v in fields):
+            employee = Employee(employee_id or "", employee_name or "", department or "", supervisor or "",
+                                role, period or "", None, None, 0)
+        path = write_scorecard(role, output, employee, period=period, **options)
+        console.print(f"Scorecard written: {path}", markup=False, highlight=False)
+        return
+
+    if any(v is not None for v in (employee_name, employee_id, department, supervisor, period)):
+        ctx.fail("the employee options come from the roster with --roster; leave them out")
+    extra = load_roles(roles) if roles is not None else None
+    bar: dict[str, Progress] = {}
+
+    def progress(done: int, total: int) -> None:
+        if total <= PROGRESS_FROM or not console.is_terminal:  # no bar in a log file or a pipe
+            return
+        if not bar:  # started on the first row, once the roster's size is known
+            bar["bar"] = Progress(TextColumn("Scorecards"), BarColumn(), MofNCompleteColumn(),
+                                  TimeRemainingColumn(), console=console, transient=True)
+            bar["bar"].start()
+            bar["bar"].add_task("scorecards", total=total)
+        bar["bar"].update(bar["bar"].task_ids[0], completed=done)
+
+    try:
+        run = write_roster_scorecards(roster, output, roles=extra, progress=progress, **options)
+    finally:
+        if bar:
+            bar["bar"].stop()
+    console.print(f"{len(run.written)} files written, {len(run.refused)} rows refused (in {output})",
+                  markup=False, highlight=False)
+    for problem in run.refused:
+        console.print(f"  {roster.name} {problem}", markup=False, highlight=False, soft_wrap=True)
+    if run.refused:
+        raise typer.Exit(1)
+
+
+@roles_app.command("export")
+def roles_export(
+    output: Path = typer.Option(..., "-o", "--output", help="The role catalogue .xlsx to write."),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Role files or folders to export (default: the built-in library)."),
+) -> None:
+    """Write roles as a role catalogue workbook (one row per KPI), a starting point for HR's own."""
+    roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
+    path = export_catalogue(roles, output)
+    console.print(f"{len(roles)} role(s) written to {path}", markup=False, highlight=False)

@@ -1,0 +1,339 @@
+"""The roster: who gets a scorecard (and, for the rollup, their salary and potential rating).
+
+A roster is an .xlsx/.xlsm workbook (the first sheet with a recognisable header row; .xls and .ods are
+read too) or a .csv file, one row per employee. Column headers are matched in English or Indonesian,
+ignoring case, spaces and punctuation:
+
+| field | accepted headers (examples) | required |
+|---|---|---|
+| employee ID | Employee ID, ID Karyawan, NIK, NIP | yes |
+| name | Name, Employee name, Nama | yes |
+| role | Role, Job title, Position, Jabatan, Posisi | yes |
+| department | Department, Departemen, Divisi | no |
+| supervisor | Supervisor, Manager, Atasan | no |
+| period | Period, Periode | no |
+| monthly salary | Monthly salary, Salary, Gaji bulanan, Gaji | no |
+| potential | Potential, Potensi (low/medium/high, 1-3, rendah/sedang/tinggi) | no |
+
+A row that cannot be used (blank ID, name or role, an ID used twice, a salary that is no number, a
+potential rating that is none of the above) is refused: it goes to `Roster.problems` with its row
+number (the spreadsheet row, or the CSV line) and the others are read on. A file without the required
+columns is refused as a whole (`KpiFileError`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import KpiFileError
+
+ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+# Header aliases per field, normalised (see `_normalise_header`).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "employee_id": ("employee id", "employeeid", "emp id", "staff id", "id", "id karyawan", "nik",
+                    "nip", "no induk", "nomor induk", "nomor induk karyawan", "employee number",
+                    "employee no", "no karyawan", "nomor karyawan"),
+    "name": ("name", "employee name", "full name", "nama", "nama karyawan", "nama lengkap", "nama pegawai"),
+    "department": ("department", "dept", "departemen", "divisi", "division", "bagian"),
+    "supervisor": ("supervisor", "manager", "line manager", "reports to", "atasan", "atasan langsung",
+                   "supervisor langsung"),
+    "role": ("role", "role id", "job title", "job", "position", "jabatan", "posisi", "peran"),
+    "period": ("period", "review period", "periode", "periode penilaian"),
+    "monthly_salary": ("monthly salary", "salary", "base salary", "gaji", "gaji bulanan", "gaji pokok",
+                       "upah bulanan"),
+    "potential": ("potential", "potential rating", "potensi", "nilai potensi"),
+}
+REQUIRED = ("employee_id", "name", "role")
+_FIELD_NAMES = {"employee_id": "employee ID", "name": "name", "role": "role", "department": "department",
+                "supervisor": "supervisor", "period": "period", "monthly_salary": "monthly salary",
+                "potential": "potential"}
+_HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+
+POTENTIALS = ("low", "medium", "high")
+_POTENTIAL_WORDS = {
+    "low": "low", "l": "low", "1": "low", "rendah": "low",
+    "medium": "medium", "med": "medium", "m": "medium", "2": "medium", "sedang": "medium", "menengah": "medium",
+    "high": "high", "h": "high", "3": "high", "tinggi": "high",
+}
+
+_HEADER_SCAN_ROWS = 10  # a title or notes above the header row are allowed
+
+
+@dataclass(frozen=True)
+class Employee:
+    """One roster row. Texts are stripped ("" when blank); `row` is the spreadsheet row or CSV line."""
+
+    employee_id: str
+    name: str
+    department: str
+    supervisor: str
+    role: str
+    period: str
+    monthly_salary: float | None
+    potential: str | None  # "low", "medium" or "high"
+    row: int
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """A refused roster row: its row number (as the spreadsheet or CSV shows it) and what is wrong."""
+
+    row: int
+    message: str
+    employee_id: str = ""
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class Roster:
+    """The employees of a roster file and the rows refused, in file order."""
+
+    employees: list[Employee] = field(default_factory=list)
+    problems: list[RosterProblem] = field(default_factory=list)
+    source: str = ""
+
+
+def _normalise_header(value: Any) -> str:
+    text = str(value or "").strip().lower()
+    text = re.sub(r"\(.*?\)", " ", text)  # "Gaji (Rp)" -> "gaji"
+    text = re.sub(r"[\s_.\-:/#]+", " ", text)
+    return text.strip()
+
+
+def _text(value: Any) -> str:
+    """A cell as text: whole numbers without ".0" (IDs typed as numbers), dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_salary(value: Any) -> float | None:
+    """A monthly salary from a cell: a number, or text such as "10.000.000", "Rp 7,500,000" or "7500000,50".
+
+    >>> parse_salary("Rp 10.000.000"), parse_salary("7,500,000"), parse_salary(8.5e6), parse_salary("")
+    (10000000.0, 7500000.0, 8500000.0, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        v = float(value)
+        if math.isnan(v):
+            return None
+        if not math.isfinite(v):
+            raise ValueError(f"{value!r} is not a finite number")
+        return v
+    text = str(value).strip()
+    if not text:
+        return None
+    cleaned = re.sub(r"(?i)^(rp\.?|idr)\s*", "", text).replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", cleaned):  # Indonesian: 10.000.000,50
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cleaned):  # English: 10,000,000.50
+        cleaned = cleaned.replace(",", "")
+    elif re.fullmatch(r"\d+,\d{1,2}", cleaned):  # 7500000,50
+        cleaned = cleaned.replace(",", ".")
+    try:
+        v = float(cleaned)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{text!r} is not a finite number")
+    return v
+
+
+def parse_potential(value: Any) -> str | None:
+    """A potential rating normalised to low, medium or high (None when blank).
+
+    >>> parse_potential("Tinggi"), parse_potential(2), parse_potential(" l "), parse_potential(None)
+    ('high', 'medium', 'low', None)
+    """
+    text = _text(value).lower()
+    if not text:
+        return None
+    try:
+        return _POTENTIAL_WORDS[text]
+    except KeyError:
+        raise ValueError(
+            f"{_text(value)!r} is not a potential rating (low/medium/high, 1-3, rendah/sedang/tinggi)"
+        ) from None
+
+
+# --- reading the file -------------------------------------------------------------------------------
+
+
+def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise KpiFileError(f"{path}: cannot read the roster ({e.strerror or e})") from None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise KpiFileError(f"{path.name}: cannot read the roster as text")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+
+
+def _rows_workbook(path: Path) -> Iterator[list[tuple[int, list[Any]]]]:
+    """Every sheet's rows, one list per sheet, first sheet first."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                for ws in wb.worksheets:
+                    yield [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            finally:
+                wb.close()
+        else:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                # skip_empty_area=False keeps leading empty rows, so row numbers match the sheet's.
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                yield [(i, list(r)) for i, r in enumerate(rows, start=1)]
+    except KpiFileError:
+        raise
+    except FileNotFoundError:
+        raise KpiFileError(f"{path}: roster file not found") from None
+    except Exception as e:  # noqa: BLE001 - any reader failure is a file the user must fix
+        raise KpiFileError(f"{path.name}: cannot read the roster workbook ({type(e).__name__}: {e})") from None
+
+
+def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:
+    """(index in rows, field -> column) of the first row naming the required fields."""
+    for idx, (_, cells) in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for col, value in enumerate(cells):
+            name = _HEADER_TO_FIELD.get(_normalise_header(value))
+            if name is not None and name not in columns:
+                columns[name] = col
+        if sum(f in columns for f in REQUIRED) >= 2:
+            return idx, columns
+    return None
+
+
+def read_roster(path: str | Path) -> Roster:
+    """Read a roster file; rows that cannot be used are refused by row number, the rest are read on.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
+    >>> _ = p.write_text("NIK,Nama,Jabatan,Gaji bulanan\\n1001,Rina Dewi,social-media-specialist,8.500.000\\n,X,hr-manager,\\n")
+    >>> r = read_roster(p)
+    >>> r.employees[0].employee_id, r.employees[0].monthly_salary, [str(x) for x in r.problems]
+    ('1001', 8500000.0, ['row 3: employee ID is blank'])
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise KpiFileError(f"{p}: is a folder, not a roster file")
+    suffix = p.suffix.lower()
+    if suffix not in ROSTER_SUFFIXES:
+        raise KpiFileError(f"{p.name}: not a roster file (expected {', '.join(ROSTER_SUFFIXES)})")
+    if not p.exists():
+        raise KpiFileError(f"{p}: roster file not found")
+    sheets: Generator[list[tuple[int, list[Any]]], None, None]
+    sheets = (rows for rows in [list(_rows_csv(p))]) if suffix == ".csv" else _rows_workbook(p)
+    # closing(): stop reading (and close the workbook) as soon as the sheet with the header is found.
+    with contextlib.closing(sheets):
+        for rows in sheets:
+            found = _find_header(rows)
+            if found is None:
+                continue
+            idx, columns = found
+            missing = [_FIELD_NAMES[f] for f in REQUIRED if f not in columns]
+            if missing:
+                header_row = rows[idx][0]
+                raise KpiFileError(
+                    f"{p.name}: row {header_row}: no column for {', '.join(missing)} "
+                    f"(the header needs employee ID, name and role, e.g. NIK | Nama | Jabatan)"
+                )
+            return _read_rows(rows[idx + 1:], columns, p.name)
+    raise KpiFileError(
+        f"{p.name}: no header row with employee ID, name and role columns in the first "
+        f"{_HEADER_SCAN_ROWS} rows (e.g. Employee ID | Name | Role, or NIK | Nama | Jabatan)"
+    )
+
+
+def _read_rows(rows: list[tuple[int, list[Any]]], columns: dict[str, int], source: str) -> Roster:
+    roster = Roster(source=source)
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        if not any(_text(c) for c in cells):
+            continue  # blank lines between blocks are no employees
+        values = {name: cells[col] if col < len(cells) else None for name, col in columns.items()}
+        result = _employee(values, number, seen)
+        if isinstance(result, RosterProblem):
+            roster.problems.append(result)
+        else:
+            seen[result.employee_id] = number
+            roster.employees.append(result)
+    return roster
+
+
+def _employee(values: dict[str, Any], number: int, seen: dict[str, int]) -> Employee | RosterProblem:
+    """One roster row as an Employee, or the reason it is refused."""
+    employee_id = _text(values.get("employee_id"))
+    blank = [_FIELD_NAMES[f] for f in REQUIRED if not _text(values.get(f))]
+    if blank:
+        return RosterProblem(number, f"{' and '.join(blank)} {'is' if len(blank) == 1 else 'are'} blank",
+                             employee_id)
+    if employee_id in seen:
+        return RosterProblem(number, f"employee ID {employee_id!r} is also on row {seen[employee_id]}", employee_id)
+    try:
+        salary = parse_salary(values.get("monthly_salary"))
+    except ValueError as e:
+        return RosterProblem(number, f"monthly salary {e}", employee_id)
+    if salary is not None and salary < 0:
+        return RosterProblem(number, f"monthly salary {salary:g} is below 0", employee_id)
+    try:
+        potential = parse_potential(values.get("potential"))
+    except ValueError as e:
+        return RosterProblem(number, f"potential {e}", employee_id)
+    return Employee(
+        employee_id=employee_id,
+        name=_text(values.get("name")),
+        department=_text(values.get("department")),
+        supervisor=_text(values.get("supervisor")),
+        role=_text(values.get("role")),
+        period=_text(values.get("period")),
+        monthly_salary=salary,
+        potential=potential,
+        row=number,
+    )
