@@ -1,0 +1,1288 @@
+"""The safety layer: a workbook is checked before anything unpacks it, numbers typed as text are read
+only when they are unambiguous, and text from inputs is written back as text.
+
+`preflight(path)` looks at a file with the standard library only and answers with one `FileProblem` or
+None: the name (Excel's `~$` lock files), the size, the magic bytes (a PNG or CSV renamed .xlsx), the
+zip's central directory (a zip bomb is refused there, before anything is unpacked), every XML part
+streamed in 64 KB pieces (a DTD in its prolog, where entity bombs live; a sheet's cell references,
+for its extent; its size and CRC against the directory, so a part whose header lies is refused), the
+OLE2 directory of .xls and password-protected files, and the BIFF records of an .xls. It never raises
+for a bad file and holds no part in memory. The rollup calls it on every input before python-calamine
+opens the file, because python-calamine builds a dense grid from the first to the last cell: a
+400-byte .xlsx with values in A1 and XFD100000 asks it for 52 GB and the process aborts (a Rust
+allocation failure, not an exception anyone can catch).
+
+Number reading (`read_number`), for cells that hold text where a number belongs:
+
+- surrounding spaces (also no-break and thin spaces) are dropped silently: "  40 " is 40;
+- thousands separators are read when the grouping leaves no doubt: "1.500.000", "1,500,000",
+  "1 500 000" (groups of three, more than one separator, or a decimal part after them:
+  "1.500,50" or "1,500.50"); a decimal comma is read when it cannot be a thousands separator:
+  "113,65" (one comma, not exactly three digits after it). The note says how it was read;
+- one separator followed by exactly three digits ("1,500", "1.500") is 1500 in Indonesian and 1.5 in
+  English: it is refused, never guessed; so is anything else that is not a number ("abc", "-", "n/a");
+- a percent sign is dropped and the number kept as percent points: "22%" is 22. The seed types
+  percentage KPIs that way (target 25, actual 22 for "lead generation rate (%)"). A cell formatted as a
+  percentage stores 25 % as 0.25, so a row can hold the same kind of number typed two ways (target
+  0.25, actual 22); `mixed_percent` finds those rows so the rollup flags them instead of scoring 8800 %.
+
+Text (`safe_text`, `put_text`): a name or indicator that starts with "=" is kept exactly as typed and
+written as a string cell with Excel's quote prefix, so nothing evaluates it, now or when someone edits
+the cell later; characters that an .xlsx cannot hold are replaced by U+FFFD, and very long text is cut
+to `Limits.max_text` characters with a marker saying how long it was.
+
+Nothing here imports openpyxl or pandas; `put_text` takes an openpyxl cell the caller already has.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import math
+import os
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+ERROR, WARNING, INFO = "error", "warning", "info"  # the rollup's severities (kpi_xl.rollup.model)
+
+# Problem codes: what `FileProblem.code` can be.
+EMPTY = "empty"
+TOO_LARGE = "too-large"
+NOT_A_WORKBOOK = "not-a-workbook"
+WRONG_EXTENSION = "wrong-extension"
+CORRUPT = "corrupt"
+ENCRYPTED = "encrypted"
+ZIP_BOMB = "zip-bomb"
+XML_ENTITIES = "xml-entities"
+TOO_MANY_ROWS = "too-many-rows"
+TOO_MANY_COLUMNS = "too-many-columns"
+LOCK_FILE = "lock-file"
+OTHER_FILE = "other-file"
+UNREADABLE = "unreadable"
+CODES = (
+    EMPTY,
+    TOO_LARGE,
+    NOT_A_WORKBOOK,
+    WRONG_EXTENSION,
+    CORRUPT,
+    ENCRYPTED,
+    ZIP_BOMB,
+    XML_ENTITIES,
+    TOO_MANY_ROWS,
+    TOO_MANY_COLUMNS,
+    LOCK_FILE,
+    OTHER_FILE,
+    UNREADABLE,
+)
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+LOCK_PREFIX = "~$"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an input may be. Every limit is checked before the file is unpacked.
+
+    A filled scorecard is tens of kilobytes, a dozen columns and a few dozen rows; the defaults leave
+    room for a hundred times that and keep one process far below 400 MB on any input:
+
+    - `max_file_bytes` (50 MB): the file on disk.
+    - `max_unpacked_bytes` (200 MB): all parts of a zip (.xlsx, .xlsm, .ods) together, unpacked,
+      as the zip's central directory declares them.
+    - `max_ratio` (100): unpacked / packed size of one part bigger than `ratio_floor_bytes` (1 MB);
+      spreadsheet XML packs about 10:1, a zip bomb about 1000:1.
+    - `max_members` (2,000): parts in one zip; a scorecard has about 15.
+    - `max_rows` (10,000) and `max_columns` (256): the last row and column holding a value, on any
+      sheet. A reader builds a grid that big (32 bytes a cell), so 10,000 × 256 cells is about 80 MB.
+    - `max_text` (1,000): characters of one text kept in the summary; the rest is cut with a note.
+    - `xml_prolog_bytes` (64 KB): how far into an XML part its first element must start; a DOCTYPE
+      (where entity bombs live) can only come before it.
+    """
+
+    max_file_bytes: int = 50 * 2**20
+    max_unpacked_bytes: int = 200 * 2**20
+    max_ratio: float = 100.0
+    ratio_floor_bytes: int = 2**20
+    max_members: int = 2_000
+    max_rows: int = 10_000
+    max_columns: int = 256
+    max_text: int = 1_000
+    xml_prolog_bytes: int = 64 * 2**10
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a file is not read: one row of the rollup's Issues sheet.
+
+    `code` is one of `CODES`; `message` names the file (and the limit, where one applies) and says
+    what HR should do. `sheet` and `cell` are set when the problem sits on one sheet.
+    """
+
+    file: str
+    code: str
+    severity: str
+    message: str
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        where = ":".join(p for p in (self.file, self.sheet, self.cell) if p)
+        return f"{where}: {self.severity}: {self.message}"
+
+
+# --- names and sizes in messages ----------------------------------------------------------------------
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def shown_name(path: str | os.PathLike[str], limit: int = 80) -> str:
+    """A file's name as a message shows it, quoted: control and bidi characters escaped, bytes that are
+    no UTF-8 shown as U+FFFD, the middle of a very long name left out (the extension stays).
+
+    >>> print(shown_name("/hr/in/name with\\nnewline.xlsx"))
+    'name with\\nnewline.xlsx'
+    >>> print(shown_name("a" * 30 + "b" * 200 + ".xlsx", limit=40))
+    'aaaaaaaaaaaaaaaaaaaaaaaa…bbbbbbbbbb.xlsx'
+    """
+    name = _SURROGATE.sub("\ufffd", os.path.basename(os.fspath(path)))
+    name = _UNSAFE_NAME.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+    if len(name) > limit:
+        name = name[: limit - 16] + "…" + name[-15:]  # the end keeps the extension
+    return f"'{name}'"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 2**10:,.0f} KB"
+
+
+# --- preflight ----------------------------------------------------------------------------------------
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_SAVE_AS = "open it in Excel and save it as .xlsx (Excel Workbook), then send it again"
+_PASSWORD = (
+    "is password-protected: open it, remove the password (File > Info > Protect Workbook > "
+    "Encrypt with Password, clear it) and send it again"
+)
+
+
+class _Refused(Exception):
+    """Internal: a check found its problem; the message is complete."""
+
+    def __init__(self, code: str, message: str, sheet: str = "", cell: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.sheet, self.cell = code, message, sheet, cell
+
+
+def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileProblem | None:
+    """The problem that keeps one input file from being read safely, or None when it may be opened.
+
+    Looks only at what is cheap and bounded: the name, the size, the first bytes, the zip's central
+    directory, the XML parts streamed in 64 KB pieces (their prologs for DOCTYPEs, the sheets' cell
+    references for their extent, every CRC), the OLE2 directory and BIFF records of an .xls. A file
+    that passes can still hold no scorecard; that is for the reader to say.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     empty = pathlib.Path(folder) / "budi.xlsx"
+    ...     _ = empty.write_bytes(b"")
+    ...     problem = preflight(empty)
+    >>> problem.code, problem.severity
+    ('empty', 'error')
+    """
+    p = Path(path)
+    name = shown_name(p)
+    suffix = p.suffix.lower()
+    severity = ERROR
+    try:
+        if p.name.startswith(LOCK_PREFIX):
+            severity = INFO
+            raise _Refused(
+                LOCK_FILE,
+                f"{name} is Excel's lock file (the workbook was open when the folder "
+                "was copied); skipped, nothing to do",
+            )
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused(
+                UNREADABLE,
+                f"{name} is not a regular file (a folder, pipe or device); "
+                "put the scorecard itself in the folder",
+            )
+        if suffix not in WORKBOOK_SUFFIXES:
+            severity = INFO
+            raise _Refused(OTHER_FILE, f"{name} is not a workbook (.xlsx, .xlsm, .xls, .ods); skipped")
+        if st.st_size == 0:
+            raise _Refused(
+                EMPTY,
+                f"{name} is empty (0 bytes), probably cut off while copying: ask for the scorecard again",
+            )
+        if st.st_size > limits.max_file_bytes:
+            raise _Refused(
+                TOO_LARGE,
+                f"{name} is {_mb(st.st_size)}, over the limit of "
+                f"{_mb(limits.max_file_bytes)} for one scorecard: delete what is not "
+                "the scorecard (pictures, data sheets) and send it again",
+            )
+        with open(p, "rb") as f:
+            head = f.read(512)
+            if head.startswith(_ZIP_MAGICS):
+                _check_zip(f, name, suffix, limits)
+            elif head.startswith(_OLE2):
+                _check_ole2(f, st.st_size, name, suffix, limits)
+            else:
+                raise _Refused(NOT_A_WORKBOOK, _not_a_workbook(name, suffix, head))
+    except _Refused as r:
+        return FileProblem(str(path), r.code, severity, r.message, r.sheet, r.cell)
+    except OSError as e:
+        return FileProblem(
+            str(path),
+            UNREADABLE,
+            ERROR,
+            f"{name} cannot be opened ({e.strerror or type(e).__name__}): check that the "
+            "file is not open elsewhere and that you may read it",
+        )
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        struct.error,
+        ValueError,
+        IndexError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+        OverflowError,
+        expat.ExpatError,
+    ) as e:
+        return FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({_short(e)}): {_SAVE_AS}")
+    return None
+
+
+def _short(error: BaseException, limit: int = 120) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return _SURROGATE.sub("\ufffd", text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _not_a_workbook(name: str, suffix: str, head: bytes) -> str:
+    """What a file that is no workbook is, from its first bytes."""
+    what = _sniff(head)
+    if what == "text":
+        return (
+            f"{name} is a CSV or text file with a {suffix} name, not a workbook: open it in Excel and "
+            "save it as .xlsx (Excel Workbook), then send it again"
+        )
+    if what in ("a web page (HTML)", "an Excel 2003 XML spreadsheet"):
+        return f"{name} is {what} with a {suffix} name, as some programs export 'to Excel': {_SAVE_AS}"
+    return (
+        f"{name} is {what}, not a workbook, although its name ends in {suffix}: ask for the scorecard again"
+    )
+
+
+def _sniff(head: bytes) -> str:
+    signatures = (
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"{\\rtf", "an RTF document"),
+        (b"MZ", "a Windows program"),
+        (b"\x7fELF", "a program"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xbc\xaf", "a 7-Zip archive"),
+        (b"\x1f\x8b", "a gzip archive"),
+    )
+    for magic, what in signatures:
+        if head.startswith(magic):
+            return what
+    text = _as_text(head)
+    if text is not None:
+        lowered = text.lstrip("\ufeff \t\r\n").lower()
+        if lowered.startswith("<"):
+            if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+                return "an Excel 2003 XML spreadsheet"
+            if "<html" in lowered or "<!doctype html" in lowered or "<table" in lowered:
+                return "a web page (HTML)"
+            return "an XML file"
+        return "text"
+    return "not a workbook (its content is unknown)"
+
+
+def _as_text(head: bytes) -> str | None:
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(encoding, "ignore")
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 4:  # not just a character cut by the 512-byte read
+            return None
+        text = head[: e.start].decode("utf-8")
+    if any(ch < " " and ch not in "\t\r\n\f" for ch in text):
+        return None
+    return text
+
+
+# --- zip containers (.xlsx, .xlsm, .ods) ----------------------------------------------------------------
+
+_CHUNK = 64 * 2**10
+_XML_PART = (".xml", ".rels")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+class _Parts:
+    """The unpacked bytes of zip members, in pieces of `_CHUNK` bytes, read with zlib straight from the
+    file (one read for a small file): cheaper than `zipfile.ZipFile.open` per part, and as strict.
+    Each member must start where the central directory says, under the same name, unpack to exactly
+    its declared size (never more: a member whose header lies about its size is cut there) and match
+    its CRC; anything else raises `zipfile.BadZipFile`."""
+
+    def __init__(self, f: Any, size: int) -> None:
+        self.f = f
+        self.buffer: memoryview | None = None
+        if size <= 4 * 2**20:
+            f.seek(0)
+            self.buffer = memoryview(f.read())
+
+    def _read(self, pos: int, n: int) -> Any:
+        if self.buffer is not None:
+            return self.buffer[pos : pos + n]
+        self.f.seek(pos)
+        return self.f.read(n)
+
+    def chunks(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        header = bytes(self._read(info.header_offset, 30))
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        stored_name = bytes(self._read(info.header_offset + 30, name_length))
+        if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+            raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
+        pos = info.header_offset + 30 + name_length + extra_length
+        left = info.compress_size
+        inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        out = bytearray()
+        produced = crc = 0
+        while True:
+            if inflate is not None and inflate.unconsumed_tail:
+                source = inflate.unconsumed_tail
+            elif left > 0:
+                source = self._read(pos, min(_CHUNK, left))
+                if not len(source):
+                    raise EOFError(f"{info.filename} is cut off")
+                pos += len(source)
+                left -= len(source)
+            else:
+                break
+            piece = inflate.decompress(source, _CHUNK - len(out)) if inflate is not None else bytes(source)
+            produced += len(piece)
+            if produced > info.file_size:
+                raise zipfile.BadZipFile(
+                    f"{info.filename} unpacks to more than the {info.file_size:,} bytes its header says"
+                )
+            crc = zlib.crc32(piece, crc)
+            out += piece
+            if len(out) >= _CHUNK:
+                yield bytes(out)
+                out.clear()
+            if inflate is not None and inflate.eof:
+                break
+        if inflate is not None and not inflate.eof:
+            raise EOFError(f"{info.filename}: compressed data ended before its end-of-stream marker")
+        if produced != info.file_size:
+            raise zipfile.BadZipFile(
+                f"{info.filename} unpacks to {produced:,} bytes, not the {info.file_size:,} its header says"
+            )
+        if crc != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+        if out:
+            yield bytes(out)
+
+
+def _check_zip(f: Any, name: str, suffix: str, limits: Limits) -> None:
+    f.seek(0)
+    try:
+        zf = zipfile.ZipFile(f)
+    except zipfile.BadZipFile:
+        raise _Refused(
+            CORRUPT,
+            f"{name} is damaged or incomplete (cut off while copying?): it is not a "
+            "complete workbook; ask for the file again",
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_members:
+            raise _Refused(
+                ZIP_BOMB,
+                f"{name} holds {len(infos):,} parts, over the limit of "
+                f"{limits.max_members:,}: it is not a normal scorecard; ask for the "
+                "original file",
+            )
+        seen: set[str] = set()
+        unpacked = 0
+        for info in infos:
+            if info.filename in seen:
+                raise _Refused(CORRUPT, f"{name} holds two parts named {info.filename!r}: {_SAVE_AS}")
+            seen.add(info.filename)
+            unpacked += info.file_size
+            if info.flag_bits & 0x1:
+                raise _Refused(ENCRYPTED, f"{name} {_PASSWORD}")
+        if unpacked > limits.max_unpacked_bytes:
+            raise _Refused(
+                ZIP_BOMB,
+                f"{name} is {_mb(_size(f))} but unpacks to {_mb(unpacked)}, over the "
+                f"limit of {_mb(limits.max_unpacked_bytes)}: it is not a normal "
+                "scorecard (possibly a zip bomb); ask for the original file",
+            )
+        for info in infos:
+            if info.file_size > limits.ratio_floor_bytes:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > limits.max_ratio:
+                    raise _Refused(
+                        ZIP_BOMB,
+                        f"{name}: its part {info.filename} unpacks {ratio:,.0f} times its "
+                        f"packed size, over the limit of {limits.max_ratio:,.0f}: it is "
+                        "not a normal scorecard (possibly a zip bomb); ask for the "
+                        "original file",
+                    )
+        kind = _zip_kind(zf, seen)
+        expected = {".ods": "ods", ".xls": "xls"}.get(suffix, "xlsx")
+        if kind in ("xlsx", "ods") and kind != expected:
+            what = "an OpenDocument spreadsheet" if kind == "ods" else "an Excel workbook"
+            raise _Refused(
+                WRONG_EXTENSION,
+                f"{name} is {what} (.{kind}) with a {suffix} name: rename it to "
+                f"end in .{kind} and send it again",
+            )
+        if kind == "xlsb":
+            raise _Refused(
+                WRONG_EXTENSION,
+                f"{name} is an Excel binary workbook (.xlsb) with a {suffix} name: {_SAVE_AS}",
+            )
+        if kind not in ("xlsx", "ods"):
+            raise _Refused(
+                NOT_A_WORKBOOK,
+                f"{name} is {kind}, not a workbook, although its name ends in "
+                f"{suffix}: ask for the scorecard again",
+            )
+        for info in infos:
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise _Refused(
+                    CORRUPT,
+                    f"{name}: its part {info.filename} is packed with method "
+                    f"{info.compress_type}, which spreadsheet programs do not read: "
+                    f"{_SAVE_AS}",
+                )
+        parts = _Parts(f, _size(f))
+        if kind == "ods":
+            _check_ods(parts, zf, infos, name, limits)
+        else:
+            _check_xlsx(parts, infos, name, limits)
+
+
+def _size(f: Any) -> int:
+    return os.fstat(f.fileno()).st_size
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """'xlsx', 'xlsb', 'ods', or what the zip is instead ("a Word document")."""
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if any(n.startswith("xl/") for n in names) and (
+        "xl/workbook.xml" in names or "[Content_Types].xml" in names
+    ):
+        return "xlsx"
+    if "mimetype" in names:
+        mime = zf.read("mimetype") if zf.getinfo("mimetype").file_size < 200 else b""
+        if mime.strip() == _ODS_MIME:
+            return "ods"
+        if b"opendocument.text" in mime:
+            return "an OpenDocument text document"
+        return "an OpenDocument file that is no spreadsheet"
+    if "content.xml" in names and "META-INF/manifest.xml" in names:
+        return "ods"
+    if any(n.startswith("word/") for n in names):
+        return "a Word document"
+    if any(n.startswith("ppt/") for n in names):
+        return "a PowerPoint presentation"
+    if not names:
+        return "an empty zip archive"
+    return "a zip archive of other files"
+
+
+_WORKBOOK_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+
+
+def _check_xlsx(parts: _Parts, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    # The workbook and its relationships first: they name the sheets that later messages mention.
+    order = sorted(
+        infos, key=lambda i: (i.filename not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),)
+    )
+    sheet_names: dict[str, str] = {}
+    saved: dict[str, bytes] = {}
+    for info in order:
+        part = info.filename
+        in_sheets = part.startswith("xl/worksheets/") and not part.startswith("xl/worksheets/_rels/")
+        # A sheet is whatever the workbook's relationships point at, wherever it lies in the zip.
+        is_sheet = in_sheets or part in sheet_names
+        if part.endswith("/") or not (part.endswith(_XML_PART) or is_sheet):
+            continue
+        keep = part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") and info.file_size <= 4 * 2**20
+        extent = _SheetExtent(name, sheet_names.get(part, part), limits) if is_sheet else None
+        data = _scan_part(parts, info, name, limits, strict=True, extent=extent, keep=keep)
+        if keep:
+            saved[part] = data
+        if len(saved) == 2 and not sheet_names:
+            sheet_names = _sheet_parts(saved["xl/workbook.xml"], saved["xl/_rels/workbook.xml.rels"])
+
+
+def _sheet_parts(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:
+    """Zip part name -> sheet name ('xl/worksheets/sheet1.xml' -> 'Scorecard')."""
+    targets: dict[bytes, str] = {}
+    for m in _RELATIONSHIP.finditer(rels_xml):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get(b"Id", b"")] = posixpath.normpath(part)
+    parts: dict[str, str] = {}
+    for m in _WORKBOOK_SHEET.finditer(workbook_xml):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        rid = attrs.get(b"r:id") or next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+        if rid in targets:
+            parts[targets[rid]] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+    return parts
+
+
+def _scan_part(
+    parts: _Parts,
+    info: zipfile.ZipInfo,
+    name: str,
+    limits: Limits,
+    *,
+    strict: bool,
+    extent: _SheetExtent | None = None,
+    keep: bool = False,
+) -> bytes:
+    """Stream one XML part: refuse a DOCTYPE in its prolog, feed a sheet's cells to `extent`, and read
+    it to the end, so that its size and CRC are checked (a part that is not what its header says is
+    damaged, and a reader would unpack it all)."""
+    kept: list[bytes] = []
+    prolog = b""
+    decoder = None
+    prolog_done = False
+    for chunk in parts.chunks(info):
+        if keep:
+            kept.append(chunk)
+        if decoder is None and not prolog_done and not prolog:
+            decoder = _utf16_decoder(chunk)
+        text = decoder.decode(chunk).encode("utf-8") if decoder else chunk
+        if not prolog_done:
+            prolog += text
+            state = _prolog_state(prolog, strict)
+            if state == "doctype":
+                raise _Refused(
+                    XML_ENTITIES,
+                    f"{name}: its part {info.filename} declares a DTD "
+                    "(<!DOCTYPE>/<!ENTITY>), which no spreadsheet program writes "
+                    "and which can expand to gigabytes: it is not read; "
+                    f"{_SAVE_AS}",
+                )
+            if state == "more":
+                if len(prolog) > limits.xml_prolog_bytes:
+                    raise _Refused(
+                        XML_ENTITIES,
+                        f"{name}: its part {info.filename} has more than "
+                        f"{_mb(limits.xml_prolog_bytes)} before its first "
+                        "element (a hidden DTD?): it is not read; "
+                        f"{_SAVE_AS}",
+                    )
+                continue
+            prolog_done = True
+            text, prolog = prolog, b""
+        if extent is not None:
+            extent.feed(text)
+    return b"".join(kept)
+
+
+def _utf16_decoder(first: bytes) -> Any:
+    """An incremental UTF-16 decoder when a part is UTF-16 (so byte patterns would miss its tags)."""
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return codecs.getincrementaldecoder("utf-16")("replace")
+    if first.startswith(b"<\x00"):
+        return codecs.getincrementaldecoder("utf-16-le")("replace")
+    if first.startswith(b"\x00<"):
+        return codecs.getincrementaldecoder("utf-16-be")("replace")
+    return None
+
+
+_PROLOG_TOKEN = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE|<!ENTITY|<[A-Za-z_:]|<|[^<\s])", re.S | re.I)
+
+
+def _prolog_state(data: bytes, strict: bool) -> str:
+    """'doctype' when a DTD comes before the first element, 'done' when the first element starts,
+    'more' when the prolog goes on past `data`. Any DOCTYPE counts when `strict` (OOXML forbids DTDs);
+    for OpenDocument only one with an internal subset or entity declarations (old OpenOffice wrote an
+    external DOCTYPE in its manifest)."""
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        m = _PROLOG_TOKEN.match(data, pos)
+        if m is None:
+            return "more"  # only white space so far
+        token = m.group(1)
+        if token.upper() == b"<!DOCTYPE" or token.upper() == b"<!ENTITY":
+            if strict or token.upper() == b"<!ENTITY":
+                return "doctype"
+            end = data.find(b">", m.end())
+            bracket = data.find(b"[", m.end())
+            if bracket != -1 and (end == -1 or bracket < end):
+                return "doctype"
+            if end == -1:
+                return "more"
+            pos = end + 1
+            continue
+        if token.startswith((b"<?", b"<!--")):
+            pos = m.end()
+            continue
+        if token == b"<":
+            rest = data[m.start(1) :]
+            if rest.startswith((b"<?", b"<!")) or len(rest) < 10:
+                return "more"  # a comment, instruction or declaration not closed yet, or a cut tag
+        return "done"
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF_ATTR = re.compile(rb'\sr\s*=\s*["\']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})["\']')
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_IMPLICIT = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?=[\s/>])(?![^>]*\sr\s*=)")
+# As Excel, LibreOffice and openpyxl write cells: <c r="B12" ...>, r first, no prefix: found by their
+# literal start (letters, digits, and "/" when the tag closes itself), several times faster than the
+# general pattern below, which is used when `_all_plain` finds a cell tag written otherwise.
+_PLAIN_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3})\$?([0-9]{1,9})"[^>]*?(/?)>')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+
+
+def _all_plain(data: bytes, plain: int) -> bool:
+    """Every cell tag of `data` is one of the `plain` ones `_PLAIN_CELL` found."""
+    return data.count(b"<c ") + data.count(b"<c>") == plain and not _PREFIXED_CELL.search(data)
+
+
+# A cell with content: its start tag has an r attribute and does not close itself.
+_VALUED_CELL = re.compile(
+    rb"<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([0-9]{1,9})[\"'][^>]*(?<!/)>"
+)
+_LAST_ROW = re.compile(rb".*<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,9})[\"']", re.S)
+_LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})", re.S)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _SheetExtent:
+    """The last row and column holding a value on one sheet, from its XML streamed past in pieces.
+
+    A cell with content (`<c ...>...</c>`) counts, a styled empty cell (`<c .../>`) does not: readers
+    skip those too. Rows and cells without an `r` attribute follow the previous one, as the format says.
+    """
+
+    def __init__(self, file: str, sheet: str, limits: Limits) -> None:
+        self.file, self.sheet, self.limits = file, sheet, limits
+        self.row = 0
+        self.col = 0
+        self.carry = b""
+        self.implicit = False  # a row or cell without an r attribute was seen: follow them one by one
+        self.previous = b""
+
+    def feed(self, data: bytes) -> None:
+        data = self.carry + data
+        cut = data.rfind(b"<")
+        if cut != -1 and data.find(b">", cut) == -1:
+            data, self.carry = data[:cut], data[cut:]
+            if len(self.carry) > _CHUNK:
+                self.carry = b""  # a tag this long is no cell reference; drop it
+        else:
+            self.carry = b""
+        cells: list[tuple[bytes, bytes]] = []
+        if not self.implicit:
+            found = _PLAIN_CELL.findall(data)
+            if _all_plain(data, len(found)):
+                cells = [(letters, digits) for letters, digits, closed in found if not closed]
+            elif _IMPLICIT.search(data):
+                self.implicit = True
+                self._resume(self.previous)
+            else:
+                cells = _VALUED_CELL.findall(data)
+        if self.implicit:
+            self._one_by_one(data)
+            return
+        # Every tag says where it is: compare the largest row and column of the cells with content,
+        # and look closer only when one is over a limit.
+        if cells:
+            rows = max(map(int, {digits for _, digits in cells}))
+            cols = max(map(_column_number, {letters for letters, _ in cells}))
+            if rows > self.limits.max_rows or cols > self.limits.max_columns:
+                for letters, digits in cells:  # the first cell over a limit, in the sheet's order
+                    self._check(int(digits), _column_number(letters))
+        self.previous = data
+
+    def _resume(self, data: bytes) -> None:
+        """Where the previous piece ended (its last row, and the last cell in it), to go on one by one."""
+        row = _LAST_ROW.match(data)
+        if row:
+            self.row = int(row.group(1))
+            cell = _LAST_CELL.match(data, row.end())
+            self.col = _column_number(cell.group(1)) if cell else 0
+
+    def _one_by_one(self, data: bytes) -> None:
+        for m in _CELL_TAG.finditer(data):
+            attrs = m.group(2)
+            ref = _REF_ATTR.search(attrs)
+            if m.group(1) == b"row":
+                self.row = int(ref.group(2)) if ref else self.row + 1
+                self.col = 0
+                continue
+            if ref:
+                if ref.group(1):
+                    self.col = _column_number(ref.group(1))
+                if ref.group(2):
+                    self.row = int(ref.group(2))
+            else:
+                self.col += 1
+            if not attrs.endswith(b"/"):
+                self._check(self.row, self.col)
+
+    def _check(self, row: int, col: int) -> None:
+        limits = self.limits
+        if row <= limits.max_rows and col <= limits.max_columns:
+            return
+        cell = f"{_column_letters(col)}{row}"
+        sheet = f"sheet '{self.sheet}'"
+        if row > limits.max_rows:
+            raise _Refused(
+                TOO_MANY_ROWS,
+                f"{self.file}: {sheet} has values down to row {row:,} (at least), "
+                f"over the limit of {limits.max_rows:,} rows: delete the rows below "
+                "the scorecard (or move that data to another file) and send it again",
+                self.sheet,
+                cell,
+            )
+        if col > limits.max_columns:
+            raise _Refused(
+                TOO_MANY_COLUMNS,
+                f"{self.file}: {sheet} has a value in column "
+                f"{_column_letters(col)} ({col:,}), over the limit of "
+                f"{limits.max_columns:,} columns: delete what is right of the "
+                "scorecard and send it again",
+                self.sheet,
+                cell,
+            )
+
+
+# --- OpenDocument -------------------------------------------------------------------------------------
+
+_MANIFEST = "META-INF/manifest.xml"
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+def _check_ods(
+    parts: _Parts, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, limits: Limits
+) -> None:
+    # The manifest first: an encrypted file's content.xml is noise, and should be called encrypted.
+    for info in sorted(infos, key=lambda i: i.filename != _MANIFEST):
+        part = info.filename
+        if part.endswith("/") or not part.endswith(".xml"):
+            continue
+        if part == _MANIFEST:
+            manifest = _scan_part(parts, info, name, limits, strict=False, keep=info.file_size <= 4 * 2**20)
+            if b"encryption-data" in manifest:
+                raise _Refused(
+                    ENCRYPTED,
+                    f"{name} is password-protected: open it, save it again with "
+                    "File > Save As and 'Save with password' unticked, and send it again",
+                )
+        elif part == "content.xml":
+            _scan_part(parts, info, name, limits, strict=False)  # the prolog and the CRC
+            _ods_extent(parts, info, name, limits)
+        else:
+            _scan_part(parts, info, name, limits, strict=False)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _ods_extent(parts: _Parts, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """The last row and column holding a value on every table of content.xml, repeats counted: one
+    `<table:table-row table:number-rows-repeated="1000000">` with a value is a million rows to a reader.
+    Parsed by expat with callbacks (no tree kept); the prolog was checked for a DTD before."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    state = {
+        "table": "",
+        "row": 0,
+        "rows": 1,
+        "col": 0,
+        "cell_col": 0,
+        "cols": 1,
+        "valued": False,
+        "row_valued": False,
+        "row_last_col": 0,
+    }
+    problem: list[_Refused] = []
+    table_row, table_cell = f"{_TABLE_NS} table-row", f"{_TABLE_NS} table-cell"
+    covered, table = f"{_TABLE_NS} covered-table-cell", f"{_TABLE_NS} table"
+    value_type, text_p = f"{_OFFICE_NS} value-type", f"{_TEXT_NS} p"
+
+    def repeat(attrs: dict[str, str], key: str) -> int:
+        value = attrs.get(f"{_TABLE_NS} {key}")
+        return max(1, int(value)) if value and value.isdigit() else 1
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == table:
+            state.update(table=attrs.get(f"{_TABLE_NS} name", ""), row=0)
+        elif tag == table_row:
+            state.update(rows=repeat(attrs, "number-rows-repeated"), col=0, row_valued=False, row_last_col=0)
+        elif tag in (table_cell, covered):
+            state.update(
+                cols=repeat(attrs, "number-columns-repeated"),
+                cell_col=state["col"],
+                valued=value_type in attrs,
+            )
+        elif tag == text_p:
+            state["valued"] = True
+
+    def end(tag: str) -> None:
+        if tag in (table_cell, covered):
+            if state["valued"]:
+                state["row_valued"] = True
+                state["row_last_col"] = state["cell_col"] + state["cols"]
+            state["col"] = state["cell_col"] + state["cols"]
+            state["valued"] = False
+        elif tag == table_row:
+            if state["row_valued"]:
+                last_row, last_col = state["row"] + state["rows"], state["row_last_col"]
+                try:
+                    _SheetExtent(name, state["table"], limits)._check(last_row, last_col)
+                except _Refused as refused:
+                    problem.append(refused)
+                    raise _Stop from None
+            state["row"] += state["rows"]
+
+    def no_entities(*_: Any) -> None:
+        raise _Refused(
+            XML_ENTITIES, f"{name}: its part content.xml declares entities: it is not read; {_SAVE_AS}"
+        )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = no_entities
+    try:
+        for chunk in parts.chunks(info):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop:
+        raise problem[0] from None
+
+
+# --- OLE2 compound files (.xls, encrypted OOXML) ------------------------------------------------------
+
+_FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+class _Compound:
+    """Just enough of an OLE2 compound file (MS-CFB) to list its streams and read one of them."""
+
+    def __init__(self, f: Any, size: int) -> None:
+        self.f, self.size = f, size
+        f.seek(0)
+        header = f.read(512)
+        if len(header) < 512:
+            raise ValueError("the OLE2 header is cut off")
+        shift, mini_shift = struct.unpack_from("<HH", header, 30)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise ValueError(f"OLE2 sector size 2^{shift} is invalid")
+        self.sector = 1 << shift
+        n_fat, first_dir, cutoff, first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from(
+            "<II4xIIIII", header, 44
+        )
+        self.cutoff = cutoff
+        max_sectors = size // self.sector + 1
+        if n_fat > max_sectors or n_difat > max_sectors:
+            raise ValueError("the OLE2 allocation table is larger than the file")
+        fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s not in (_FREE, _END)]
+        sector, seen = first_difat, set()
+        per = self.sector // 4 - 1
+        while sector not in (_FREE, _END) and len(fat_sectors) < n_fat:
+            if sector in seen:
+                raise ValueError("the OLE2 DIFAT chain loops")
+            seen.add(sector)
+            entries = struct.unpack(f"<{per + 1}I", self._sector(sector))
+            fat_sectors.extend(s for s in entries[:per] if s not in (_FREE, _END))
+            sector = entries[per]
+        self.fat: list[int] = []
+        for s in fat_sectors[:n_fat]:
+            self.fat.extend(struct.unpack(f"<{self.sector // 4}I", self._sector(s)))
+        self.entries: list[tuple[str, int, int, int]] = []  # name, type, start, size
+        directory = self._chain_bytes(first_dir, limit=max_sectors * self.sector)
+        for i in range(0, len(directory) - 127, 128):
+            raw = directory[i : i + 128]
+            length = struct.unpack_from("<H", raw, 64)[0]
+            kind = raw[66]
+            start, size_lo, size_hi = struct.unpack_from("<III", raw, 116)
+            name = raw[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+            self.entries.append(
+                (name, kind, start, size_lo if self.sector == 512 else size_lo | size_hi << 32)
+            )
+        self.first_minifat, self.n_minifat = first_minifat, n_minifat
+
+    def _sector(self, index: int) -> bytes:
+        offset = (index + 1) * self.sector
+        if offset >= self.size:
+            raise ValueError(f"OLE2 sector {index} is past the end of the file")
+        self.f.seek(offset)
+        return self.f.read(self.sector)
+
+    def _chain(self, start: int) -> list[int]:
+        chain, seen = [], set()
+        while start not in (_END, _FREE):
+            if start in seen or start >= len(self.fat):
+                raise ValueError("an OLE2 sector chain is broken")
+            seen.add(start)
+            chain.append(start)
+            start = self.fat[start]
+        return chain
+
+    def _chain_bytes(self, start: int, limit: int) -> bytes:
+        out = bytearray()
+        for s in self._chain(start):
+            out += self._sector(s)
+            if len(out) >= limit:
+                break
+        return bytes(out[:limit])
+
+    def names(self) -> set[str]:
+        return {name for name, kind, _, _ in self.entries if kind in (1, 2)}
+
+    def read(self, wanted: str, limit: int) -> bytes:
+        """The first `limit` bytes of the stream named `wanted` (any storage)."""
+        for name, kind, start, size in self.entries:
+            if kind == 2 and name == wanted:
+                size = min(size, limit)
+                if size >= self.cutoff:
+                    return self._chain_bytes(start, size)
+                return self._mini(start, size)
+        raise KeyError(wanted)
+
+    def _mini(self, start: int, size: int) -> bytes:
+        root = self.entries[0]
+        stream = self._chain_bytes(root[2], root[3])
+        minifat_raw = self._chain_bytes(self.first_minifat, self.n_minifat * self.sector)
+        minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)
+        out, seen = bytearray(), set()
+        while start not in (_END, _FREE) and len(out) < size:
+            if start in seen or start >= len(minifat):
+                raise ValueError("an OLE2 mini sector chain is broken")
+            seen.add(start)
+            out += stream[start * 64 : (start + 1) * 64]
+            start = minifat[start]
+        return bytes(out[:size])
+
+
+def _check_ole2(f: Any, size: int, name: str, suffix: str, limits: Limits) -> None:
+    compound = _Compound(f, size)
+    streams = compound.names()
+    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+        raise _Refused(ENCRYPTED, f"{name} {_PASSWORD}")
+    book = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
+    if book is None:
+        what = (
+            "a Word document"
+            if "WordDocument" in streams
+            else "a PowerPoint presentation"
+            if "PowerPoint Document" in streams
+            else "an OLE2 file that is no workbook"
+        )
+        raise _Refused(
+            NOT_A_WORKBOOK,
+            f"{name} is {what}, not a workbook, although its name ends in {suffix}: "
+            "ask for the scorecard again",
+        )
+    if suffix != ".xls":
+        raise _Refused(
+            WRONG_EXTENSION,
+            f"{name} is an Excel 97-2003 workbook (.xls) with a {suffix} name: "
+            f"rename it to end in .xls, or {_SAVE_AS}",
+        )
+    _check_biff(compound.read(book, limits.max_file_bytes), name, limits)
+
+
+# BIFF records that hold one cell (row and column first) and MULRK (a run of cells in one row).
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0206, 0x0406})
+_BIFF_MULRK, _BIFF_BOF, _BIFF_FILEPASS, _BIFF_BOUNDSHEET = 0x00BD, 0x0809, 0x002F, 0x0085
+
+
+def _check_biff(stream: bytes, name: str, limits: Limits) -> None:
+    """Walk the BIFF records of an .xls: a FILEPASS record means a password; cell records give each
+    sheet's extent (the reader builds a grid to the last cell, as for .xlsx)."""
+    sheets: list[str] = []
+    pos, index = 0, -1
+    n = len(stream)
+    while pos + 4 <= n:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+        if kind == _BIFF_BOF:
+            index += 1
+        elif kind == _BIFF_FILEPASS and index == 0:
+            raise _Refused(ENCRYPTED, f"{name} {_PASSWORD}")
+        elif kind == _BIFF_BOUNDSHEET and len(body) >= 8:
+            count, high = body[6], body[7] & 1
+            raw = body[8 : 8 + count * (2 if high else 1)]
+            sheets.append(raw.decode("utf-16-le" if high else "latin-1", "replace"))
+        elif kind in _BIFF_CELLS and len(body) >= 4 or kind == _BIFF_MULRK and len(body) >= 6:
+            row, col = struct.unpack_from("<HH", body, 0)
+            if kind == _BIFF_MULRK:
+                col = struct.unpack_from("<H", body, len(body) - 2)[0]
+            if row + 1 > limits.max_rows or col + 1 > limits.max_columns:
+                sheet = sheets[index - 1] if 0 < index <= len(sheets) else f"sheet {index}"
+                extent = _SheetExtent(name, sheet, limits)
+                extent._check(row + 1, col + 1)
+
+
+# --- numbers typed as text ----------------------------------------------------------------------------
+
+_SPACES = "\u00a0\u2007\u202f\u2009\u200a\u3000"
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+")
+_GROUPED_DOT = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # 1.500.000 / 1.500,5
+_GROUPED_COMMA = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,500,000 / 1,500.5
+_GROUPED_SPACE = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?")  # 1 500 000
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
+_ONE_GROUP = re.compile(r"([1-9][0-9]{0,2})[.,]([0-9]{3})")  # 1,500 / 12.500: ambiguous
+_CURRENCY = re.compile(r"^(?:rp\.?|idr|usd|\$|€|£)\s*", re.I)
+
+
+def read_number(value: Any, name: str = "value") -> tuple[float | None, str | None]:
+    """A cell's value as a number, and a note on how text was read: (number, note).
+
+    (number, None): a number, or text that is one plainly. (number, note): text read with a rule
+    the note names. (None, None): blank. (None, message): refused, the message says why and what to
+    type. The rules are in the module's docstring; `name` (target, actual...) starts the messages.
+
+    >>> read_number("  40 ")
+    (40.0, None)
+    >>> read_number("1.500.000", "target")
+    (1500000.0, "target '1.500.000' read as 1500000 (dots as thousands separators)")
+    >>> read_number("113,65", "actual")
+    (113.65, "actual '113,65' read as 113.65 (comma as decimal point)")
+    >>> read_number("22%", "actual")
+    (22.0, "actual '22%' read as 22 (percent points, like a target typed 25 for 25%)")
+    >>> read_number("1,500", "target")[1]
+    "target '1,500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"
+    >>> read_number("abc", "actual")
+    (None, "actual 'abc' is not a number: type a number")
+    """
+    if value is None or isinstance(value, bool) or isinstance(value, (int, float)):
+        return _plain(value, name)
+    if not isinstance(value, str):
+        try:  # dates, numpy numbers: what the scoring core makes of them
+            from .scoring import to_number
+
+            return to_number(value, name), None
+        except Exception as e:  # noqa: BLE001 - refused, with the core's message
+            return None, f"{e}: type a number"
+    shown = _SURROGATE.sub("\ufffd", value.strip(" \t\r\n" + _SPACES))
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    notes: list[str] = []
+    text = value.translate(_FULL_WIDTH)  # digits, signs and % typed with an Asian keyboard
+    if text != value.replace("\u3000", " "):
+        notes.append("full-width characters")
+    text = text.strip(" \t\r\n" + _SPACES)
+    for space in _SPACES:
+        text = text.replace(space, " ")
+    if not text:
+        return None, None
+    sign = 1.0
+    if text[0] in "+-\u2212" and len(text) > 1:
+        sign = -1.0 if text[0] != "+" else 1.0
+        text = text[1:].lstrip()
+    currency = _CURRENCY.match(text)
+    if currency:
+        text = text[currency.end() :]
+        notes.append("currency sign dropped")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].rstrip()
+    number: float | None = None
+    ambiguous = _ONE_GROUP.fullmatch(text)
+    if ambiguous:  # 1,500 or 1.500: a thousands separator in one language, a decimal point in the other
+        whole, frac = ambiguous.group(1), ambiguous.group(2)
+        return None, (
+            f"{name} '{shown}' is ambiguous ({whole}{frac} or {_g(float(whole + '.' + frac))}?): "
+            "type the number without a thousands separator"
+        )
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+    elif _GROUPED_DOT.fullmatch(text):
+        whole, _, frac = text.partition(",")
+        number = float(whole.replace(".", "") + ("." + frac if frac else ""))
+        notes.append("dots as thousands separators" + (", comma as decimal point" if frac else ""))
+    elif _GROUPED_COMMA.fullmatch(text):
+        number = float(text.replace(",", ""))
+        notes.append("commas as thousands separators")
+    elif _GROUPED_SPACE.fullmatch(text):
+        number = float(text.replace(" ", "").replace(",", "."))
+        notes.append("spaces as thousands separators")
+    elif _DECIMAL_COMMA.fullmatch(text):
+        number = float(text.replace(",", "."))
+        notes.append("comma as decimal point")
+    if number is None or not math.isfinite(number):
+        return None, f"{name} '{shown}' is not a number: type a number"
+    number *= sign
+    if percent:
+        notes.append("percent points, like a target typed 25 for 25%")
+    if not notes:
+        return number, None
+    return number, f"{name} '{shown}' read as {_g(number)} ({', '.join(notes)})"
+
+
+def _plain(value: Any, name: str) -> tuple[float | None, str | None]:
+    if value is None:
+        return None, None
+    number = float(value)
+    if math.isnan(number):
+        return None, None
+    if math.isinf(number):
+        return None, f"{name} {value!r} is not a finite number: type a number"
+    return number, None
+
+
+def _g(number: float) -> str:
+    number = float(number)
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
+def mixed_percent(target: float | None, actual: float | None) -> str | None:
+    """Which of target and actual looks like a percentage stored as a fraction while the other is in
+    percent points ("target" for target 0.25 with actual 22), or None.
+
+    The rule: one of the two is a fraction (0 < |x| ≤ 1), the other is above 1, and the other is within
+    a factor of 4 of the fraction × 100. So 0.25 and 22 (25 % vs 22) are flagged, while a target of 1
+    project and an actual of 2, or 0.5 days and 3 days, are not. The rollup flags such a row (and does
+    not score it) instead of guessing which way was meant; apply it to every direction but milestone.
+
+    >>> mixed_percent(0.25, 22), mixed_percent(25, 0.22), mixed_percent(25, 22), mixed_percent(1, 2)
+    ('target', 'actual', None, None)
+    """
+    if target is None or actual is None:
+        return None
+    if not (math.isfinite(target) and math.isfinite(actual)) or target == 0 or actual == 0:
+        return None
+    for fraction, other, side in ((target, actual, "target"), (actual, target, "actual")):
+        if abs(fraction) <= 1 < abs(other):
+            ratio = abs(other) / (abs(fraction) * 100)
+            if 0.25 <= ratio <= 4:
+                return side
+    return None
+
+
+def mixed_percent_message(target: float, actual: float, cell: str = "") -> str:
+    """The message for a row `mixed_percent` flags, telling HR how to retype it."""
+    side = mixed_percent(target, actual)
+    fraction = target if side == "target" else actual
+    where = f" in {cell}" if cell else ""
+    return (
+        f"target {_g(target)} and actual {_g(actual)} look like one percentage typed two ways "
+        f"({_g(fraction)} is {_g(round(fraction * 100, 6))}% stored as a fraction): type both as percent "
+        f"points ({_g(round(fraction * 100, 6))}){where}; the row is not scored until then"
+    )
+
+
+# --- text written back --------------------------------------------------------------------------------
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could take the text for a formula: it starts (after tabs, returns or
+    spaces) with =, +, -, @ or their full-width forms.
+
+    >>> looks_like_formula("=HYPERLINK(\\"http://x\\")"), looks_like_formula("\\t+62 811")
+    (True, True)
+    >>> looks_like_formula("Budi"), looks_like_formula("e=mc2")
+    (False, False)
+    """
+    return text.lstrip(" \t\r\n").startswith(_FORMULA_START)
+
+
+def safe_text(value: Any, limit: int = DEFAULT_LIMITS.max_text) -> str:
+    """Text from an input as the summary may hold it: the same characters, except those an .xlsx cannot
+    store (control characters, lone surrogates from undecodable file names) which become U+FFFD, and
+    cut to `limit` characters with a marker naming the full length. A leading "=" stays: `put_text`
+    writes the result as a string cell, so it is never evaluated.
+
+    >>> safe_text("=SUM(A1:A9)")
+    '=SUM(A1:A9)'
+    >>> safe_text("a\\x00b"), safe_text("x" * 30, limit=10)
+    ('a\ufffdb', 'xxxxxxxxxx… [cut: 30 characters, first 10 kept]')
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _SURROGATE.sub("\ufffd", _ILLEGAL_XML.sub("\ufffd", text))
+    if len(text) > limit:
+        text = f"{text[:limit]}… [cut: {len(text):,} characters, first {limit:,} kept]"
+    return text
+
+
+def text_cut_message(value: Any, what: str, limit: int = DEFAULT_LIMITS.max_text) -> str | None:
+    """The issue message when `safe_text` cuts a text, else None ("indicator is 10,000 characters...")."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return None
+    return (
+        f"{what} is {len(value):,} characters long; the summary keeps the first {limit:,} "
+        "(the scorecard itself is unchanged): shorten it in the scorecard"
+    )
+
+
+def put_text(cell: Any, value: Any, limit: int = DEFAULT_LIMITS.max_text) -> str:
+    """Write text into an openpyxl cell so that it stays text: the cell's data type is set to string
+    (openpyxl would otherwise store "=..." as a formula) and text that looks like a formula gets
+    Excel's quote prefix, so editing the cell later does not turn it into one either. Returns the text
+    written (`safe_text` of the value)."""
+    text = safe_text(value, limit)
+    cell.value = text
+    cell.data_type = "s"
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+    return text

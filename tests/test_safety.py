@@ -1,0 +1,676 @@
+"""kpi_xl.safety: preflight over the whole bad-input corpus, its limits at their edges, number reading,
+and text that stays text."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import corpus as cp
+import pytest
+from corpus import PEAK_KB, Case, shared_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpi_xl.safety import (
+    CODES,
+    DEFAULT_LIMITS,
+    Limits,
+    looks_like_formula,
+    mixed_percent,
+    mixed_percent_message,
+    preflight,
+    put_text,
+    read_number,
+    safe_text,
+    shown_name,
+    text_cut_message,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+    return shared_corpus(tmp_path_factory)
+
+
+def by_name(cases: list[Case], relative: str) -> Case:
+    return next(c for c in cases if c.path.as_posix().endswith(relative))
+
+
+# --- preflight over the corpus -------------------------------------------------------------------------
+
+# What a message must say for each limit it enforces (the default limits).
+LIMIT_WORDS = {
+    "too-large": ["50 MB"],
+    "zip-bomb": ["200 MB", "limit of 100", "limit of 2,000"],
+    "too-many-rows": ["10,000 rows"],
+    "too-many-columns": ["256 columns"],
+}
+
+
+def test_preflight_gives_every_corpus_file_its_expected_code(corpus: list[Case]) -> None:
+    wrong = []
+    for case in corpus:
+        problem = preflight(case.path)
+        want = case.expect if case.stage == "preflight" else None
+        got = problem.code if problem else None
+        if got != want:
+            wrong.append(f"{case.path}: expected {want}, got {got} ({problem and problem.message})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_preflight_messages_name_the_file_the_limit_and_the_place(corpus: list[Case]) -> None:
+    for case in (c for c in corpus if c.stage == "preflight"):
+        problem = preflight(case.path)
+        assert problem is not None and problem.file == str(case.path)
+        assert problem.severity == case.severity, case
+        assert problem.message.startswith(shown_name(case.path)), problem.message
+        assert "\n" not in problem.message and "Traceback" not in problem.message
+        if case.expect in LIMIT_WORDS:
+            assert any(w in problem.message for w in LIMIT_WORDS[case.expect]), problem.message
+        if case.sheet:
+            assert problem.sheet == case.sheet, (case, problem)
+        if case.cell:
+            assert problem.cell == case.cell, (case, problem)
+
+
+PASSWORD = (
+    "is password-protected: open it, remove the password (File > Info > Protect Workbook > Encrypt with "
+    "Password, clear it) and send it again"
+)
+SAVE_AS = "open it in Excel and save it as .xlsx (Excel Workbook), then send it again"
+MESSAGES = [
+    (
+        "empty/empty.xlsx",
+        "'empty.xlsx' is empty (0 bytes), probably cut off while copying: ask for the scorecard again",
+    ),
+    ("encrypted/agile-small.xlsx", f"'agile-small.xlsx' {PASSWORD}"),
+    ("encrypted/rc4.xls", f"'rc4.xls' {PASSWORD}"),
+    (
+        "encrypted/libreoffice.ods",
+        "'libreoffice.ods' is password-protected: open it, save it again with File > Save "
+        "As and 'Save with password' unticked, and send it again",
+    ),
+    (
+        "bombs/two-gigabytes.xlsx",
+        "'two-gigabytes.xlsx' is 2 MB but unpacks to 2,048 MB, over the limit of 200 MB: it "
+        "is not a normal scorecard (possibly a zip bomb); ask for the original file",
+    ),
+    (
+        "bombs/ratio.xlsx",
+        "'ratio.xlsx': its part xl/worksheets/sheet1.xml unpacks 1,005 times its packed size, over "
+        "the limit of 100: it is not a normal scorecard (possibly a zip bomb); ask for the original file",
+    ),
+    (
+        "bombs/many-parts.xlsx",
+        "'many-parts.xlsx' holds 2,507 parts, over the limit of 2,000: it is not a normal "
+        "scorecard; ask for the original file",
+    ),
+    (
+        "renamed/photo.xlsx",
+        "'photo.xlsx' is a PNG image, not a workbook, although its name ends in .xlsx: ask for the "
+        "scorecard again",
+    ),
+    (
+        "renamed/export.xlsx",
+        "'export.xlsx' is a CSV or text file with a .xlsx name, not a workbook: open it in Excel "
+        "and save it as .xlsx (Excel Workbook), then send it again",
+    ),
+    (
+        "renamed/web-export.xls",
+        f"'web-export.xls' is a web page (HTML) with a .xls name, as some programs export 'to "
+        f"Excel': {SAVE_AS}",
+    ),
+    (
+        "big/million-rows.xlsx",
+        "'million-rows.xlsx': sheet 'KPI' has values down to row 10,001 (at least), over the "
+        "limit of 10,000 rows: delete the rows below the scorecard (or move that data to "
+        "another file) and send it again",
+    ),
+    (
+        "big/far-column.xlsx",
+        "'far-column.xlsx': sheet 'KPI' has a value in column XFD (16,384), over the limit of 256 "
+        "columns: delete what is right of the scorecard and send it again",
+    ),
+    (
+        "locks/~$budi.xlsm",
+        "'~$budi.xlsm' is Excel's lock file (the workbook was open when the folder was copied); "
+        "skipped, nothing to do",
+    ),
+    (
+        "wrong-extension/xlsx-as.xls",
+        "'xlsx-as.xls' is an Excel workbook (.xlsx) with a .xls name: rename it to end in "
+        ".xlsx and send it again",
+    ),
+    (
+        "entities/shared-strings.xlsx",
+        "'shared-strings.xlsx': its part xl/sharedStrings.xml declares a DTD "
+        "(<!DOCTYPE>/<!ENTITY>), which no spreadsheet program writes and which can expand "
+        f"to gigabytes: it is not read; {SAVE_AS}",
+    ),
+    (
+        "truncated/cut-4.xlsx",
+        "'cut-4.xlsx' is damaged or incomplete (cut off while copying?): it is not a complete "
+        "workbook; ask for the file again",
+    ),
+    (
+        "corrupt/9-bad-crc.xlsx",
+        f"'9-bad-crc.xlsx' is damaged (Bad CRC-32 for file 'xl/worksheets/sheet1.xml'): {SAVE_AS}",
+    ),
+    (
+        "large/huge.xlsx",
+        "'huge.xlsx' is 51 MB, over the limit of 50 MB for one scorecard: delete what is not the "
+        "scorecard (pictures, data sheets) and send it again",
+    ),
+    ("other/notes.txt", "'notes.txt' is not a workbook (.xlsx, .xlsm, .xls, .ods); skipped"),
+]
+
+
+@pytest.mark.parametrize("relative, message", MESSAGES, ids=[m[0] for m in MESSAGES])
+def test_preflight_exact_messages(corpus: list[Case], relative: str, message: str) -> None:
+    problem = preflight(by_name(corpus, relative).path)
+    assert problem is not None and problem.message == message
+
+
+def test_preflight_changes_no_input(corpus: list[Case]) -> None:
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    small = [c.path for c in corpus if c.path.stat().st_size < 5 * 2**20]
+    before = {p: (digest(p), p.stat().st_mtime_ns) for p in small}
+    for case in corpus:
+        preflight(case.path)
+    assert {p: (digest(p), p.stat().st_mtime_ns) for p in small} == before
+
+
+PEAK_SCRIPT = (
+    """
+import json, resource, sys
+from pathlib import Path
+"""
+    + PEAK_KB
+    + """
+from kpi_xl.safety import preflight
+codes = {}
+for path in sorted(Path(sys.argv[1]).rglob("*")):
+    if path.is_file():
+        problem = preflight(path)
+        codes[str(path)] = problem.code if problem else None
+print(json.dumps({"peak_kb": peak_kb(), "codes": codes}))
+"""
+)
+
+
+def test_preflight_over_the_whole_corpus_stays_small_in_memory(corpus: list[Case]) -> None:
+    """One process checks every file, the zip bombs and the million-row sheet included: its peak
+    resident memory stays under 300 MB and nothing is printed to stderr (no traceback)."""
+    root = os.path.commonpath([str(c.path) for c in corpus])
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, root], capture_output=True, text=True, cwd=REPO, timeout=600
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    result = json.loads(done.stdout)
+    assert result["peak_kb"] < 300 * 1024, f"peak memory {result['peak_kb'] / 1024:.0f} MB"
+    assert len(result["codes"]) == len(corpus)
+    for case in corpus:
+        assert result["codes"][str(case.path)] == (case.expect if case.stage == "preflight" else None), case
+
+
+def test_no_python_spreadsheet_library_is_imported() -> None:
+    code = (
+        "import sys, kpi_xl.safety; "
+        "heavy = ('openpyxl', 'pandas', 'python_calamine', 'numpy', 'xlwings'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# --- limits at their edges --------------------------------------------------------------------------------
+
+
+def scorecard_parts(extra_rows: str = "") -> list[tuple[str, bytes]]:
+    card = cp.Card(cp.Employee("E1", "Budi"), cp.golden_kpis())
+    parts = cp.xlsx_parts([card.sheet_obj()])
+    if extra_rows:
+        parts = cp.replace_part(
+            parts,
+            "xl/worksheets/sheet1.xml",
+            lambda d: d.replace(b"</sheetData>", extra_rows.encode() + b"</sheetData>"),
+        )
+    return parts
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def code(path: Path, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    problem = preflight(path, limits)
+    return problem.code if problem else None
+
+
+def test_a_good_scorecard_passes(tmp_path: Path) -> None:
+    assert preflight(write(tmp_path, "budi.xlsx", cp.zip_bytes(scorecard_parts()))) is None
+
+
+@pytest.mark.parametrize("last, expected", [(100, None), (101, "too-many-rows")])
+def test_rows_limit_edge(tmp_path: Path, last: int, expected: str | None) -> None:
+    row = f'<row r="{last}"><c r="B{last}"><v>1</v></c></row>'
+    path = write(tmp_path, "rows.xlsx", cp.zip_bytes(scorecard_parts(row)))
+    assert code(path, replace(DEFAULT_LIMITS, max_rows=100)) == expected
+
+
+@pytest.mark.parametrize(
+    "column, expected", [("CV", None), ("CW", "too-many-columns")]
+)  # columns 100 and 101
+def test_columns_limit_edge(tmp_path: Path, column: str, expected: str | None) -> None:
+    row = f'<row r="40"><c r="{column}40" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = write(tmp_path, "cols.xlsx", cp.zip_bytes(scorecard_parts(row)))
+    assert code(path, replace(DEFAULT_LIMITS, max_columns=100)) == expected
+
+
+def test_styled_empty_cells_and_empty_rows_do_not_count(tmp_path: Path) -> None:
+    # Excel writes formatted but empty cells as <c r=".." s=".."/>: a reader skips them, and so do we.
+    rows = '<row r="500000" s="1" customFormat="1"><c r="XFD500000" s="1"/></row><row r="900000"/>'
+    assert code(write(tmp_path, "styled.xlsx", cp.zip_bytes(scorecard_parts(rows)))) is None
+
+
+def test_rows_and_cells_without_references_follow_the_previous_ones(tmp_path: Path) -> None:
+    rows = "".join("<row><c><v>1</v></c></row>" for _ in range(30)) + "<row><c/><c/><c><v>2</v></c></row>"
+    parts = cp.replace_part(
+        cp.xlsx_parts([cp.Sheet("S", [])]),
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b"<sheetData>", b"<sheetData>" + rows.encode()),
+    )
+    path = write(tmp_path, "implicit.xlsx", cp.zip_bytes(parts))
+    assert code(path, replace(DEFAULT_LIMITS, max_rows=30)) == "too-many-rows"  # the 31st row
+    assert code(path, replace(DEFAULT_LIMITS, max_rows=31)) is None
+    assert code(path, replace(DEFAULT_LIMITS, max_columns=2)) == "too-many-columns"  # its third cell
+    assert code(path, replace(DEFAULT_LIMITS, max_columns=3)) is None
+
+
+def test_prefixed_and_utf16_sheets_are_scanned(tmp_path: Path) -> None:
+    parts = cp.replace_part(
+        scorecard_parts(),
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(
+            b"</sheetData>", b'<x:row r="20001"><x:c r="A20001"><x:v>1</x:v></x:c></x:row></sheetData>'
+        ),
+    )
+    assert code(write(tmp_path, "prefix.xlsx", cp.zip_bytes(parts))) == "too-many-rows"
+    utf16 = cp.replace_part(
+        parts,
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16"),
+    )
+    problem = preflight(write(tmp_path, "utf16.xlsx", cp.zip_bytes(utf16)))
+    assert problem is not None and problem.code == "too-many-rows" and problem.cell == "A20001"
+
+
+@pytest.mark.parametrize("shift", range(-48, 8, 3))
+def test_a_cell_tag_cut_by_a_chunk_boundary_is_still_seen(tmp_path: Path, shift: int) -> None:
+    # The sheet is streamed in 64 KB pieces; move the far cell's tag across the boundary a few bytes a time.
+    far = '<row r="50000"><c r="B50000"><v>1</v></c></row>'
+    before = dict(scorecard_parts())["xl/worksheets/sheet1.xml"].index(b"</sheetData>")
+    head, tail = '<row r="30"><c r="A30" t="inlineStr"><is><t>', "</t></is></c></row>"
+    pad = 65536 - before - len(head) - len(tail) + shift
+    path = write(tmp_path, "cut.xlsx", cp.zip_bytes(scorecard_parts(head + "x" * pad + tail + far)))
+    problem = preflight(path)
+    assert problem is not None and (problem.code, problem.cell) == ("too-many-rows", "B50000")
+
+
+@pytest.mark.parametrize("members, expected", [(20, None), (21, "zip-bomb")])
+def test_members_limit_edge(tmp_path: Path, members: int, expected: str | None) -> None:
+    parts = scorecard_parts()
+    parts += [(f"xl/media/image{i}.png", b"\x89PNG") for i in range(members - len(parts))]
+    path = write(tmp_path, "parts.xlsx", cp.zip_bytes(parts))
+    assert code(path, replace(DEFAULT_LIMITS, max_members=20)) == expected
+
+
+def test_unpacked_size_and_ratio_edges(tmp_path: Path) -> None:
+    path = write(tmp_path, "size.xlsx", cp.zip_bytes(scorecard_parts()))
+    with zipfile.ZipFile(path) as z:
+        unpacked = sum(i.file_size for i in z.infolist())
+        biggest = max(z.infolist(), key=lambda i: i.file_size)
+    assert code(path, replace(DEFAULT_LIMITS, max_unpacked_bytes=unpacked)) is None
+    assert code(path, replace(DEFAULT_LIMITS, max_unpacked_bytes=unpacked - 1)) == "zip-bomb"
+    ratio = biggest.file_size / biggest.compress_size
+    floor = replace(DEFAULT_LIMITS, ratio_floor_bytes=100)
+    assert code(path, replace(floor, max_ratio=ratio)) is None
+    assert code(path, replace(floor, max_ratio=ratio * 0.99)) == "zip-bomb"
+    assert code(path, replace(DEFAULT_LIMITS, max_ratio=1.0)) is None  # small parts are never ratio-checked
+
+
+def test_file_size_edge(tmp_path: Path) -> None:
+    path = write(tmp_path, "size.xlsx", cp.zip_bytes(scorecard_parts()))
+    size = path.stat().st_size
+    assert code(path, replace(DEFAULT_LIMITS, max_file_bytes=size)) is None
+    assert code(path, replace(DEFAULT_LIMITS, max_file_bytes=size - 1)) == "too-large"
+
+
+def test_long_prolog_is_refused_with_its_limit(tmp_path: Path) -> None:
+    parts = cp.replace_part(
+        scorecard_parts(), "xl/sharedStrings.xml", lambda d: d.replace(b"\n", b"\n<!--" + b"x" * 200_000, 1)
+    )
+    problem = preflight(write(tmp_path, "prolog.xlsx", cp.zip_bytes(parts)))
+    assert problem is not None and problem.code == "xml-entities" and "64 KB" in problem.message
+
+
+def test_an_external_doctype_is_allowed_in_opendocument_only(tmp_path: Path) -> None:
+    # OpenOffice 2 and 3 wrote <!DOCTYPE manifest:manifest PUBLIC ... "Manifest.dtd"> in every manifest.
+    doctype = (
+        b'\n<!DOCTYPE manifest:manifest PUBLIC "-//OpenOffice.org//DTD Manifest 1.0//EN" "Manifest.dtd">'
+    )
+    sheet = cp.Card(cp.Employee("E1", "Budi"), cp.golden_kpis()).sheet_obj()
+    ods = cp.replace_part(
+        cp.ods_parts([sheet]), "META-INF/manifest.xml", lambda d: d.replace(b"\n", doctype, 1)
+    )
+    assert code(write(tmp_path, "old.ods", cp.zip_bytes(ods))) is None
+    xlsx = cp.replace_part(scorecard_parts(), "_rels/.rels", lambda d: d.replace(b"\n", doctype, 1))
+    assert code(write(tmp_path, "dtd.xlsx", cp.zip_bytes(xlsx))) == "xml-entities"
+
+
+def test_not_a_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    (tmp_path / "folder.xlsx").mkdir()
+    assert code(tmp_path / "folder.xlsx") == "unreadable"
+    if hasattr(os, "mkfifo"):  # opening a pipe would wait for a writer forever
+        os.mkfifo(tmp_path / "pipe.xlsx")
+        assert code(tmp_path / "pipe.xlsx") == "unreadable"
+    assert code(tmp_path / "missing.xlsx") == "unreadable"
+
+
+@pytest.fixture(scope="module")
+def fuzz_folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="kpi-xl-fuzz-") as folder:
+        yield Path(folder)
+
+
+GOOD = cp.zip_bytes(scorecard_parts())
+GOOD_XLS = cp.xls_bytes([cp.Card(cp.Employee("E1", "Budi"), cp.golden_kpis()).sheet_obj()])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.sampled_from([GOOD, GOOD_XLS]),
+    at=st.integers(min_value=0),
+    junk=st.binary(min_size=1, max_size=64),
+    cut=st.booleans(),
+    suffix=st.sampled_from([".xlsx", ".xls", ".ods", ".xlsm"]),
+)
+def test_preflight_never_raises_on_damaged_files(
+    fuzz_folder: Path, base: bytes, at: int, junk: bytes, cut: bool, suffix: str
+) -> None:
+    at %= len(base)
+    data = base[:at] if cut else base[:at] + junk + base[at + len(junk) :]
+    problem = preflight(write(fuzz_folder, f"fuzz{suffix}", data))
+    assert problem is None or (problem.code and problem.message and problem.severity in ("error", "info"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2048), st.sampled_from([".xlsx", ".xls", ".ods"]))
+def test_preflight_never_raises_on_random_bytes(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        problem = preflight(write(Path(folder), f"random{suffix}", data))
+    assert problem is not None and problem.code in CODES
+
+
+# --- numbers typed as text ------------------------------------------------------------------------------
+
+READ = [
+    (40, (40.0, None)),
+    (40.5, (40.5, None)),
+    (None, (None, None)),
+    ("", (None, None)),
+    ("   ", (None, None)),
+    (math.nan, (None, None)),
+    ("  40 ", (40.0, None)),
+    ("\u00a040\u00a0", (40.0, None)),
+    ("113.65", (113.65, None)),
+    ("0.250", (0.25, None)),
+    ("1234.567", (1234.567, None)),
+    ("-3", (-3.0, None)),
+    ("\u22123", (-3.0, None)),
+    ("1e3", (1000.0, None)),
+    (".5", (0.5, None)),
+    ("1.500.000", (1500000.0, "actual '1.500.000' read as 1500000 (dots as thousands separators)")),
+    (
+        "1.500.000,50",
+        (
+            1500000.5,
+            "actual '1.500.000,50' read as 1500000.5 (dots as thousands separators, comma as decimal point)",
+        ),
+    ),
+    (
+        "1.500,5",
+        (1500.5, "actual '1.500,5' read as 1500.5 (dots as thousands separators, comma as decimal point)"),
+    ),
+    ("1,500,000", (1500000.0, "actual '1,500,000' read as 1500000 (commas as thousands separators)")),
+    ("1,500.5", (1500.5, "actual '1,500.5' read as 1500.5 (commas as thousands separators)")),
+    ("1 500 000", (1500000.0, "actual '1 500 000' read as 1500000 (spaces as thousands separators)")),
+    ("1\u202f500", (1500.0, "actual '1\u202f500' read as 1500 (spaces as thousands separators)")),
+    ("113,65", (113.65, "actual '113,65' read as 113.65 (comma as decimal point)")),
+    ("0,500", (0.5, "actual '0,500' read as 0.5 (comma as decimal point)")),
+    ("1234,567", (1234.567, "actual '1234,567' read as 1234.567 (comma as decimal point)")),
+    ("22%", (22.0, "actual '22%' read as 22 (percent points, like a target typed 25 for 25%)")),
+    ("22 %", (22.0, "actual '22 %' read as 22 (percent points, like a target typed 25 for 25%)")),
+    (
+        "22,5%",
+        (
+            22.5,
+            "actual '22,5%' read as 22.5 (comma as decimal point, percent points, like a target typed 25 "
+            "for 25%)",
+        ),
+    ),
+    ("-5%", (-5.0, "actual '-5%' read as -5 (percent points, like a target typed 25 for 25%)")),
+    (
+        "Rp 1.500.000",
+        (
+            1500000.0,
+            "actual 'Rp 1.500.000' read as 1500000 (currency sign dropped, dots as thousands separators)",
+        ),
+    ),
+    ("\uff14\uff10", (40.0, "actual '\uff14\uff10' read as 40 (full-width characters)")),
+    (
+        "\uff12\uff12\uff05",
+        (
+            22.0,
+            "actual '\uff12\uff12\uff05' read as 22 (full-width characters, percent points, "
+            "like a target typed 25 for 25%)",
+        ),
+    ),
+    (
+        "1,500",
+        (None, "actual '1,500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
+    ),
+    (
+        "1.500",
+        (None, "actual '1.500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
+    ),
+    (
+        "100.000",
+        (
+            None,
+            "actual '100.000' is ambiguous (100000 or 100?): type the number without a thousands separator",
+        ),
+    ),
+    ("abc", (None, "actual 'abc' is not a number: type a number")),
+    ("-", (None, "actual '-' is not a number: type a number")),
+    ("N/A", (None, "actual 'N/A' is not a number: type a number")),
+    ("nan", (None, "actual 'nan' is not a number: type a number")),
+    ("inf", (None, "actual 'inf' is not a number: type a number")),
+    ("1_000", (None, "actual '1_000' is not a number: type a number")),
+    ("1,50,000", (None, "actual '1,50,000' is not a number: type a number")),
+    ("1.5.2", (None, "actual '1.5.2' is not a number: type a number")),
+    ("(40)", (None, "actual '(40)' is not a number: type a number")),
+    ("10\u00b2", (None, "actual '10\u00b2' is not a number: type a number")),
+    (math.inf, (None, "actual inf is not a finite number: type a number")),
+]
+
+
+@pytest.mark.parametrize("value, expected", READ, ids=[repr(v) for v, _ in READ])
+def test_read_number(value: object, expected: tuple) -> None:
+    assert read_number(value, "actual") == expected
+
+
+MIXED = [
+    ((0.25, 22), "target"),
+    ((25, 0.22), "actual"),
+    ((0.2, 21), "target"),
+    ((0.95, 97), "target"),
+    ((1, 95), "target"),
+    ((25, 22), None),
+    ((1, 2), None),
+    ((0.5, 3), None),
+    ((0.25, 0.22), None),
+    ((0.25, 500), None),
+    ((0, 22), None),
+    ((None, 22), None),
+    ((math.nan, 22), None),
+    ((-0.25, -22), "target"),
+]
+
+
+@pytest.mark.parametrize("pair, expected", MIXED, ids=[repr(p) for p, _ in MIXED])
+def test_mixed_percent(pair: tuple, expected: str | None) -> None:
+    assert mixed_percent(*pair) == expected
+
+
+def test_mixed_percent_message() -> None:
+    assert mixed_percent_message(0.25, 22, "D14") == (
+        "target 0.25 and actual 22 look like one percentage typed two ways (0.25 is 25% stored as a "
+        "fraction): type both as percent points (25) in D14; the row is not scored until then"
+    )
+
+
+# --- text written back ------------------------------------------------------------------------------------
+
+FORMULA_LIKE = [
+    "=1+1",
+    "+6281234567",
+    "-Budi",
+    "@Budi",
+    '=HYPERLINK("http://example.com","klik")',
+    "=cmd|' /C calc'!A0",
+    "\uff1d1+1",
+    "\t=1+1",
+    " =SUM(A1)",
+]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_looks_like_formula(text: str) -> None:
+    assert looks_like_formula(text)
+
+
+@pytest.mark.parametrize("text", ["Budi", "Artikel =HYPERLINK(x)", "", "1+1", "e=mc2", "王小明"])
+def test_does_not_look_like_formula(text: str) -> None:
+    assert not looks_like_formula(text)
+
+
+SAFE = [
+    (None, 10, ""),
+    ("=SUM(A1:A9)", 1000, "=SUM(A1:A9)"),
+    ("a\x00b\x1fc", 1000, "a\ufffdb\ufffdc"),
+    ("tab\tnew\nline", 1000, "tab\tnew\nline"),
+    ("bytes-\udcff-name.xlsx", 1000, "bytes-\ufffd-name.xlsx"),
+    ("王小明 😀", 1000, "王小明 😀"),
+    ("x" * 11, 10, "xxxxxxxxxx… [cut: 11 characters, first 10 kept]"),
+    ("x" * 10, 10, "x" * 10),
+    (1001.0, 1000, "1001.0"),
+]
+
+
+@pytest.mark.parametrize("value, limit, expected", SAFE, ids=[repr(v)[:20] for v, _, _ in SAFE])
+def test_safe_text(value: object, limit: int, expected: str) -> None:
+    assert safe_text(value, limit) == expected
+
+
+def test_text_cut_message() -> None:
+    assert text_cut_message("y" * 10_000, "indicator in B12") == (
+        "indicator in B12 is 10,000 characters long; the summary keeps the first 1,000 (the scorecard "
+        "itself is unchanged): shorten it in the scorecard"
+    )
+    assert text_cut_message("short", "indicator") is None
+
+
+def test_shown_name_escapes_what_would_break_a_message() -> None:
+    assert shown_name("/x/name with\nnewline.xlsx") == "'name with\\nnewline.xlsx'"
+    assert shown_name("report\u202excod.xlsx") == "'report\\u202excod.xlsx'"
+    assert shown_name(os.fsdecode(b"bad\xffname.xlsx")) == "'bad\ufffdname.xlsx'"
+
+
+TEXTS = FORMULA_LIKE + ['Artikel =HYPERLINK("http://x")', "王小明", "محمد", "😀", "x" * 5000]
+
+
+def test_put_text_writes_string_cells_that_no_program_evaluates(tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row, text in enumerate(TEXTS, start=1):
+        put_text(ws.cell(row, 1), text)
+        ws.cell(row, 2).value = text  # what a plain assignment does, to show the test can fail
+    path = tmp_path / "summary.xlsx"
+    wb.save(path)
+
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    back = load_workbook(path)["Sheet"]
+    assert back.cell(1, 2).data_type == "f"  # openpyxl stores "=1+1" as a formula unless told
+    for row, text in enumerate(TEXTS, start=1):
+        cell = back.cell(row, 1)
+        assert cell.data_type == "s" and cell.value == safe_text(text), (row, cell.value)
+        assert cell.quotePrefix == looks_like_formula(text)
+        assert f'<c r="A{row}"' in sheet
+    assert sheet.count("<f>") == sum(t.startswith("=") for t in TEXTS)  # only column B's plain assignments
+
+    import python_calamine as calamine
+
+    grid = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sheet").to_python()
+    assert [row[0] for row in grid] == [safe_text(t) for t in TEXTS]
+
+
+def test_put_text_cells_stay_text_in_libreoffice(tmp_path: Path, soffice: str) -> None:
+    from libreoffice import recalculate
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row, text in enumerate(TEXTS, start=1):
+        put_text(wb.active.cell(row, 1), text)
+    wb.active.cell(1, 2).value = "=1+1"  # a real formula beside them: LibreOffice computes that one
+    wb.save(tmp_path / "texts.xlsx")
+    out = recalculate([tmp_path / "texts.xlsx"], tmp_path / "out")[0]
+
+    import python_calamine as calamine
+
+    grid = calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Sheet").to_python()
+    assert grid[0][1] == 2
+    assert [row[0] for row in grid] == [safe_text(t) for t in TEXTS]
+
+
+def test_safe_text_keeps_openpyxl_from_refusing_the_cell() -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    ws = Workbook().active
+    with pytest.raises(IllegalCharacterError):
+        ws.cell(1, 1).value = "bad\x00"
+    put_text(ws.cell(1, 1), "bad\x00")
+    buffer = io.BytesIO()
+    ws.parent.save(buffer)
+    assert ws.cell(1, 1).value == "bad\ufffd"
