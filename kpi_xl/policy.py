@@ -143,9 +143,12 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
     'Exceeds Target'
     """
     if path is None:
-        path = os.environ.get(POLICY_ENV) or None
-    if path is None:
-        return default_policy()
+        from_env = os.environ.get(POLICY_ENV) or None
+        if from_env is None:
+            return default_policy()
+        if not Path(from_env).is_file():
+            raise PolicyError(f"{from_env}: policy file not found (named by the environment variable {POLICY_ENV})")
+        path = from_env
     return _load_policy_file(str(Path(path)))
 
 

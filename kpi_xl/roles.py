@@ -25,7 +25,8 @@ CATALOGUE_SUFFIXES = (".xlsx", ".xlsm")
 
 class _Model(BaseModel):
     # Unknown fields are refused: a typo such as `wieght:` must not silently drop a weight.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are refused too: `weight: .nan` would pass every check and score nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Text(_Model):
@@ -128,6 +129,8 @@ def _explain(error: dict[str, Any]) -> str:
         return "is required"
     if kind == "extra_forbidden":
         return "is not a known field (check the spelling)"
+    if kind == "finite_number":
+        return f"{value!r} is not a finite number"
     if kind.startswith(("float_", "int_")):
         return f"{value!r} is not a number"
     if kind.startswith("date"):
@@ -174,15 +177,24 @@ def load_role_file(path: str | Path) -> Role:
     return role_from_dict(data, p.name)
 
 
+def role_files(folder: Path) -> list[Path]:
+    """Role files below a folder, skipping hidden folders (.git, .venv...) and Excel's lock files."""
+    files = sorted(
+        f for f in folder.rglob("*")
+        if f.is_file() and f.suffix.lower() in ROLE_SUFFIXES + CATALOGUE_SUFFIXES
+        and not f.name.startswith("~$")
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+    )
+    if not files:
+        raise RoleError(f"{folder}: no role files (.yaml, .yml, .xlsx) in this folder")
+    return files
+
+
 def load_roles(path: str | Path) -> list[Role]:
     """Every role in a YAML file, a role catalogue workbook, or a folder of either."""
     p = Path(path)
     if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.suffix.lower() in ROLE_SUFFIXES + CATALOGUE_SUFFIXES
-                       and not f.name.startswith("~$"))
-        if not files:
-            raise RoleError(f"{p}: no role files (.yaml, .yml, .xlsx) in this folder")
-        return [role for f in files for role in load_roles(f)]
+        return [role for f in role_files(p) for role in load_roles(f)]
     if p.suffix.lower() in CATALOGUE_SUFFIXES:
         from .catalogue import read_catalogue  # openpyxl only when a workbook is asked for
 

@@ -24,9 +24,7 @@ columns is refused as a whole (`KpiFileError`).
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Generator, Iterator
@@ -34,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .csvfile import read_csv_rows
 from .errors import KpiFileError
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -188,24 +187,7 @@ def parse_potential(value: Any) -> str | None:
 
 
 def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise KpiFileError(f"{path}: cannot read the roster ({e.strerror or e})") from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise KpiFileError(f"{path.name}: cannot read the roster as text")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    yield from enumerate(read_csv_rows(path, "roster"), start=1)
 
 
 def _rows_workbook(path: Path) -> Iterator[list[tuple[int, list[Any]]]]:

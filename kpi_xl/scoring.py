@@ -42,12 +42,20 @@ _EXCEL_EPOCH = _dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (vali
 Number = float | int
 
 
-def excel_serial(value: _dt.date | _dt.datetime) -> float:
+def excel_serial(value: _dt.date | _dt.datetime | np.datetime64) -> float:
     """A date as Excel stores it (days since 1899-12-30), so dates compare like numbers."""
+    if isinstance(value, np.datetime64):
+        return float(_datetime64_serials(np.asarray([value]))[0])
     if isinstance(value, _dt.datetime):
         delta = value - _dt.datetime(1899, 12, 30, tzinfo=value.tzinfo)
         return delta.days + delta.seconds / 86400
     return float((value - _EXCEL_EPOCH).days)
+
+
+def _datetime64_serials(values: np.ndarray) -> np.ndarray:
+    """datetime64 values (pandas date columns) as Excel serials; NaT is blank."""
+    days = (values.astype("datetime64[ns]") - np.datetime64("1899-12-30", "ns")) / np.timedelta64(1, "D")
+    return np.where(np.isnat(values), np.nan, days)
 
 
 def is_blank(value: Any) -> bool:
@@ -78,6 +86,9 @@ def to_number(value: Any, name: str = "value") -> float | None:
         return v
     if isinstance(value, (_dt.date, _dt.datetime)):
         return excel_serial(value)
+    if isinstance(value, np.datetime64):
+        serial = excel_serial(value)
+        return None if math.isnan(serial) else serial
     if isinstance(value, np.generic):
         return to_number(value.item(), name)
     if isinstance(value, str):
@@ -149,7 +160,10 @@ def score(
         if a is None:
             return None
         due_n = to_number(due, "due date")
-        done = a == 1.0 or (due_n is not None and 1.0 < a <= due_n)
+        if due_n is None:
+            due_n = _due_from_target(to_number(target, "target"))
+        # A completion date counts by its day: done at 15:00 on the due date is on time.
+        done = a == 1.0 or (due_n is not None and 1.0 < a and math.floor(a) <= due_n)
         return _finish(100.0 if done else 0.0, policy)
 
     a = to_number(actual, "actual")
@@ -183,6 +197,12 @@ def score(
 
 
 
+def _due_from_target(target: float | None) -> float | None:
+    """A milestone's due date may sit in its target cell: a target above 1 is a date serial (a
+    target of 1 means plain "done"), so a CSV or a hand-made sheet needs no separate due column."""
+    return target if target is not None and target > 1 else None
+
+
 def final(weight: Any, row_score: Any) -> float | None:
     """weight x score / 100; None when the score is blank.
 
@@ -211,7 +231,12 @@ def kpi_value(weights: Iterable[Any], scores: Iterable[Any]) -> float:
 
 def _kpi_value(w: np.ndarray, s: np.ndarray) -> float:
     if np.isnan(w).any():
-        raise KpiInputError(f"weight is blank in row {int(np.flatnonzero(np.isnan(w))[0]) + 1}")
+        row = int(np.flatnonzero(np.isnan(w))[0])
+        raise KpiInputError(f"row {row + 1}: weight is blank", row=row, detail="weight is blank")
+    if (w < 0).any():
+        row = int(np.flatnonzero(w < 0)[0])
+        detail = f"weight {w[row]:g} is below 0"
+        raise KpiInputError(f"row {row + 1}: {detail}", row=row, detail=detail)
     total_weight = float(w.sum())
     if total_weight == 0:
         raise KpiInputError("weights sum to 0")
@@ -249,13 +274,16 @@ def bonus_amount(value: Any, monthly_salary: Any, policy: Policy | None = None) 
     >>> bonus_amount(113.65, 10_000_000)
     15000000.0
     """
+    return _bonus(band_for(value, policy), monthly_salary)
+
+
+def _bonus(band: Band, monthly_salary: Any) -> float | None:
     salary = to_number(monthly_salary, "monthly salary")
-    b = band_for(value, policy)
     if salary is None:
         return None
     if salary < 0:
         raise KpiInputError(f"monthly salary {salary:g} is below 0")
-    return b.bonus * salary
+    return band.bonus * salary
 
 
 # --- columns --------------------------------------------------------------------------------------
@@ -267,10 +295,14 @@ def _as_float_column(values: Any, name: str) -> np.ndarray:
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
         return _finite(values.astype(float, copy=False).ravel(), name)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return _datetime64_serials(values.ravel())
     try:
         # Fast path: numbers, None (NaN with dtype=float) and numeric text, which numpy parses as
         # float() would. Anything else falls to the slow path, which names the row.
-        return _finite(np.asarray(values, dtype=float).ravel(), name)
+        arr = _finite(np.asarray(values, dtype=float).ravel(), name)
+        if not np.isnan(arr).any() or not _nan_from_text(values, arr):
+            return arr
     except (TypeError, ValueError):
         pass
     items = list(np.asarray(values, dtype=object).ravel())
@@ -282,6 +314,13 @@ def _as_float_column(values: Any, name: str) -> np.ndarray:
             raise KpiInputError(f"row {i + 1}: {e}", row=i, detail=str(e)) from None
         out[i] = np.nan if v is None else v
     return out
+
+
+def _nan_from_text(values: Any, arr: np.ndarray) -> bool:
+    """Did numpy read the text "nan" as a blank? Only the NaN positions are looked at; the slow path
+    then refuses that text, as `to_number` does, instead of taking it for a blank cell."""
+    flat = np.asarray(values, dtype=object).ravel()
+    return any(isinstance(flat[i], str) and flat[i].strip() for i in np.flatnonzero(np.isnan(arr)))
 
 
 def _finite(arr: np.ndarray, name: str) -> np.ndarray:
@@ -397,7 +436,8 @@ def score_column_checked(
         s_lower = np.where(t == 0, np.where(a <= 0, 100.0, 0.0), s_lower_nonzero)
         gap = np.abs(a - t)
         s_within = np.where(gap <= tol, 100.0, 100 - 100 * (gap - tol) / np.abs(t))
-        done = (a == 1) | ((a > 1) & (a <= due))
+        due = np.where(np.isnan(due) & (t > 1), t, due)  # as _due_from_target, for every row
+        done = (a == 1) | ((a > 1) & (np.floor(a) <= due))
         s_milestone = np.where(done, 100.0, 0.0)
     s = np.select([higher, lower, within, milestone], [s_higher, s_lower, s_within, s_milestone])
     s = np.maximum(s, 0.0)
@@ -483,8 +523,8 @@ class ScorecardResult:
         return "complete" if self.complete else "incomplete"
 
     def bonus(self, monthly_salary: Any) -> float | None:
-        salary = to_number(monthly_salary, "monthly salary")
-        return None if salary is None else self.band.bonus * salary
+        """The bonus amount for this scorecard's band; None when the salary is blank."""
+        return _bonus(self.band, monthly_salary)
 
 
 def score_scorecard(

@@ -76,9 +76,18 @@ def test_check_unreadable_role_file(tmp_path):
     bad = tmp_path / "sales.yaml"
     bad.write_text("id: s\nname: S\ndepartment: X\nkras:\n  - name: A\n    kpis:\n      - {indicator: i, weight: 5, target: ten}\n",
                    encoding="utf-8")
-    result = run("check", str(bad))
+    good = tmp_path / "good.yaml"
+    good.write_text((ROOT / "templates" / "roles" / "hr-manager.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    hidden = tmp_path / ".git" / "junk.yaml"
+    hidden.parent.mkdir()
+    hidden.write_text("not: a role\n", encoding="utf-8")
+    result = run("check", str(tmp_path))
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: sales.yaml: kras[0].kpis[0].target: 'ten' is not a number"
+    # The unreadable file is reported and the good one beside it still checked; .git is skipped.
+    assert result.output.strip().splitlines() == [
+        "error: sales.yaml: kras[0].kpis[0].target: 'ten' is not a number",
+        "1 role(s) checked: 1 error(s), 0 warning(s)",
+    ]
 
 
 def test_score_golden_csv():
@@ -111,6 +120,9 @@ def test_score_csv_output_for_scripts():
         ("weight,target\n50,40\n", "Error: kpis.csv: missing column(s) actual (the header row needs weight, target, actual)"),
         ("weight,target,actual\n", "Error: kpis.csv: no KPI rows below the header"),
         ("weight,target,actual\n0,40,50\n", "Error: kpis.csv: weights sum to 0"),
+        ("weight,target,actual\n50,40,50\n,10,10\n", "Error: kpis.csv line 3: weight is blank"),
+        ("weight,target,actual\n50,40,50\n-50,10,10\n", "Error: kpis.csv line 3: weight -50 is below 0"),
+        ("weight,target,actual\n50,40,nan\n", "Error: kpis.csv line 2: actual 'nan' is not a finite number"),
     ],
 )
 def test_score_bad_csv(tmp_path, content, message):
@@ -119,6 +131,24 @@ def test_score_bad_csv(tmp_path, content, message):
     result = run("score", str(path))
     assert result.exit_code == 1
     assert result.output.strip() == message
+
+
+def test_score_semicolon_windows_csv(tmp_path):
+    # Indonesian-locale Excel saves ";"-separated CSV in Windows-1252.
+    path = tmp_path / "kpis.csv"
+    path.write_bytes("indikator;weight;target;actual\nposting artikel \xe9;100;40;50\n".encode("cp1252"))
+    result = run("score", str(path))
+    assert result.exit_code == 0, result.output
+    assert "KPI value: 125.00%" in result.output
+
+
+def test_score_milestone_due_in_target_column(tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text("weight,target,actual,direction\n50,46112,46100,milestone\n50,46112,46120,milestone\n",
+                    encoding="utf-8")
+    result = run("score", str(path), "--csv")
+    assert result.output.strip().splitlines()[1:3] == ["1,50,46112,46100,100.000000,50.000000",
+                                                       "2,50,46112,46120,0.000000,0.000000"]
 
 
 def test_score_incomplete_and_custom_policy(tmp_path):

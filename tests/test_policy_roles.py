@@ -84,6 +84,13 @@ def test_broken_policy_messages(tmp_path, mutate, message):
     assert str(e.value) == message
 
 
+def test_policy_env_naming_a_missing_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(POLICY_ENV, str(tmp_path / "gone.yaml"))
+    with pytest.raises(PolicyError, match=r"gone\.yaml: policy file not found \(named by the environment "
+                                          r"variable KPI_XL_POLICY\)$"):
+        load_policy()
+
+
 def test_policy_file_missing_and_not_yaml(tmp_path):
     with pytest.raises(PolicyError, match=r"nope\.yaml: policy file not found$"):
         load_policy(tmp_path / "nope.yaml")
@@ -158,6 +165,8 @@ BROKEN_ROLE_FILES = [
     ({"target": "ten"}, "sales-manager.yaml: kras[2].kpis[0].target: 'ten' is not a number"),
     ({"weight": None}, "sales-manager.yaml: kras[2].kpis[0].weight: None is not a number"),
     ({"wieght": 5}, "sales-manager.yaml: kras[2].kpis[0].wieght: is not a known field (check the spelling)"),
+    ({"weight": float("nan")}, "sales-manager.yaml: kras[2].kpis[0].weight: nan is not a finite number"),
+    ({"target": float("inf")}, "sales-manager.yaml: kras[2].kpis[0].target: inf is not a finite number"),
     ({"due": "next spring"}, "sales-manager.yaml: kras[2].kpis[0].due: 'next spring' is not a date "
      "(write it as YYYY-MM-DD)"),
 ]

@@ -242,6 +242,40 @@ def test_kpi_value_errors():
         kpi_value([1, 2], [1, 2, 3])
 
 
+def test_pandas_dates_and_datetime64_are_excel_serials():
+    import pandas as pd
+
+    due = pd.Series(pd.to_datetime(["2026-03-31", "2026-03-31", None]))
+    got = score_column([dt.date(2026, 3, 1), dt.date(2026, 5, 1), dt.date(2026, 5, 1)], [1, 1, 1],
+                       "milestone", None, due)
+    assert got.tolist() == [100, 0, 0]
+    assert score(dt.date(2026, 3, 1), 1, "milestone", due=np.datetime64("2026-03-31")) == 100
+
+
+def test_milestone_done_on_the_due_day_at_any_hour():
+    assert score(dt.datetime(2026, 3, 31, 15), 1, "milestone", due=DUE) == 100
+    assert score_column([dt.datetime(2026, 3, 31, 15)], [1], "milestone", None, [DUE]).tolist() == [100]
+
+
+def test_milestone_due_date_may_stand_in_the_target():
+    assert score(dt.date(2026, 3, 1), DUE, "milestone") == 100
+    assert score(dt.date(2026, 4, 1), DUE, "milestone") == 0
+    assert score_column([dt.date(2026, 3, 1), dt.date(2026, 4, 1)], [DUE, DUE], "milestone").tolist() == [100, 0]
+
+
+def test_text_nan_is_refused_not_taken_for_blank():
+    with pytest.raises(KpiInputError, match=r"^row 1: actual 'nan' is not a finite number$"):
+        score_column(["nan", 5], [1, 1])
+    assert np.isnan(score_column([float("nan"), None], [1, 1])).all()  # a real NaN is a blank cell
+
+
+def test_negative_weight_and_salary_are_refused():
+    with pytest.raises(KpiInputError, match=r"^row 1: weight -50 is below 0$"):
+        kpi_value([-50, 150], [100, 100])
+    with pytest.raises(KpiInputError, match=r"^monthly salary -100 is below 0$"):
+        score_scorecard([100], [50], [40]).bonus(-100)
+
+
 def test_excel_serial():
     assert excel_serial(dt.date(2026, 3, 31)) == 46112
     assert excel_serial(dt.datetime(2026, 3, 31, 12)) == 46112.5

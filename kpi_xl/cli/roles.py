@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from ..checks import ERROR, check_roles
-from ..roles import builtin_roles, load_roles, resolve_role
+from ..errors import KpiError
+from ..roles import builtin_roles, load_roles, resolve_role, role_files
 from ._app import LangOption, app, check_lang, console
 
 roles_app = typer.Typer(help="The built-in role library: list roles, show one.", no_args_is_help=False)
@@ -66,12 +67,20 @@ def check(
     paths: List[Path] = typer.Argument(..., help="Role files (.yaml, catalogue .xlsx) or folders of them."),
 ) -> None:
     """Check role definitions for seed 000's common mistakes. Exits 1 when any error is found."""
-    roles = [role for p in paths for role in load_roles(p)]
+    # Every file is checked even when one cannot be loaded: HR fixes them all in one pass.
+    files = [f for p in paths for f in (role_files(p) if p.is_dir() else [p])]
+    roles, unreadable = [], 0
+    for f in files:
+        try:
+            roles.extend(load_roles(f))
+        except KpiError as e:
+            unreadable += 1
+            console.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
     findings = check_roles(roles)
     for finding in findings:
         console.print(str(finding), markup=False, highlight=False, soft_wrap=True)
-    errors = sum(f.severity == ERROR for f in findings)
-    warnings = len(findings) - errors
+    errors = unreadable + sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - (errors - unreadable)
     console.print(f"{len(roles)} role(s) checked: {errors} error(s), {warnings} warning(s)",
                   markup=False, highlight=False)
     if errors:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import math
 from pathlib import Path
 from typing import Optional
@@ -11,6 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from ..csvfile import read_csv_rows
 from ..errors import KpiFileError, KpiInputError
 from ..scoring import score_scorecard
 from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
@@ -21,20 +21,13 @@ OPTIONAL = ("direction", "tolerance", "due")
 
 def read_score_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     """Rows of a KPI CSV with lower-cased headers; refuses a file without weight, target, actual."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise KpiFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise KpiFileError(f"{path}: cannot read it as UTF-8 text ({e})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    table = [row for row in read_csv_rows(path, "file") if any(cell.strip() for cell in row)]
+    headers = [h.strip().lower() for h in (table[0] if table else [])]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
         raise KpiFileError(f"{path.name}: missing column(s) {', '.join(missing)} "
                            f"(the header row needs weight, target, actual)")
-    reader.fieldnames = headers
-    rows = [row for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+    rows = [dict(zip(headers, row)) for row in table[1:]]
     if not rows:
         raise KpiFileError(f"{path.name}: no KPI rows below the header")
     return rows, headers
