@@ -26,14 +26,15 @@ import datetime as dt
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import RoleError
+from .files import atomic_write
 from .roles import Role, Text, role_from_dict
+from .safety import read_number
 
 # Field -> header words (normalised: lower case, single spaces, no punctuation, no "(en)"/"(id)").
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -146,13 +147,18 @@ class _Sheet:
         return None if value is None else _as_text(value)
 
     def number(self, cells: Sequence[Any], field: str, row: int) -> float | None:
+        """A number cell, read by the safety layer's rules: "1.500.000" and "113,65" are read, "1,500"
+        (1500 or 1.5?) is refused rather than guessed."""
         value = self.raw(cells, field)
         if value is None:
             return None
-        try:
-            return _as_number(value)
-        except ValueError:
-            raise RoleError(f"{self.where(row, field)}: {_FIELD_WORDS[field]} {value!r} is not a number") from None
+        word = _FIELD_WORDS[field]
+        if isinstance(value, bool):  # TRUE in a weight or target column is a slip, not 1
+            raise RoleError(f"{self.where(row, field)}: {word} {value!r} is not a number")
+        number, note = read_number(value, word)
+        if number is None:
+            raise RoleError(f"{self.where(row, field)}: {note or f'{word} {value!r} is not a number'}")
+        return number
 
     def date(self, cells: Sequence[Any], field: str, row: int) -> dt.date | None:
         value = self.raw(cells, field)
@@ -182,23 +188,6 @@ def _as_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def _as_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, float)):
-        v = float(value)
-    else:
-        text = str(value).strip().replace(" ", "")
-        if re.fullmatch(r"-?\d+,\d+", text):  # 0,5: a decimal comma
-            text = text.replace(",", ".")
-        elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")
-        v = float(text)
-    if not math.isfinite(v):
-        raise ValueError(value)
-    return v
 
 
 def _as_date(value: Any) -> dt.date:
@@ -511,12 +500,8 @@ def export_catalogue(roles: Iterable[Role], path: str | os.PathLike[str]) -> Pat
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise RoleError(f"{p}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.replace(tmp, p)
+        atomic_write(p, wb.save)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise RoleError(f"{p}: cannot write the role catalogue ({e.strerror or e})") from None
     return p

@@ -46,9 +46,9 @@ LITE_ROOTS: tuple[str, ...] = (UDF_MODULE,)
 LITE_PACKAGES: tuple[str, ...] = ("xlwings>=0.33,<1.0", "numpy", "pyyaml")
 
 SIGNATURES = (
-    "=KPI_SCORE(actual, target, [direction], [tolerance], [due])",
+    "=KPI_SCORE(actual, target, [direction], [tolerance], [due], [policy])",
     "=KPI_FINAL(weight, score)",
-    "=KPI_VALUE(weights, actuals, targets, [directions], [tolerances], [dues])",
+    "=KPI_VALUE(weights, actuals, targets, [directions], [tolerances], [dues], [policy])",
     "=KPI_BAND(kpi_value, [policy])",
     "=KPI_LABEL(kpi_value, [lang], [policy])",
     "=KPI_BONUS(kpi_value, monthly_salary, [policy])",
@@ -124,8 +124,9 @@ reason in the cell, e.g. "target is 0" or "actual row 3: 'abc' is not a number".
 
 Your company's own bands and rewards: set the Windows environment variable {POLICY_ENV} to
 your policy file (Start > "Edit environment variables for your account"), then restart
-Excel; or give KPI_BAND, KPI_LABEL, KPI_BONUS and KPI_RAISE a policy range: one row per
-band with the columns threshold, level, label, bonus, raise.
+Excel; or give every function but KPI_FINAL a policy range as its last argument: one row
+per band with the columns threshold, level, label, bonus, raise, and optionally a
+"Score cap" row and a "Lower method" row.
 
 After updating kpi-xl: xlwings tab > "Restart UDF Server", then "Import Functions".
 The same functions without a local Python (Windows, macOS, Excel on the web):

@@ -22,6 +22,15 @@ Scorecard sheet (n KPI rows, first KPI row 11, totals row t = 11 + n):
 | F t, L t | total weight, total final | TotalWeight, TotalFinal |
 | C t+2 .. C t+6 | KPI value, level, label, bonus multiple, raise | KPIValue ... SalaryRaise |
 | M1, M2 (hidden column) | contract version, language | KPIXL_Scorecard, ScorecardLanguage |
+| M, N 11:t-1 (hidden, native mode) | the actual as typed (trimmed) and as the core reads it | |
+
+Policy sheet: the bands (Policy_Levels ... Policy_Raise), the score cap and the lower method
+(Policy_MaxScore, Policy_LowerMethod), and Policy_Table: all of it as one block, which udf-mode cells
+pass to every cell function, so both modes score and band by the sheet.
+
+Written files: atomically (`kpi_xl.files.atomic_write`), with the permissions of any new file; an
+existing file is replaced only with `overwrite=True` (the default of the library calls; the CLI keeps
+existing scorecards unless given --overwrite, since an employee may have filled one in).
 """
 
 from __future__ import annotations
@@ -29,7 +38,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,6 +56,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import contract as C
 from .checks import ERROR, check_role
 from .errors import KpiFileError, KpiInputError, RoleError
+from .files import atomic_write
 from .policy import Policy, load_policy
 from .roles import Role, builtin_roles, resolve_role
 from .roster import Employee, Roster, RosterProblem, read_roster
@@ -59,7 +68,9 @@ FORMULA_MODES = ("native", "udf")
 # Defined names the formulas use that are no part of the reader's contract (kept here, not in contract.py).
 MILESTONE_DONE = "Milestone_DoneWords"
 MILESTONE_NOT_DONE = "Milestone_NotDoneWords"
-POLICY_TABLE = "Policy_Table"  # the bands with their header row: the policy block the cell functions take
+# The policy block the cell functions take: the bands with their header row, then the score cap and
+# lower method rows (kpi_xl.udfs.policy_from_range reads both).
+POLICY_TABLE = "Policy_Table"
 
 # --- labels ------------------------------------------------------------------------------------------
 
@@ -310,6 +321,68 @@ def _quote(text: str) -> str:
 
 _CAP = f"IF(ISNUMBER({C.POLICY_MAX_SCORE}),{C.POLICY_MAX_SCORE},1E+307)"
 
+# Native mode reads the actual cell in two hidden helper cells per KPI row, so the score formula reads
+# a number exactly where the core does (`to_number`, `milestone_actual`):
+# - TEXT_COL: the actual as typed, trimmed: a number or TRUE/FALSE as a number; text without control
+#   characters (tabs, line breaks: CLEAN), no-break spaces as spaces, spaces trimmed (TRIM); "#" for an
+#   error value;
+# - NUMBER_COL: the actual as the core reads it: a number; "" when blank; for milestones the done /
+#   not done words as 1 / 0; numeric text ("50", " 12.5 ", "1e3") as its number; any other text stays
+#   text, and the score cell says "actual is not a number".
+# Where the sheet and the core still read text differently (LibreOffice-checked; the sheet never shows a
+# number the core would not give, it shows a message or treats odd spacing as spacing): the core's
+# float() also takes "1_000", non-ASCII digits and Unicode spaces other than the no-break space, which
+# the sheet refuses; the sheet also drops control characters inside the text and reads "not  done" or
+# "not<no-break space>done" as "not done" (TRIM makes one space of a run), which the core refuses.
+TEXT_COL, NUMBER_COL = "M", "N"
+
+
+def _substitute(expr: str, pairs: Iterable[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        expr = f"SUBSTITUTE({expr},{old},{new})"
+    return expr
+
+
+def actual_text_formula(r: int) -> str:
+    """The hidden cell TEXT_COL r: KPI row r's actual, trimmed as the core's str.strip() trims it."""
+    a = f"{COL['actual']}{r}"
+    # The no-break space is written into the formula as the character itself: CHAR(160) is one only
+    # where the computer's code page says so (Excel on Windows), not on a Mac nor in LibreOffice on Linux.
+    text = f'TRIM(CLEAN(SUBSTITUTE({a},"\u00a0"," ")))'
+    return f'=IFERROR(IF(ISNUMBER({a}),{a},IF(ISLOGICAL({a}),N({a}),{text})),"#")'
+
+
+def _numeric_text(x: str) -> str:
+    """The number in the trimmed text `x`, read as Python's float() reads it, else `x` itself.
+
+    VALUE alone would not do: it also reads "1,000", "50%", "$5" and dates, which the core refuses,
+    and it reads by the computer's language ("12.5" is 125 in an Indonesian Excel). So only text shaped
+    like float()'s numbers goes to VALUE: digits, one decimal point, an optional exponent (E), signs only
+    in front and after the E; and its point becomes the language's decimal sign (MID(1/2,2,1), the
+    second character of 0.5 as text) first.
+    """
+    upper = f"UPPER({x})"
+    chars = _substitute(upper, ((f'"{c}"', '""') for c in "0123456789.+-E"))
+    signs = _substitute(upper, (('"E+"', '"E"'), ('"E-"', '"E"')))
+    shaped = (f"AND(LEN({chars})=0,LEN({x})-LEN(SUBSTITUTE({x},\".\",\"\"))<=1,"
+              f"LEN({x})-LEN(SUBSTITUTE({upper},\"E\",\"\"))<=1,"
+              f'ISERROR(FIND("+",MID({signs},2,255))),ISERROR(FIND("-",MID({signs},2,255))),'
+              f'IFERROR(FIND(".",{x}),0)<IFERROR(FIND("E",{upper}),999))')
+    number = f'VALUE(SUBSTITUTE({x},".",MID(1/2,2,1)))'
+    # "1e400": the core refuses it (float() gives infinity); LibreOffice's VALUE gives the largest float.
+    return f"IF({shaped},IFERROR(IF(ABS({number})<1E+308,{number},{x}),{x}),{x})"
+
+
+def actual_number_formula(direction: str, r: int) -> str:
+    """The hidden cell NUMBER_COL r: KPI row r's actual as the core reads it (see TEXT_COL)."""
+    x = f"{TEXT_COL}{r}"
+    value = _numeric_text(x)
+    if direction == "milestone":
+        # SUMPRODUCT(--(list=word)): an exact, case-insensitive match without MATCH's wildcards.
+        value = (f"IF(SUMPRODUCT(--({MILESTONE_DONE}=LOWER({x})))>0,1,"
+                 f"IF(SUMPRODUCT(--({MILESTONE_NOT_DONE}=LOWER({x})))>0,0,{value}))")
+    return f'=IF(ISNUMBER({x}),{x},IF({x}="","",{value}))'
+
 
 def _finish(expr: str) -> str:
     """Floor 0, cap from the policy sheet: the core's `_finish`."""
@@ -317,41 +390,37 @@ def _finish(expr: str) -> str:
 
 
 def native_score_formula(direction: str, r: int, lang: str) -> str:
-    """The native score formula of KPI row `r` (actual J, target G, tolerance H, due I)."""
+    """The native score formula of KPI row `r`: the actual as read in NUMBER_COL, target G, tolerance H,
+    due I (blank: the target, when it is a date above 1)."""
     m = LABELS[lang]
-    a, t, tol, due = f"{COL['actual']}{r}", f"{COL['target']}{r}", f"{COL['tolerance']}{r}", f"{COL['due']}{r}"
-    blank = f'TRIM({a})=""'
-    not_number = f"NOT(ISNUMBER({a})),{_quote(m['msg_not_number'])}"
-    target_blank = f"NOT(ISNUMBER({t})),{_quote(m['msg_target_blank'])}"
+    a, t, tol, due = f"{NUMBER_COL}{r}", f"{COL['target']}{r}", f"{COL['tolerance']}{r}", f"{COL['due']}{r}"
+    if direction not in ("higher", "lower", "within", "milestone"):
+        raise KpiInputError(f"direction {direction!r} is not one of higher, lower, within, milestone")
+    start = f'=IF({a}="","",IF(NOT(ISNUMBER({a})),{_quote(m["msg_not_number"])},'
     if direction == "milestone":
-        word = f"LOWER(TRIM({a}))"
-        # SUMPRODUCT(--(list=word)): an exact, case-insensitive match without MATCH's wildcards.
-        done = f"SUMPRODUCT(--({MILESTONE_DONE}={word}))>0"
-        not_done = f"SUMPRODUCT(--({MILESTONE_NOT_DONE}={word}))>0"
-        by_date = f"OR({a}=1,AND(ISNUMBER({due}),{a}>1,{a}<={due}))"
-        return (f'=IF({blank},"",IF({done},MIN({_CAP},100),IF({not_done},0,IF({not_number},'
-                f"MIN({_CAP},IF({by_date},100,0))))))")
+        # Done: 1 (or a done word), or a completion date whose day is on or before the due date.
+        by_date = (f"OR({a}=1,AND({a}>1,ISNUMBER({due}),INT({a})<={due}),"
+                   f"AND({a}>1,NOT(ISNUMBER({due})),ISNUMBER({t}),{t}>1,INT({a})<={t}))")
+        return f"{start}MIN({_CAP},IF({by_date},100,0))))"
+    start += f"IF(NOT(ISNUMBER({t})),{_quote(m['msg_target_blank'])},"
     if direction == "higher":
         body = _finish(f"{a}/{t}*100")
-        return (f'=IF({blank},"",IF({not_number},IF({target_blank},'
-                f"IF({t}=0,{_quote(m['msg_target_zero'])},{body}))))")
+        return f"{start}IF({t}=0,{_quote(m['msg_target_zero'])},{body}))))"
     if direction == "lower":
         ratio = f'{C.POLICY_LOWER_METHOD}="ratio"'
         body = _finish(f"IF({t}=0,IF({a}<=0,100,0),IF({ratio},{t}/{a}*100,(2-{a}/{t})*100))")
-        return (f'=IF({blank},"",IF({not_number},IF({target_blank},'
-                f"IF(AND({t}<>0,{ratio},{a}<=0),{_quote(m['msg_ratio'])},{body}))))")
-    if direction == "within":
-        gap = f"ABS({a}-{t})"
-        body = _finish(f"IF({gap}<=N({tol}),100,100-100*({gap}-N({tol}))/ABS({t}))")
-        return (f'=IF({blank},"",IF({not_number},IF({target_blank},IF(N({tol})<0,{_quote(m["msg_tolerance"])},'
-                f"IF({t}=0,{_quote(m['msg_target_zero'])},{body})))))")
-    raise KpiInputError(f"direction {direction!r} is not one of higher, lower, within, milestone")
+        return f"{start}IF(AND({t}<>0,{ratio},{a}<=0),{_quote(m['msg_ratio'])},{body}))))"
+    gap = f"ABS({a}-{t})"
+    body = _finish(f"IF({gap}<=N({tol}),100,100-100*({gap}-N({tol}))/ABS({t}))")
+    return (f"{start}IF(N({tol})<0,{_quote(m['msg_tolerance'])},"
+            f"IF({t}=0,{_quote(m['msg_target_zero'])},{body})))))")
 
 
 def udf_score_formula(r: int) -> str:
-    """The cell-function score formula of KPI row `r`: =KPI_SCORE(actual, target, direction, tolerance, due)."""
-    return "=KPI_SCORE({})".format(",".join(f"{COL[c]}{r}" for c in ("actual", "target", "direction",
-                                                                         "tolerance", "due")))
+    """The cell-function score formula of KPI row `r`: =KPI_SCORE(actual, target, direction, tolerance,
+    due, policy), the policy being the Policy sheet's block, so its cap and lower method count."""
+    cells = ",".join(f"{COL[c]}{r}" for c in ("actual", "target", "direction", "tolerance", "due"))
+    return f"=KPI_SCORE({cells},{POLICY_TABLE})"
 
 
 # --- the workbook ------------------------------------------------------------------------------------
@@ -409,12 +478,20 @@ def build_scorecard(
     return wb
 
 
+EXISTS = "exists, not overwritten; use --overwrite"  # an employee may have filled it in
+
+
 def write_scorecard(role: Role | str, path: str | os.PathLike[str], employee: Employee | None = None,
-                    **options: Any) -> Path:
-    """Build a scorecard (same options as `build_scorecard`) and save it to `path`, atomically."""
+                    *, overwrite: bool = True, **options: Any) -> Path:
+    """Build a scorecard (same options as `build_scorecard`) and save it to `path`, atomically.
+
+    With `overwrite=False` an existing file is refused (KpiFileError) and left as it is.
+    """
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         raise KpiFileError(f"{p}: a scorecard is written as .xlsx")
+    if not overwrite and p.exists():
+        raise KpiFileError(f"{p}: {EXISTS}")
     wb = build_scorecard(role, employee, **options)
     _save(wb, p)
     return p
@@ -425,17 +502,10 @@ def _save(wb: Workbook, path: Path) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise KpiFileError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=".xlsx", dir=folder)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.replace(tmp, path)
+        atomic_write(path, wb.save)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise KpiFileError(f"{path}: cannot write the scorecard ({e.strerror or e})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _resolve_policy(policy: Policy | str | os.PathLike[str] | None) -> Policy:
@@ -496,7 +566,8 @@ def _scorecard_sheet(wb: Workbook, ws: Worksheet, role: Role, pol: Policy, lang:
     total_row = last_kpi + 1
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.column_dimensions[MARKER_COL].hidden = True
+    for col in {MARKER_COL, TEXT_COL, NUMBER_COL}:  # the contract marker; native mode's reading helpers
+        ws.column_dimensions[col].hidden = True
 
     # Title and instructions.
     ws.merge_cells(f"A1:{LAST_COL}1")
@@ -604,6 +675,8 @@ def _scorecard_sheet(wb: Workbook, ws: Worksheet, role: Role, pol: Policy, lang:
         ws[f"K{r}"].number_format = "0.00"
         ws[f"L{r}"].number_format = "0.00"
         if formulas == "native":
+            ws[f"{TEXT_COL}{r}"] = actual_text_formula(r)
+            ws[f"{NUMBER_COL}{r}"] = actual_number_formula(kpi.direction, r)
             ws[f"K{r}"] = native_score_formula(kpi.direction, r, lang)
             ws[f"L{r}"] = f'=IF(ISNUMBER(K{r}),F{r}*K{r}/100,"")'
         else:
@@ -652,8 +725,10 @@ def _scorecard_sheet(wb: Workbook, ws: Worksheet, role: Role, pol: Policy, lang:
               for rng in (C.POLICY_LABELS, C.POLICY_BONUS, C.POLICY_RAISE)),
         )
     else:
-        # The band functions take the policy sheet's block, so both modes band by the same sheet.
-        columns = ",".join((C.KPI_WEIGHT, C.KPI_ACTUAL, C.KPI_TARGET, C.KPI_DIRECTION, C.KPI_TOLERANCE, C.KPI_DUE))
+        # Every function takes the policy sheet's block (bands, cap, lower method), so both modes score
+        # and band by the same sheet.
+        columns = ",".join((C.KPI_WEIGHT, C.KPI_ACTUAL, C.KPI_TARGET, C.KPI_DIRECTION, C.KPI_TOLERANCE, C.KPI_DUE,
+                            POLICY_TABLE))
         value = f"ISNUMBER({C.KPI_VALUE})"
         value_formulas = (
             f'=IF({reported}=0,"",KPI_VALUE({columns}))',
@@ -921,8 +996,8 @@ def _policy_sheet(wb: Workbook, ws: Worksheet, pol: Policy, lang: str) -> None:
     for name, col in ((C.POLICY_LEVELS, "A"), (C.POLICY_THRESHOLDS, "B"), (C.POLICY_LABELS, "C"),
                       (C.POLICY_BONUS, "D"), (C.POLICY_RAISE, "E")):
         _name(wb, name, ws, f"{col}{first}:{col}{last}")
-    _name(wb, POLICY_TABLE, ws, f"A{head}:E{last}")
     r = last + 2
+    _name(wb, POLICY_TABLE, ws, f"A{head}:E{r + 1}")  # bands, a blank row, the cap and lower method rows
     for label, name, value in (("pol_max", C.POLICY_MAX_SCORE, pol.max_score),
                                ("pol_lower", C.POLICY_LOWER_METHOD, pol.lower_method)):
         ws.merge_cells(f"A{r}:C{r}")
@@ -949,7 +1024,15 @@ def _policy_sheet(wb: Workbook, ws: Worksheet, pol: Policy, lang: str) -> None:
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
-_MAX_STEM = 100
+# A file name is at most 255 bytes on most file systems (ext4, APFS, NTFS counts 255 UTF-16 units):
+# the stem keeps 200 bytes of UTF-8, which leaves room for "_12.xlsx" and the temporary file's prefix,
+# and at most 100 characters, which keeps Windows paths short.
+_MAX_STEM_BYTES, _MAX_STEM_CHARS = 200, 100
+
+
+def _cut(stem: str) -> str:
+    """At most _MAX_STEM_CHARS characters and _MAX_STEM_BYTES bytes of UTF-8, never half a character."""
+    return stem[:_MAX_STEM_CHARS].encode("utf-8")[:_MAX_STEM_BYTES].decode("utf-8", errors="ignore")
 
 
 def _safe_part(text: str) -> str:
@@ -973,7 +1056,7 @@ def scorecard_filename(employee: Employee, taken: set[str]) -> str:
     '_CON.xlsx'
     """
     parts = [p for p in (_safe_part(employee.employee_id), _safe_part(employee.name)) if p]
-    stem = "_".join(parts)[:_MAX_STEM].strip("_") or "employee"
+    stem = _cut("_".join(parts)).strip("_") or "employee"
     if stem.lower() in _WINDOWS_RESERVED:
         stem = "_" + stem
     name, n = f"{stem}.xlsx", 1
@@ -986,10 +1069,12 @@ def scorecard_filename(employee: Employee, taken: set[str]) -> str:
 
 @dataclass
 class RosterRun:
-    """What a roster run did: the files written and the roster rows refused (with their row numbers)."""
+    """What a roster run did: the files written, the existing files left alone (`overwrite=False`) and
+    the roster rows refused (with their row numbers)."""
 
     written: list[Path] = field(default_factory=list)
     refused: list[RosterProblem] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # existing scorecards, not overwritten
 
 
 def _role_index(roles: Iterable[Role]) -> dict[str, Role]:
@@ -1011,11 +1096,14 @@ def write_roster_scorecards(
     password: str | None = None,
     roles: Iterable[Role] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = True,
 ) -> RosterRun:
     """One scorecard per roster employee in `outdir`; a refused row never stops the others.
 
     `roles` adds role definitions (a catalogue's) to the built-in library; a roster's role column may
     hold a role id or a role name in either language. `progress(done, total)` is called after each row.
+    With `overwrite=False` an employee whose scorecard file already exists is skipped (it may hold
+    their actuals) and listed in `kept`.
     """
     _check_options(lang, formulas)
     roster = roster_or_path if isinstance(roster_or_path, Roster) else read_roster(roster_or_path)
@@ -1047,14 +1135,17 @@ def write_roster_scorecards(
                 entry = built[role.id]
                 if isinstance(entry, Exception):
                     raise entry
-                wb, layout = entry
-                _fill_header(wb, layout, employee, None)
                 path = out / scorecard_filename(employee, taken)
                 if path.resolve().parent != root:  # scorecard_filename makes this impossible; keep it so
                     raise KpiFileError(f"{path.name}: would be written outside {out}")
-                wb.properties.title = f"{LABELS[lang]['title']} - {employee.name}"
-                _save(wb, path)
-                run.written.append(path)
+                if not overwrite and path.exists():
+                    run.kept.append(path)
+                else:
+                    wb, layout = entry
+                    _fill_header(wb, layout, employee, None)
+                    wb.properties.title = f"{LABELS[lang]['title']} - {employee.name}"
+                    _save(wb, path)
+                    run.written.append(path)
             except (RoleError, KpiFileError) as e:
                 run.refused.append(RosterProblem(employee.row, str(e), employee.employee_id))
         if progress is not None:

@@ -223,7 +223,7 @@ def kpi_value(weights: Iterable[Any], scores: Iterable[Any]) -> float:
 
     A blank score counts as 0, exactly as the spreadsheet formulas add it up.
     """
-    w, s = _as_float_column(weights, "weight"), _as_float_column(scores, "score")
+    w, s = number_column(weights, "weight"), number_column(scores, "score")
     if w.shape != s.shape:
         raise KpiInputError(f"{w.size} weights but {s.size} scores")
     return _kpi_value(w, s)
@@ -289,8 +289,13 @@ def _bonus(band: Band, monthly_salary: Any) -> float | None:
 # --- columns --------------------------------------------------------------------------------------
 
 
-def _as_float_column(values: Any, name: str) -> np.ndarray:
-    """A column as a float array, NaN for blanks; text that is no number names its row."""
+def number_column(values: Any, name: str) -> np.ndarray:
+    """A column (list, nested lists, numpy array, pandas Series) as a flat float array, NaN for blanks;
+    text that is no number raises, naming its row. The one converter every column path shares.
+
+    >>> number_column([[1], [None], ["2.5"]], "actual").tolist()
+    [1.0, nan, 2.5]
+    """
     if hasattr(values, "to_numpy"):  # a pandas Series, without importing pandas
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
@@ -347,7 +352,7 @@ def _optional_column(values: Any, n: int, name: str) -> np.ndarray:
         return np.full(n, np.nan)
     if np.ndim(values) == 0:
         values = _broadcast(values, n, name)
-    column = _as_float_column(values, name)
+    column = number_column(values, name)
     if column.size != n:
         raise KpiInputError(f"{name} has {column.size} values for {n} rows")
     return column
@@ -390,7 +395,7 @@ def score_column_checked(
 ) -> ColumnScores:
     """Score every row at once; rows that cannot be scored get NaN and a message instead of raising."""
     policy = policy or default_policy()
-    t = _as_float_column(targets, "target")
+    t = number_column(targets, "target")
     n = t.size
     codes = _direction_codes(directions, n)
     if (codes == MILESTONE).any():
@@ -404,7 +409,7 @@ def score_column_checked(
             dtype=float,
         )
     else:
-        a = _as_float_column(actuals, "actual")
+        a = number_column(actuals, "actual")
         if a.size != n:
             raise KpiInputError(f"actual has {a.size} values for {n} rows")
     tol = np.nan_to_num(_optional_column(tolerances, n, "tolerance"), nan=0.0)
@@ -477,8 +482,8 @@ def score_column(
 
 
 def final_column(weights: Any, scores: Any) -> np.ndarray:
-    w = _as_float_column(weights, "weight")
-    s = _as_float_column(scores, "score")
+    w = number_column(weights, "weight")
+    s = number_column(scores, "score")
     if w.shape != s.shape:
         raise KpiInputError(f"{w.size} weights but {s.size} scores")
     return w * s / 100
@@ -491,7 +496,7 @@ def round_kpi_column(values: np.ndarray) -> np.ndarray:
 def levels_column(values: Any, policy: Policy | None = None) -> np.ndarray:
     """The band level of every KPI value at once (same rule as `band_for`); NaN values give 0."""
     policy = policy or default_policy()
-    v = round_kpi_column(_as_float_column(values, "KPI value"))
+    v = round_kpi_column(number_column(values, "KPI value"))
     # Number of thresholds strictly below v = index of the band (lower bounds are exclusive).
     idx = np.searchsorted(np.asarray(policy.thresholds), v, side="left")
     levels = np.asarray([b.level for b in policy.bands])[np.minimum(idx, len(policy.bands) - 1)]
@@ -548,7 +553,7 @@ def score_scorecard(
     """
     policy = policy or default_policy()
     checked = score_column_checked(actuals, targets, directions, tolerances, dues, policy)
-    w = _as_float_column(weights, "weight")
+    w = number_column(weights, "weight")
     if w.size != checked.scores.size:
         raise KpiInputError(f"{w.size} weights for {checked.scores.size} rows")
     value = _kpi_value(w, checked.scores)

@@ -9,9 +9,16 @@ tests call directly.
 `kpi-xl excel lite` embeds this very file (with the core it imports) in the Lite main.py.
 
 Every function is a thin wrapper: shape the arguments, make one call into `kpi_xl.scoring`, shape the
-result. One cell takes the single-value path (`score`, `band_for`...); a range is converted to numpy
-in one go and scored with one vectorized call (`score_column_checked`, `levels_column`...), never one
-Python call per cell.
+result. This module reads no cell's value itself: numbers, numeric text, dates, directions and milestone
+words are read by the core's converters, so a cell function and the core (and the rollup) agree. One
+cell takes the single-value path (`score`, `band_for`...); a range goes to the core as it arrived and is
+scored with one vectorized call (`score_column_checked`, `levels_column`...), never one Python call per
+cell (KPI_BONUS over a range of salaries, one per employee, applies `bonus_amount` per row).
+
+Policy: every function but KPI_FINAL takes an optional policy range (bands, and rows for the score
+cap and the `lower` method); without one it uses $KPI_XL_POLICY or the built-in policy. A generated
+scorecard passes its Policy sheet to every function, so the cap and the lower method typed there count
+in KPI_SCORE and KPI_VALUE as in the band functions.
 
 How Excel delivers arguments, which this module relies on:
 - `@arg(..., ndim=2)` makes a range arrive as a list of rows, even a single cell ([[50.0]]), so a
@@ -54,15 +61,15 @@ import numpy as np
 from xlwings import arg, func
 
 from .errors import KpiError, KpiInputError, PolicyError
-from .policy import LANGS, POLICY_ENV, Policy, default_policy, load_policy, policy_from_dict
+from .policy import LANGS, LOWER_METHODS, POLICY_ENV, Policy, default_policy, load_policy, policy_from_dict
 from .scoring import (
+    number_column,
     band_for,
     bonus_amount,
     final,
     final_column,
     is_blank,
     levels_column,
-    milestone_actual,
     parse_direction,
     round_kpi,
     score,
@@ -80,7 +87,7 @@ ERRORS_AS_TEXT = getattr(func, "__module__", "") == "xlwings.udfs"
 CATEGORY = "kpi-xl"  # the group in Excel's Insert Function dialog (classic add-in)
 _RANGE = {"ndim": 2, "err_to_str": True}
 
-__all__ = [*FUNCTIONS, "POLICY_COLUMNS", "policy_from_range", "scoring_policy"]
+__all__ = [*FUNCTIONS, "POLICY_COLUMNS", "POLICY_SETTINGS", "policy_from_range", "scoring_policy"]
 
 
 # --- the policy the functions use --------------------------------------------------------------------
@@ -89,7 +96,8 @@ _env_policies: dict[str, tuple[tuple[Any, ...], Policy]] = {}
 
 
 def scoring_policy() -> Policy:
-    """The policy of every function: the file named by $KPI_XL_POLICY, else the built-in one.
+    """The policy of every function given no policy range: the file named by $KPI_XL_POLICY, else the
+    built-in one.
 
     The file is read again only when it changes, so a single cell pays no file read.
     """
@@ -109,22 +117,33 @@ def scoring_policy() -> Policy:
 
 # Columns of a policy range, in the order they are read when the range has no header row.
 POLICY_COLUMNS = ("threshold", "level", "label", "bonus", "raise")
+# Rows of a policy range that set the scoring rules instead of a band: a label cell, then its value.
+POLICY_SETTINGS = ("score cap", "lower method")
 
 
 def policy_from_range(cells: Any, base: Policy | None = None) -> Policy:
-    """A policy from a block of cells on a sheet: one row per band, in any order.
+    """A policy from a block of cells on a sheet: one row per band, in any order, and optionally the
+    score cap and the `lower` method.
 
     Columns, in this order when there is no header row: threshold (the band's lower bound, exclusive;
     blank for the lowest band), level, label, bonus (times the monthly salary), raise (text such as
     "7%–9%", or a percentage cell), and optionally a sixth column with the English label when the
     label column holds the Indonesian one. With a header row (threshold/above, level, label, label
     (id), label (en), bonus, raise; Indonesian words too) the columns may come in any order. Blank rows
-    are skipped. `lower_method` and `max_score` come from `base` (the scoring policy).
+    are skipped.
+
+    A row whose first filled cell names a setting sets it from the next filled cell: "Score cap" (or
+    "max score", "Batas skor"; blank: no cap) and "Lower method" ("Metode lower"; difference or ratio,
+    blank: difference), as on a generated scorecard's policy sheet. A setting the range leaves out
+    comes from `base` (default: the scoring policy).
 
     >>> p = policy_from_range([["Level", "Above", "Label", "Bonus", "Raise"],
-    ...                        [1, None, "Low", 0, 0], [2, 100, "High", 1, 0.05]])
+    ...                        [1, None, "Low", 0, 0], [2, 100, "High", 1, 0.05],
+    ...                        ["Score cap", None, None, 120, None], ["Lower method", "ratio"]])
     >>> [(b.level, b.above, b.label("en"), b.bonus, b.raise_text) for b in p.bands]
     [(1, None, 'Low', 0.0, '0%'), (2, 100.0, 'High', 1.0, '5%')]
+    >>> p.max_score, p.lower_method
+    (120.0, 'ratio')
     """
     base = base or scoring_policy()
     try:
@@ -151,11 +170,15 @@ def _rows(cells: Any) -> list[Sequence[Any]]:
     return list(cells)
 
 
+def _words(cell: str) -> set[str]:
+    return set(re.sub(r"[^a-z]+", " ", cell.lower()).split())
+
+
 def _header_key(cell: Any) -> str | None:
     """Which policy column a header cell names, in English or Indonesian; None if none."""
     if not isinstance(cell, str):
         return None
-    words = set(re.sub(r"[^a-z]+", " ", cell.lower()).split())
+    words = _words(cell)
     if words & {"label", "labels", "predikat", "keterangan"}:
         if words & {"en", "english", "inggris"}:
             return "label_en"
@@ -171,6 +194,29 @@ def _header_key(cell: Any) -> str | None:
         if words & names:
             return column
     return None
+
+
+def _setting_key(cell: Any) -> str | None:
+    """Which setting a label cell names ("Score cap", "Batas skor", "Lower method"...); None if none."""
+    if not isinstance(cell, str):
+        return None
+    words = _words(cell)
+    if "cap" in words or {"batas", "skor"} <= words or (
+            words & {"max", "maximum", "maks", "maksimum", "maksimal"} and words & {"score", "skor"}):
+        return "max_score"
+    if "lower" in words and words & {"method", "metode"}:
+        return "lower_method"
+    return None
+
+
+def _setting_row(row: Sequence[Any]) -> tuple[str, Any] | None:
+    """(setting, value) when the row's first filled cell names a setting; the value is the next
+    filled cell (None: left blank)."""
+    filled = [v for v in row if not is_blank(v)]
+    key = _setting_key(filled[0]) if filled else None
+    if key is None:
+        return None
+    return key, (filled[1] if len(filled) > 1 else None)
 
 
 def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
@@ -199,12 +245,21 @@ def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
         first = 0
 
     bands, rows_of_level = [], {}
+    settings: dict[str, tuple[Any, int]] = {}
     for r in range(first, len(rows)):
         row = rows[r]
+        where = f"policy range row {r + 1}"
+        setting = _setting_row(row)
+        if setting is not None:
+            key, value = setting
+            if key in settings:
+                raise PolicyError(
+                    f"{where}: {_SETTING_WORDS[key]} appears twice (also row {settings[key][1]})")
+            settings[key] = (_policy_setting(key, value, where), r + 1)
+            continue
         cell = {c: (row[i] if i < len(row) else None) for c, i in columns.items()}
         if all(is_blank(v) for v in cell.values()):
             continue
-        where = f"policy range row {r + 1}"
         level = _policy_level(cell["level"], where)
         if level in rows_of_level:
             raise PolicyError(f"{where}: level {level} appears twice (also row {rows_of_level[level]})")
@@ -218,8 +273,26 @@ def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
         })
     if not bands:
         raise PolicyError("policy range has no bands: every row is blank")
-    data = {"bands": bands, "lower_method": base.lower_method, "max_score": base.max_score}
+    data = {
+        "bands": bands,
+        "lower_method": settings["lower_method"][0] if "lower_method" in settings else base.lower_method,
+        "max_score": settings["max_score"][0] if "max_score" in settings else base.max_score,
+    }
     return policy_from_dict(data, source="policy range")
+
+
+_SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method"}
+
+
+def _policy_setting(key: str, value: Any, where: str) -> Any:
+    if key == "max_score":  # blank: no cap, as the scorecard's formulas read a blank cap cell
+        return _policy_number(value, where, "score cap", blank_ok=True)
+    word = "" if is_blank(value) else str(value).strip().lower()
+    if not word:  # blank: difference, as the scorecard's formulas read a blank cell
+        return "difference"
+    if word not in LOWER_METHODS:
+        raise PolicyError(f"{where}: lower method {value!r} is not {' or '.join(LOWER_METHODS)}")
+    return word
 
 
 def _policy_number(value: Any, where: str, column: str, *, blank_ok: bool = False) -> float | None:
@@ -260,14 +333,19 @@ def _policy_raise(value: Any, where: str) -> str:
     return f"{round(percent, 6):g}%"
 
 
-def _band_policy(policy: Any) -> Policy:
+def _policy(policy: Any) -> Policy:
+    """The policy range given to a function, or the scoring policy when it is left out (both
+    runtimes pass the default, None)."""
     base = scoring_policy()
-    if policy is None:  # left out (both runtimes pass the default)
+    if policy is None:
         return base
     return policy_from_range(policy, base)
 
 
 # --- shaping arguments and results -------------------------------------------------------------------
+# Only shapes here: every value is read by the core's own converters (`to_number`, the column
+# converter `number_column`, `parse_direction`, the milestone words), so a cell function and the
+# core never disagree on what a cell holds.
 
 _MANY = object()  # marks a range of several cells
 
@@ -292,12 +370,17 @@ def _one(value: Any) -> Any:
 
 
 class _Cells:
-    """One argument as Excel delivered it: one value, a list (row or column) or a list of rows."""
+    """One argument as Excel delivered it: one value, a list (row or column) or a list of rows.
 
-    __slots__ = ("name", "value", "shape", "size")
+    `name` is the argument's name in messages ("actuals"); `core_name` the word the core's messages
+    start with for the same value ("actual"), so a core message can be put in the argument's terms.
+    """
 
-    def __init__(self, value: Any, name: str) -> None:
+    __slots__ = ("name", "core_name", "value", "shape", "size")
+
+    def __init__(self, value: Any, name: str, core_name: str | None = None) -> None:
         self.name = name
+        self.core_name = core_name or name
         self.value = value
         if isinstance(value, np.ndarray):
             if value.ndim > 2:
@@ -312,32 +395,48 @@ class _Cells:
             self.shape = ()
         self.size = math.prod(self.shape)
 
-    def flat(self) -> list[Any]:
-        """Every cell, row by row (a Python loop: only for slow paths and direction ranges)."""
-        value = self.value.tolist() if isinstance(self.value, np.ndarray) else self.value
-        if len(self.shape) < 2:
-            return list(value) if self.shape else [value]
-        if any(not isinstance(row, (list, tuple)) or len(row) != self.shape[1] for row in value):
-            raise KpiInputError(f"{self.name}: its rows have different lengths")
-        return [v for row in value for v in row]
+    def column(self, n: int) -> Any:
+        """The cells as the core's column functions take them: the range itself (a list of rows is
+        read row by row, as numpy ravels it), or one cell repeated for each of the n rows."""
+        if self.size == 1 and n != 1:
+            return [_one(self.value)] * n
+        if isinstance(self.value, np.ndarray):
+            return self.value.ravel()
+        return self.value if self.shape else [self.value]
 
-    def cell(self, i: int) -> Any:
-        if len(self.shape) == 2:
-            r, c = divmod(i, self.shape[1])
-            return self.value[r][c]
-        return self.value[i] if self.shape else self.value
-
-    def where(self, i: int) -> str:
-        return _position(self.shape, i)
+    def ragged(self) -> bool:
+        """A list of rows whose rows differ in length (or that mixes rows and single values)."""
+        if len(self.shape) < 2 or isinstance(self.value, np.ndarray):
+            return False
+        width = self.shape[1]
+        return any(not isinstance(row, (list, tuple)) or len(row) != width for row in self.value)
 
     def refuse(self, i: int, error: KpiInputError) -> KpiInputError:
-        """The core's message for one cell, with the position put after the argument's name:
-        "actual 'abc' is not a number" -> "actual row 3: 'abc' is not a number"."""
-        if self.size == 1:
-            return error
+        """The core's message for the i-th cell, in the argument's terms, with the cell's position
+        after the argument's name: "actual 'abc' is not a number" -> "actuals row 3: 'abc' is not a
+        number"."""
         detail = error.detail
-        rest = detail[len(self.name) + 1:] if detail.startswith(self.name + " ") else detail
-        return KpiInputError(f"{self.name} {self.where(i)}: {rest}", row=i, detail=detail)
+        rest = next((detail[len(p) + 1:] for p in (self.name, self.core_name) if detail.startswith(p + " ")),
+                    None)
+        if self.size == 1:
+            return KpiInputError(detail if rest is None else f"{self.name} {rest}")
+        where = _position(self.shape, i)
+        message = f"{self.name} {where}: {detail if rest is None else rest}"
+        return KpiInputError(message, row=i, detail=detail)
+
+
+def _located(error: KpiInputError, *cells: _Cells | None) -> KpiInputError:
+    """A core error about row i, turned into one that names the argument and the cell's position."""
+    given = [c for c in cells if c is not None]
+    for c in given:
+        if c.ragged():  # the core saw lists where cells should be
+            return KpiInputError(f"{c.name}: its rows have different lengths")
+    if error.row is None:
+        return error
+    for c in given:
+        if error.detail == c.core_name or error.detail.startswith(c.core_name + " "):
+            return c.refuse(error.row, error)
+    return error
 
 
 def _position(shape: tuple[int, ...], i: int) -> str:
@@ -350,38 +449,14 @@ def _position(shape: tuple[int, ...], i: int) -> str:
     return f"row {i + 1}"
 
 
-def _numbers(cells: _Cells, n: int, words: np.ndarray | bool = False) -> np.ndarray:
-    """An argument as n floats (NaN for blank), broadcasting one cell; bad text names its cell.
-
-    `words`: rows whose value may also be a milestone word ("ya", "done").
-    """
+def _numbers(cells: _Cells, n: int) -> np.ndarray:
+    """An argument as n floats (NaN for blank) by the core's column converter; one cell is repeated."""
     try:
-        values = np.array(cells.value, dtype=float).reshape(-1)
-    except (TypeError, ValueError):  # text, dates, ragged rows: the per-cell path below
-        values = None
-    if values is not None and values.size == cells.size and not _odd_floats(cells, values):
-        return values if values.size == n else np.full(n, values[0])
-
-    items = cells.flat()
-    values = np.empty(len(items))
-    for i, item in enumerate(items):
-        use_words = words if isinstance(words, bool) else bool(words[i % words.size])
-        try:
-            v = milestone_actual(item, cells.name) if use_words else to_number(item, cells.name)
-        except KpiInputError as e:
-            raise cells.refuse(i, e) from None
-        values[i] = np.nan if v is None else v
+        values = number_column(cells.value.ravel() if isinstance(cells.value, np.ndarray) else cells.value,
+                                  cells.name)
+    except KpiInputError as e:
+        raise _located(e, cells) from None
     return values if values.size == n else np.full(n, values[0])
-
-
-def _odd_floats(cells: _Cells, values: np.ndarray) -> bool:
-    """NaN or infinity that did not come from an empty cell (text such as "nan" or "inf"): the
-    per-cell path then reports it as to_number does. Only the non-finite cells are looked at."""
-    for i in np.flatnonzero(~np.isfinite(values)).tolist():
-        value = cells.cell(i)
-        if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            return True
-    return False
 
 
 def _size(*cells: _Cells | None) -> int:
@@ -450,52 +525,37 @@ def _cell_function(f: Callable[..., Any]) -> Callable[..., Any]:
 
 # --- scoring -----------------------------------------------------------------------------------------
 
-
-def _score_inputs(
-    actual: Any, target: Any, direction: Any, tolerance: Any, due: Any,
-    names: tuple[str, str, str, str, str], weight: _Cells | None = None,
-) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray | None, np.ndarray, tuple[int, ...]]:
-    """Ranges of KPI rows as the arrays the core scores in one call, and the shape to give back."""
-    cells_a, cells_t = _Cells(actual, names[0]), _Cells(target, names[1])
-    cells_d = None if direction is None else _Cells(direction, names[2])
-    cells_tol = None if tolerance is None else _Cells(tolerance, names[3])
-    cells_due = None if due is None else _Cells(due, names[4])
-    every = (weight, cells_a, cells_t, cells_d, cells_tol, cells_due)
-    n, shape = _size(*every), _shape(*every)
-
-    directions: Any = None
-    words: np.ndarray | bool = False
-    if cells_d is not None:
-        one = _one(direction)
-        if one is not _MANY:
-            directions = parse_direction(one, names[2])
-            words = directions == "milestone"
-        else:
-            directions = _direction_list(cells_d)  # one per row: _size checked the count
-            words = np.array([d == "milestone" for d in directions])
-    a = _numbers(cells_a, n, words)
-    t = _numbers(cells_t, n)
-    tol = None if cells_tol is None else _numbers(cells_tol, n)
-    # A milestone's due date is `due`, or its target when due is left blank.
-    dues = t
-    if cells_due is not None:
-        given = _numbers(cells_due, n)
-        dues = np.where(np.isnan(given), t, given)
-    return a, t, directions, tol, dues, shape
+_CORE_NAMES = ("actual", "target", "direction", "tolerance", "due date")
 
 
-def _direction_list(cells: _Cells) -> list[str]:
-    parsed: dict[Any, str] = {}
-    out = []
-    for i, value in enumerate(cells.flat()):
-        key = value if value is None or isinstance(value, str) else repr(value)
-        if key not in parsed:
-            try:
-                parsed[key] = parse_direction(value, cells.name)
-            except KpiInputError as e:
-                raise cells.refuse(i, e) from None
-        out.append(parsed[key])
-    return out
+class _Rows:
+    """The KPI-row arguments of KPI_SCORE / KPI_VALUE, shaped for one call into the core."""
+
+    def __init__(self, values: Sequence[Any], names: Sequence[str], weight: _Cells | None = None) -> None:
+        self.cells = [None if v is None else _Cells(v, name, core) for v, name, core in
+                      zip(values, names, _CORE_NAMES)]
+        every = (weight, *self.cells)
+        self.n, self.shape = _size(*every), _shape(*every)
+        self.every = every
+
+    def arguments(self) -> tuple[Any, ...]:
+        """actuals, targets, directions, tolerances, dues as the core takes them."""
+        a, t, d, tol, due = self.cells
+        n = self.n
+        direction: Any = None
+        if d is not None:
+            one = _one(d.value)
+            # One direction for every row: parsed once here, so its message names no row.
+            direction = parse_direction(one, d.name) if one is not _MANY else d.column(n)
+        return (a.column(n), t.column(n), direction,  # type: ignore[union-attr]
+                None if tol is None else tol.column(n), None if due is None else due.column(n))
+
+    def located(self, error: KpiInputError) -> KpiInputError:
+        return _located(error, *self.every)
+
+
+_POLICY_DOC = ("Optional: a policy block (threshold, level, label, bonus, raise; score cap and lower "
+               "method rows) instead of the default")
 
 
 @func(category=CATEGORY)
@@ -504,21 +564,25 @@ def _direction_list(cells: _Cells) -> list[str]:
 @arg("direction", **_RANGE, doc="higher (default), lower, within or milestone; one cell or one per row")
 @arg("tolerance", **_RANGE, doc="For within: the allowed distance from the target")
 @arg("due", **_RANGE, doc="For milestone: the due date (default: the target)")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
 @_cell_function
-def KPI_SCORE(actual, target, direction=None, tolerance=None, due=None):  # noqa: N802 - Excel's name
+def KPI_SCORE(actual, target, direction=None, tolerance=None, due=None, policy=None):  # noqa: N802 - Excel's name
     """The KPI score in percent: actual against target (higher: A / T x 100). A range gives a range."""
     # No type hints on cell functions: the classic add-in would take them as converters.
+    pol = _policy(policy)
     one = _one(actual), _one(target), _one(direction), _one(tolerance), _one(due)
     if not any(v is _MANY for v in one):
-        a, t, d, tol, du = one
-        return score(a, t, d, tol, t if is_blank(du) else du, scoring_policy())
+        return score(*one, pol)
 
-    a, t, d, tol, dues, shape = _score_inputs(
-        actual, target, direction, tolerance, due, ("actual", "target", "direction", "tolerance", "due"))
-    checked = score_column_checked(a, t, d, tol, dues, scoring_policy())
+    rows = _Rows((actual, target, direction, tolerance, due),
+                 ("actual", "target", "direction", "tolerance", "due"))
+    try:
+        checked = score_column_checked(*rows.arguments(), pol)
+    except KpiInputError as e:
+        raise rows.located(e) from None
     if checked.problems:
-        raise _first_problem(checked.problems, shape)
-    return _result(checked.scores, shape)
+        raise _first_problem(checked.problems, rows.shape)
+    return _result(checked.scores, rows.shape)
 
 
 @func(category=CATEGORY)
@@ -545,32 +609,37 @@ def KPI_FINAL(weight, score):  # noqa: N802
 @arg("directions", **_RANGE, doc="higher (default), lower, within or milestone: one cell or one per row")
 @arg("tolerances", **_RANGE, doc="For within rows: the allowed distance from the target")
 @arg("dues", **_RANGE, doc="For milestone rows: the due dates (default: the targets)")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
 @_cell_function
-def KPI_VALUE(weights, actuals, targets, directions=None, tolerances=None, dues=None):  # noqa: N802
+def KPI_VALUE(weights, actuals, targets, directions=None, tolerances=None, dues=None, policy=None):  # noqa: N802
     """The scorecard's KPI value in percent: sum of finals / sum of weights x 100 (blank actuals count 0)."""
-    cells_w = _Cells(weights, "weights")
-    a, t, d, tol, due, shape = _score_inputs(
-        actuals, targets, directions, tolerances, dues,
-        ("actuals", "targets", "directions", "tolerances", "dues"), weight=cells_w)
-    w = _numbers(cells_w, a.size)
-    _blank_cells(w, "weights", shape, np.ones(w.size, dtype=bool))
-    result = score_scorecard(w, a, t, d, tol, due, scoring_policy())
+    pol = _policy(policy)
+    cells_w = _Cells(weights, "weights", "weight")
+    rows = _Rows((actuals, targets, directions, tolerances, dues),
+                 ("actuals", "targets", "directions", "tolerances", "dues"), weight=cells_w)
+    w = _numbers(cells_w, rows.n)
+    _blank_cells(w, "weights", rows.shape, np.ones(w.size, dtype=bool))
+    try:
+        result = score_scorecard(w, *rows.arguments(), pol)
+    except KpiInputError as e:
+        raise rows.located(e) from None
     if result.problems:
-        raise _first_problem(result.problems, shape)
+        raise _first_problem(result.problems, rows.shape)
     return round_kpi(result.kpi_value)
 
 
 # --- bands and rewards -------------------------------------------------------------------------------
 
 
-def _band_rows(kpi_value: Any, policy: Policy) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, _Cells]:
-    """Each value's index into policy.bands from one levels_column call, -1 where the value is blank."""
+def _levels(kpi_value: Any, policy: Policy) -> tuple[list[int], tuple[int, ...], np.ndarray]:
+    """Each value's band level from one levels_column call, the range's shape, and its blank cells."""
     cells = _Cells(kpi_value, "KPI value")
     values = _numbers(cells, cells.size)
-    levels = levels_column(values, policy)
-    blank = np.isnan(values)
-    index = np.searchsorted(np.array([b.level for b in policy.bands]), levels)  # bands: by level, rising
-    return np.where(blank, -1, index), cells.shape, blank, cells
+    return levels_column(values, policy).tolist(), cells.shape, np.isnan(values)
+
+
+def _by_level(levels: list[int], blank: np.ndarray, texts: dict[int, str]) -> list[str | None]:
+    return [None if b else texts[lv] for lv, b in zip(levels, blank.tolist())]
 
 
 def _lang(lang: Any) -> str:
@@ -584,22 +653,18 @@ def _lang(lang: Any) -> str:
     raise KpiInputError(f"lang {value!r} is not en or id")
 
 
-_POLICY_DOC = "Optional: a policy block (threshold, level, label, bonus, raise) instead of the default"
-
-
 @func(category=CATEGORY)
 @arg("kpi_value", **_RANGE, doc="The KPI value in percent, e.g. from KPI_VALUE")
 @arg("policy", **_RANGE, doc=_POLICY_DOC)
 @_cell_function
 def KPI_BAND(kpi_value, policy=None):  # noqa: N802
     """The performance level (1-5 by default) of a KPI value. A range gives a range."""
-    pol = _band_policy(policy)
+    pol = _policy(policy)
     one = _one(kpi_value)
     if one is not _MANY:
         return band_for(one, pol).level
-    index, shape, blank, _ = _band_rows(kpi_value, pol)
-    levels = np.array([b.level for b in pol.bands])[np.maximum(index, 0)]
-    return _result(levels, shape, blank)
+    levels, shape, blank = _levels(kpi_value, pol)
+    return _result(np.array(levels), shape, blank)
 
 
 @func(category=CATEGORY)
@@ -609,13 +674,12 @@ def KPI_BAND(kpi_value, policy=None):  # noqa: N802
 @_cell_function
 def KPI_LABEL(kpi_value, lang=None, policy=None):  # noqa: N802
     """The label of a KPI value's band ("Exceeds Target"; "Melebihi Target" with lang id)."""
-    pol, language = _band_policy(policy), _lang(lang)
+    pol, language = _policy(policy), _lang(lang)
     one = _one(kpi_value)
     if one is not _MANY:
         return band_for(one, pol).label(language)
-    index, shape, _, _ = _band_rows(kpi_value, pol)
-    labels = [b.label(language) for b in pol.bands] + [None]  # index -1: blank
-    return _text_result([labels[i] for i in index.tolist()], shape)
+    levels, shape, blank = _levels(kpi_value, pol)
+    return _text_result(_by_level(levels, blank, {b.level: b.label(language) for b in pol.bands}), shape)
 
 
 @func(category=CATEGORY)
@@ -625,24 +689,23 @@ def KPI_LABEL(kpi_value, lang=None, policy=None):  # noqa: N802
 @_cell_function
 def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
     """The bonus amount: the band's multiple (1.5 for level 4 by default) x the monthly salary."""
-    pol = _band_policy(policy)
+    pol = _policy(policy)
     one_v, one_s = _one(kpi_value), _one(monthly_salary)
     if one_v is not _MANY and one_s is not _MANY:
         return bonus_amount(one_v, one_s, pol)
 
-    index, _, blank, cells_v = _band_rows(kpi_value, pol)
-    cells_s = _Cells(monthly_salary, "monthly salary")
+    cells_v, cells_s = _Cells(kpi_value, "KPI value"), _Cells(monthly_salary, "monthly salary")
     n, shape = _size(cells_v, cells_s), _shape(cells_v, cells_s)
-    salary = _numbers(cells_s, n)
-    below = np.flatnonzero(salary < 0)
-    if below.size:
-        i = int(below[0])
-        where = f" {_position(shape, i)}:" if cells_s.size != 1 else ""
-        raise KpiInputError(f"monthly salary{where} {salary[i]:g} is below 0")
-    if index.size != n:
-        index, blank = np.full(n, index[0]), np.full(n, blank[0])
-    multiples = np.array([b.bonus for b in pol.bands])[np.maximum(index, 0)]
-    return _result(multiples * salary, shape, blank | np.isnan(salary))
+    values, salaries = _numbers(cells_v, n), _numbers(cells_s, n)
+    bonuses = np.full(n, np.nan)
+    # The core's own rule per row (band, then multiple x salary, a salary below 0 refused): a range of
+    # salaries is one cell per employee, never the 100,000 rows a score column may have.
+    for i in np.flatnonzero(~np.isnan(values) & ~np.isnan(salaries)).tolist():
+        try:
+            bonuses[i] = bonus_amount(values[i], salaries[i], pol)
+        except KpiInputError as e:
+            raise cells_s.refuse(i, e) from None
+    return _result(bonuses, shape)
 
 
 @func(category=CATEGORY)
@@ -651,10 +714,9 @@ def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
 @_cell_function
 def KPI_RAISE(kpi_value, policy=None):  # noqa: N802
     """The salary raise of a KPI value's band, as text ("7%–9%" for level 4 by default)."""
-    pol = _band_policy(policy)
+    pol = _policy(policy)
     one = _one(kpi_value)
     if one is not _MANY:
         return band_for(one, pol).raise_text
-    index, shape, _, _ = _band_rows(kpi_value, pol)
-    raises = [b.raise_text for b in pol.bands] + [None]
-    return _text_result([raises[i] for i in index.tolist()], shape)
+    levels, shape, blank = _levels(kpi_value, pol)
+    return _text_result(_by_level(levels, blank, {b.level: b.raise_text for b in pol.bands}), shape)

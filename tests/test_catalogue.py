@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 
 import openpyxl
 import pytest
@@ -102,8 +104,21 @@ def test_hand_made_catalogue_with_indonesian_headers(tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    (lambda rows: rows[3].__setitem__(7, "ten"), "katalog.xlsx: sheet Katalog, cell H4: weight 'ten' is not a number"),
-    (lambda rows: rows[4].__setitem__(8, "soon"), "katalog.xlsx: sheet Katalog, cell I5: target 'soon' is not a number"),
+    # Numbers are read by the safety layer's rules (kpi_xl.safety.read_number), which say what to type.
+    (lambda rows: rows[3].__setitem__(7, "ten"),
+     "katalog.xlsx: sheet Katalog, cell H4: weight 'ten' is not a number: type a number"),
+    (lambda rows: rows[4].__setitem__(8, "soon"),
+     "katalog.xlsx: sheet Katalog, cell I5: target 'soon' is not a number: type a number"),
+    # "10,000" is 10000 in English and 10 in Indonesian: refused, never guessed.
+    (lambda rows: rows[4].__setitem__(8, "10,000"),
+     "katalog.xlsx: sheet Katalog, cell I5: target '10,000' is ambiguous (10000 or 10?): type the number "
+     "without a thousands separator"),
+    (lambda rows: rows[3].__setitem__(7, "1,500"),
+     "katalog.xlsx: sheet Katalog, cell H4: weight '1,500' is ambiguous (1500 or 1.5?): type the number "
+     "without a thousands separator"),
+    (lambda rows: rows[3].__setitem__(7, True), "katalog.xlsx: sheet Katalog, cell H4: weight True is not a number"),
+    (lambda rows: rows[5].__setitem__(10, "lots"),
+     "katalog.xlsx: sheet Katalog, cell K6: tolerance or due date 'lots' is not a number: type a number"),
     (lambda rows: rows[3].__setitem__(7, None), "katalog.xlsx: sheet Katalog, cell H4: weight is blank"),
     (lambda rows: rows[4].__setitem__(3, None),
      "katalog.xlsx: sheet Katalog, cell D5: KRA is blank (every KPI row names its KRA)"),
@@ -124,6 +139,25 @@ def test_catalogue_errors_name_the_cell(tmp_path, change, message):
     with pytest.raises(RoleError) as info:
         read_catalogue(path)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("typed,read", [
+    ("1.500.000", 1_500_000), ("1,500,000", 1_500_000), ("113,65", 113.65), (" 40 ", 40), ("0,5", 0.5),
+    ("25%", 25), (40, 40),
+])
+def test_catalogue_numbers_typed_as_text(tmp_path, typed, read):
+    rows = [list(r) for r in HAND_MADE["Katalog"]]
+    rows[7][8] = typed  # the cashier's target
+    (_, cashier) = read_catalogue(_write(tmp_path / "katalog.xlsx", {"Katalog": rows}))
+    assert cashier.kras[0].kpis[0].target == pytest.approx(read)
+
+
+def test_catalogue_is_written_with_the_usual_permissions(tmp_path):
+    umask = os.umask(0)
+    os.umask(umask)
+    path = export_catalogue(builtin_roles()[:1], tmp_path / "roles.xlsx")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["roles.xlsx"]
 
 
 def test_optional_sheets_add_description_activities_and_tasks(tmp_path):

@@ -7,6 +7,8 @@ What the formulas compute is proven by LibreOffice in test_scorecard_libreoffice
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +17,7 @@ from openpyxl.utils.protection import hash_password
 
 from kpi_xl import KpiFileError, KpiInputError, RoleError
 from kpi_xl import contract as C
+from kpi_xl.files import atomic_write
 from kpi_xl.policy import default_policy, policy_from_dict
 from kpi_xl.roles import builtin_role, builtin_roles, role_from_dict
 from kpi_xl.roster import Employee, Roster, RosterProblem, read_roster
@@ -163,7 +166,8 @@ def test_only_inputs_are_unlocked_and_every_sheet_is_protected(saved):
     assert unlocked == sorted(["C4", "C5", "C6", "C7", "I6", *(f"J{r}" for r in range(11, 18)),
                                "I23", "K23", "I25", "K25"])
     formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 7 * 2 + 2 + 6 + 2  # score and final per row, totals, results, sign-off names
+    # Per row: the actual read (two hidden cells), score and final; totals, results, sign-off names.
+    assert len(formulas) == 7 * 4 + 2 + 6 + 2
     assert all(c.protection.locked for c in formulas)
     for sheet in wb.worksheets:
         assert sheet.protection.sheet, sheet.title
@@ -232,14 +236,21 @@ def test_print_setup_view_and_formats(saved):
 
 
 GOLDEN_HIGHER_K11 = (
-    '=IF(TRIM(J11)="","",IF(NOT(ISNUMBER(J11)),"actual is not a number",IF(NOT(ISNUMBER(G11)),'
+    '=IF(N11="","",IF(NOT(ISNUMBER(N11)),"actual is not a number",IF(NOT(ISNUMBER(G11)),'
     '"target is blank",IF(G11=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
-    'MAX(0,J11/G11*100))))))')
+    'MAX(0,N11/G11*100))))))')
 
 
 def test_native_formulas(saved):
     ws = saved["en"]["Scorecard"]
     assert ws["K11"].value == GOLDEN_HIGHER_K11
+    # The actual is read in two hidden cells of the row, as the core reads it (LibreOffice proves how).
+    assert ws["M11"].value == ('=IFERROR(IF(ISNUMBER(J11),J11,IF(ISLOGICAL(J11),N(J11),'
+                               'TRIM(CLEAN(SUBSTITUTE(J11,"\u00a0"," "))))),"#")')
+    assert ws["N11"].value.startswith('=IF(ISNUMBER(M11),M11,IF(M11="","",IF(AND(LEN(SUBSTITUTE(')
+    assert 'VALUE(SUBSTITUTE(M11,".",MID(1/2,2,1)))' in ws["N11"].value
+    assert ws.column_dimensions["M"].hidden and ws.column_dimensions["N"].hidden
+    assert ws["M11"].protection.locked and ws["N11"].protection.locked
     assert ws["L11"].value == '=IF(ISNUMBER(K11),F11*K11/100,"")'
     assert ws["F18"].value == "=SUM(KPI_Weight)"
     assert ws["L18"].value == "=SUM(KPI_Final)"
@@ -254,7 +265,7 @@ def test_native_formulas(saved):
 
 
 FORBIDDEN = ("LET(", "XLOOKUP(", "IFS(", "SWITCH(", "LAMBDA(", "FILTER(", "MAXIFS(", "MINIFS(", "TEXTJOIN(",
-             "CONCAT(", "UNIQUE(", "SEQUENCE(", "XMATCH(", "_xlfn")
+             "CONCAT(", "UNIQUE(", "SEQUENCE(", "XMATCH(", "_xlfn", "NUMBERVALUE(", "UNICHAR(", "UNICODE(")
 
 
 @pytest.mark.parametrize("role", [r.id for r in builtin_roles()])
@@ -267,22 +278,24 @@ def test_native_formulas_use_only_functions_excel_2010_and_libreoffice_know(role
     assert formulas
     bad = [f for f in formulas if any(word in f.upper() for word in FORBIDDEN)]
     assert bad == []
+    assert max(len(f) for f in formulas) < 8192  # Excel's limit for one formula
 
 
 @pytest.mark.parametrize("direction,expected", [
-    ("lower", '=IF(TRIM(J12)="","",IF(NOT(ISNUMBER(J12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-              '"target is blank",IF(AND(G12<>0,Policy_LowerMethod="ratio",J12<=0),"actual must be above 0",'
-              'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(G12=0,IF(J12<=0,100,0),'
-              'IF(Policy_LowerMethod="ratio",G12/J12*100,(2-J12/G12)*100))))))))'),
-    ("within", '=IF(TRIM(J12)="","",IF(NOT(ISNUMBER(J12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
+    ("lower", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
+              '"target is blank",IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
+              'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(G12=0,IF(N12<=0,100,0),'
+              'IF(Policy_LowerMethod="ratio",G12/N12*100,(2-N12/G12)*100))))))))'),
+    ("within", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
                '"target is blank",IF(N(H12)<0,"tolerance is below 0",IF(G12=0,"target is 0",'
-               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(J12-G12)<=N(H12),100,'
-               '100-100*(ABS(J12-G12)-N(H12))/ABS(G12)))))))))'),
-    ("milestone", '=IF(TRIM(J12)="","",IF(SUMPRODUCT(--(Milestone_DoneWords=LOWER(TRIM(J12))))>0,'
-                  'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),100),'
-                  'IF(SUMPRODUCT(--(Milestone_NotDoneWords=LOWER(TRIM(J12))))>0,0,IF(NOT(ISNUMBER(J12)),'
-                  '"actual is not a number",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
-                  'IF(OR(J12=1,AND(ISNUMBER(I12),J12>1,J12<=I12)),100,0))))))'),
+               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(N12-G12)<=N(H12),100,'
+               '100-100*(ABS(N12-G12)-N(H12))/ABS(G12)))))))))'),
+    # Done words are read in the hidden cell N (as 1 and 0); a completion date counts by its day (INT);
+    # the due date is I, or the target when I is blank and the target is a date (above 1).
+    ("milestone", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",'
+                  'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),IF(OR(N12=1,'
+                  'AND(N12>1,ISNUMBER(I12),INT(N12)<=I12),AND(N12>1,NOT(ISNUMBER(I12)),ISNUMBER(G12),G12>1,'
+                  'INT(N12)<=G12)),100,0))))'),
 ])
 def test_native_score_formula_per_direction(direction, expected):
     assert native_score_formula(direction, 12, "en") == expected
@@ -297,13 +310,15 @@ def test_native_score_formula_refuses_an_unknown_direction():
 def test_udf_mode_writes_the_same_cells_with_cell_functions(lang):
     wb = build_scorecard("finance-manager", lang=lang, formulas="udf")
     ws = wb.worksheets[0]
-    assert ws["K11"].value == "=KPI_SCORE(J11,G11,E11,H11,I11)"
-    assert ws["K18"].value == "=KPI_SCORE(J18,G18,E18,H18,I18)"
+    # Every function takes the Policy sheet's block: its cap and lower method count as its bands do.
+    assert ws["K11"].value == "=KPI_SCORE(J11,G11,E11,H11,I11,Policy_Table)"
+    assert ws["K18"].value == "=KPI_SCORE(J18,G18,E18,H18,I18,Policy_Table)"
     assert ws["L11"].value == "=KPI_FINAL(F11,K11)"
     assert ws["F19"].value == "=SUM(KPI_Weight)"
+    assert ws["M11"].value is None and ws["N11"].value is None  # no reading helpers: the core reads
     assert [ws[f"C{r}"].value for r in range(21, 26)] == [
         '=IF(SUMPRODUCT(--(LEN(KPI_Score)>0))=0,"",KPI_VALUE(KPI_Weight,KPI_Actual,KPI_Target,KPI_Direction,'
-        'KPI_Tolerance,KPI_Due))',
+        'KPI_Tolerance,KPI_Due,Policy_Table))',
         '=IF(ISNUMBER(KPIValue),KPI_BAND(KPIValue,Policy_Table),"")',
         f'=IF(ISNUMBER(KPIValue),KPI_LABEL(KPIValue,"{lang}",Policy_Table),"")',
         '=IF(ISNUMBER(KPIValue),KPI_BONUS(KPIValue,1,Policy_Table),"")',
@@ -315,20 +330,65 @@ def test_udf_mode_writes_the_same_cells_with_cell_functions(lang):
     assert [c.protection.locked for c in _cells(wb, C.KPI_ACTUAL)] == [False] * 8
 
 
+CAPPED_RATIO = policy_from_dict({"max_score": 120, "lower_method": "ratio", "bands": [
+    {"level": 1, "above": None, "label": {"en": "Poor", "id": "Kurang"}, "bonus": 0, "raise": "0%"},
+    {"level": 2, "above": 60, "label": {"en": "Fair", "id": "Cukup"}, "bonus": 0.5, "raise": "2%"},
+    {"level": 3, "above": 110, "label": {"en": "Great", "id": "Hebat"}, "bonus": 3, "raise": "8%–10%"}]},
+    "capped ratio policy")
+
+
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_policy_sheet_is_a_policy_block_the_cell_functions_read(lang):
+def test_policy_sheet_is_a_policy_block_the_cell_functions_read(lang, monkeypatch):
     udfs = pytest.importorskip("kpi_xl.udfs")
-    policy = policy_from_dict({"max_score": 120, "lower_method": "ratio", "bands": [
-        {"level": 1, "above": None, "label": {"en": "Poor", "id": "Kurang"}, "bonus": 0, "raise": "0%"},
-        {"level": 2, "above": 60, "label": {"en": "Fair", "id": "Cukup"}, "bonus": 0.5, "raise": "2%"},
-        {"level": 3, "above": 110, "label": {"en": "Great", "id": "Hebat"}, "bonus": 3, "raise": "8%–10%"}]})
-    wb = build_scorecard(GOLDEN, lang=lang, policy=policy)
+    monkeypatch.delenv("KPI_XL_POLICY", raising=False)  # the built-in policy is the functions' own
+    wb = build_scorecard(GOLDEN, lang=lang, policy=CAPPED_RATIO)
     block = [[c.value for c in row] for row in _cells_block(wb, POLICY_TABLE)]
-    read = udfs.policy_from_range(block, policy)
+    # Read with no base: the bands, the cap and the lower method all come from the sheet's block.
+    read = udfs.policy_from_range(block)
     assert [(b.level, b.above, b.label(lang), b.bonus, b.raise_text) for b in read.bands] == [
-        (b.level, b.above, b.label(lang), b.bonus, b.raise_text) for b in policy.bands]
+        (b.level, b.above, b.label(lang), b.bonus, b.raise_text) for b in CAPPED_RATIO.bands]
+    assert (read.max_score, read.lower_method) == (120, "ratio")
+    assert (default_policy().max_score, default_policy().lower_method) == (None, "difference")
     assert _value(wb, C.POLICY_MAX_SCORE) == 120
     assert _value(wb, C.POLICY_LOWER_METHOD) == "ratio"
+    # HR clears the cap and types difference on the sheet: the block says so.
+    cap_cell, lower_cell = _cells_block(wb, C.POLICY_MAX_SCORE), _cells_block(wb, C.POLICY_LOWER_METHOD)
+    cap_cell.value, lower_cell.value = None, "difference"
+    read = udfs.policy_from_range([[c.value for c in row] for row in _cells_block(wb, POLICY_TABLE)])
+    assert (read.max_score, read.lower_method) == (None, "difference")
+
+
+def test_udf_scorecard_scores_by_its_own_policy_sheet(monkeypatch):
+    """What Excel computes in a udf-mode scorecard, cell by cell: the same numbers as the core with the
+    scorecard's policy (the golden example, capped at 120, and a lower row by ratio)."""
+    udfs = pytest.importorskip("kpi_xl.udfs")
+    from kpi_xl.scoring import score_scorecard
+
+    monkeypatch.delenv("KPI_XL_POLICY", raising=False)
+    wb = build_scorecard(GOLDEN, policy=CAPPED_RATIO, formulas="udf")
+    ws = wb.worksheets[0]
+    block = [[c.value for c in row] for row in _cells_block(wb, POLICY_TABLE)]
+    cells = {name: [c.value for c in _cells(wb, name)] for name in C.KPI_COLUMNS}
+    actuals = [50, 1_500_000, 32, 6, 22, 21, 33]
+    directions = cells[C.KPI_DIRECTION][:-1] + ["lower"]  # ad cost: 33 against 30, less is better
+    core = score_scorecard(cells[C.KPI_WEIGHT], actuals, cells[C.KPI_TARGET], directions, policy=CAPPED_RATIO)
+    assert core.scores[1] == 120 and core.scores[6] == pytest.approx(30 / 33 * 100)  # capped; ratio
+    rows = zip(actuals, cells[C.KPI_TARGET], directions, cells[C.KPI_TOLERANCE], cells[C.KPI_DUE])
+    for r, (a, t, d, tol, due) in enumerate(rows, start=11):
+        assert ws[f"K{r}"].value == f"=KPI_SCORE(J{r},G{r},E{r},H{r},I{r},Policy_Table)"
+        got = udfs.KPI_SCORE([[a]], [[t]], [[d]], [[tol]], [[due]], block)  # one cell each, as Excel passes
+        assert got == pytest.approx(core.scores[r - 11])
+    column = [[v] for v in actuals]
+    targets = [[t] for t in cells[C.KPI_TARGET]]
+    got = udfs.KPI_SCORE(column, targets, [[d] for d in directions], None, None, block)
+    assert [row[0] for row in got] == pytest.approx(core.scores.tolist())
+    value = udfs.KPI_VALUE([[w] for w in cells[C.KPI_WEIGHT]], column, targets, [[d] for d in directions],
+                           [[None]] * 7, [[None]] * 7, block)
+    assert value == pytest.approx(core.kpi_value, abs=1e-6) == pytest.approx(106.236364, abs=1e-6)
+    assert udfs.KPI_BAND(value, block) == core.band.level == 2  # 113.65 uncapped would be level 3
+    # Without the policy block the functions would use the built-in policy: no cap, difference.
+    assert udfs.KPI_SCORE(1_500_000, 1_000_000) == 150
+    assert udfs.KPI_SCORE(1_500_000, 1_000_000, None, None, None, block) == 120
 
 
 def _cells_block(wb, name):
@@ -453,6 +513,73 @@ def test_scorecard_filename_never_clashes_ignoring_case():
     assert names == ["Rina.xlsx", "rina_2.xlsx", "RINA_3.xlsx", "Rina_4.xlsx"]
     long = scorecard_filename(_employee("1", "x" * 500), set())
     assert len(long) <= 110 and long.endswith(".xlsx")
+
+
+def test_long_non_latin_names_fit_a_file_name(tmp_path):
+    # 120 characters of 3 bytes each: 360 bytes, over the 255 bytes a file name may have (ext4, APFS).
+    name = "名" * 120
+    taken: set[str] = set()
+    first, second = (scorecard_filename(_employee("1", name), taken) for _ in range(2))
+    assert first == "1_" + "名" * 66 + ".xlsx"  # 2 + 198 bytes of stem: whole characters only
+    assert second == "1_" + "名" * 66 + "_2.xlsx"
+    assert len(second.encode("utf-8")) <= 210
+    run = write_roster_scorecards(Roster([_employee("1", name), _employee("2", "é" * 150, row=3)]), tmp_path)
+    assert [p.name for p in run.written] == [first, "2_" + "é" * 98 + ".xlsx"]  # 100 characters, 198 bytes
+    assert all(p.is_file() for p in run.written) and run.refused == []
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def test_written_scorecards_get_the_usual_permissions_and_leave_no_temporary_file(tmp_path):
+    # A temporary file made by mkstemp is 0600; renamed into place it would keep that mode.
+    path = write_scorecard(GOLDEN, tmp_path / "card.xlsx", RINA)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~_umask()
+    run = write_roster_scorecards(Roster([_employee("1", "Ana")]), tmp_path / "cards")
+    assert stat.S_IMODE(run.written[0].stat().st_mode) == 0o666 & ~_umask()
+    # A file being replaced keeps its own mode (someone made it private on purpose).
+    path.chmod(0o600)
+    write_scorecard(GOLDEN, path, RINA)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.xlsx", "cards"]
+
+
+def test_atomic_write_removes_the_temporary_file_when_writing_fails(tmp_path):
+    target = tmp_path / "card.xlsx"
+    target.write_bytes(b"the employee's filled-in scorecard")
+
+    def half_then_fail(temp: Path) -> None:
+        temp.write_bytes(b"half a workbook")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write(target, half_then_fail)
+    assert target.read_bytes() == b"the employee's filled-in scorecard"
+    assert [p.name for p in tmp_path.iterdir()] == ["card.xlsx"]
+
+
+def test_existing_scorecards_are_kept_unless_overwrite(tmp_path):
+    roster = Roster([_employee("1", "Ana", row=2), _employee("2", "Budi", row=3)])
+    first = write_roster_scorecards(roster, tmp_path)
+    assert [p.name for p in first.written] == ["1_Ana.xlsx", "2_Budi.xlsx"]
+    filled = openpyxl.load_workbook(first.written[0])
+    _cells(filled, C.KPI_ACTUAL)[0].value = 50  # Ana has started on hers
+    filled.save(first.written[0])
+    roster.employees.append(_employee("3", "Cici", row=4))
+    again = write_roster_scorecards(roster, tmp_path, overwrite=False)
+    assert [p.name for p in again.kept] == ["1_Ana.xlsx", "2_Budi.xlsx"]
+    assert [p.name for p in again.written] == ["3_Cici.xlsx"]
+    assert again.refused == []
+    assert _cells(openpyxl.load_workbook(tmp_path / "1_Ana.xlsx"), C.KPI_ACTUAL)[0].value == 50
+    replaced = write_roster_scorecards(roster, tmp_path, overwrite=True)
+    assert len(replaced.written) == 3 and replaced.kept == []
+    assert _cells(openpyxl.load_workbook(tmp_path / "1_Ana.xlsx"), C.KPI_ACTUAL)[0].value is None
+    with pytest.raises(KpiFileError) as info:
+        write_scorecard(GOLDEN, tmp_path / "1_Ana.xlsx", overwrite=False)
+    assert str(info.value) == f"{tmp_path / '1_Ana.xlsx'}: exists, not overwritten; use --overwrite"
 
 
 HOSTILE = (

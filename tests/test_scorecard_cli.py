@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,6 +18,7 @@ from kpi_xl.catalogue import export_catalogue
 from kpi_xl.cli import app
 from kpi_xl.cli import template as template_cli
 from kpi_xl.roles import role_from_dict
+from kpi_xl.scorecard import FORMULA_MODES
 
 runner = CliRunner()
 
@@ -44,7 +48,7 @@ def test_one_scorecard_with_every_option(tmp_path):
     assert [_value(wb, n) for n in (C.EMPLOYEE_NAME, C.EMPLOYEE_ID, C.DEPARTMENT, C.SUPERVISOR, C.PERIOD)] == [
         "Rina Dewi", "1001", "Digital", "Budi", "2026"]
     assert wb.sheetnames[0] == "Kartu KPI"
-    assert wb["Kartu KPI"]["K11"].value == "=KPI_SCORE(J11,G11,E11,H11,I11)"
+    assert wb["Kartu KPI"]["K11"].value == "=KPI_SCORE(J11,G11,E11,H11,I11,Policy_Table)"
     assert (_value(wb, C.POLICY_MAX_SCORE), _value(wb, C.POLICY_LOWER_METHOD)) == (150, "ratio")
     assert wb["Kartu KPI"].protection.password == hash_password("rahasia")
 
@@ -57,7 +61,7 @@ def test_one_scorecard_defaults(tmp_path):
     assert wb.sheetnames[0] == "Scorecard"
     assert _value(wb, C.EMPLOYEE_NAME) is None
     assert _value(wb, C.DEPARTMENT) == "Human Resources"
-    assert wb["Scorecard"]["K11"].value.startswith('=IF(TRIM(J11)="","",')
+    assert wb["Scorecard"]["K11"].value.startswith('=IF(N11="","",')  # native: the actual as read in N11
     assert wb["Scorecard"].protection.sheet and wb["Scorecard"].protection.password is None
 
 
@@ -166,6 +170,49 @@ def test_roster_with_roles_from_a_catalogue(tmp_path):
     result = run("template", "--roster", str(roster), "-o", str(tmp_path / "out2"))
     assert result.exit_code == 1
     assert "0 files written, 2 rows refused" in result.output
+
+
+def test_existing_files_are_kept_unless_overwrite(tmp_path):
+    out = tmp_path / "rina.xlsx"
+    assert run("template", "hr-manager", "-o", str(out)).exit_code == 0
+    filled = openpyxl.load_workbook(out)
+    filled.worksheets[0]["J11"] = 95  # the employee has started on it
+    filled.save(out)
+    result = run("template", "hr-manager", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {out}: exists, not overwritten; use --overwrite\n"
+    assert openpyxl.load_workbook(out).worksheets[0]["J11"].value == 95
+    result = run("template", "hr-manager", "-o", str(out), "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).worksheets[0]["J11"].value is None
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("NIK,Nama,Jabatan\n1,Ana,hr-manager\n2,Budi,hr-manager\n", encoding="utf-8")
+    cards = tmp_path / "cards"
+    assert run("template", "--roster", str(roster), "-o", str(cards)).exit_code == 0
+    roster.write_text("NIK,Nama,Jabatan\n1,Ana,hr-manager\n2,Budi,hr-manager\n3,Cici,hr-manager\n",
+                      encoding="utf-8")
+    result = run("template", "--roster", str(roster), "-o", str(cards))
+    assert result.exit_code == 0, result.output  # keeping a file is no error: the new employee is written
+    assert result.output.splitlines() == [
+        f"1 files written, 2 existing files kept, 0 rows refused (in {cards})",
+        "  1_Ana.xlsx: exists, not overwritten; use --overwrite",
+        "  2_Budi.xlsx: exists, not overwritten; use --overwrite",
+    ]
+    result = run("template", "--roster", str(roster), "-o", str(cards), "--overwrite")
+    assert result.output == f"3 files written, 0 rows refused (in {cards})\n"
+
+
+def test_importing_the_cli_loads_no_spreadsheet_library():
+    # Every command imports kpi_xl.cli; only the ones that write workbooks need openpyxl.
+    code = "import kpi_xl.cli, sys; print('openpyxl' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout == "False\n"
+
+
+def test_the_cli_knows_the_formula_modes_of_the_library():
+    assert template_cli.FORMULA_MODES == FORMULA_MODES
 
 
 def test_help_texts():

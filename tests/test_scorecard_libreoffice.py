@@ -4,7 +4,8 @@ core's numbers.
 Every built-in role in both languages is filled with random actuals, blanks, zeros, actuals that land
 the KPI value exactly on every band edge, and the golden example; a custom policy (a cap, the ratio
 `lower` method, other thresholds and rewards) and a role of awkward rows (zero targets, words and dates
-for milestones, text where a number belongs) go through the same batch. All files are recalculated in
+for milestones, numbers typed as text, text where a number belongs, completion times on the due date,
+due dates kept in the target cells) go through the same batch. All files are recalculated in
 two parallel soffice calls (one session fixture), read back with openpyxl and compared, cell by cell,
 with `kpi_xl.scoring.score_scorecard`: scores, finals and the KPI value within 1e-9; level, label, bonus
 multiple and raise exactly; no error value in any cell of any sheet.
@@ -98,7 +99,21 @@ AWKWARD_FILLS = [
     ("numbers", [1, 1, 1, 1, 1, 1, 1, 2]),
     ("bad_text", ["abc", 10, 0, 8, 100, 40, "maybe", "Sudah"]),
     ("partial", [None, 13, None, 7, None, 39.5, None, "no"]),
+    # Numbers typed as text (a cell formatted as text, a paste from a web page): the core reads them,
+    # so the sheet does; spaces, line breaks and no-break spaces around them and around milestone words.
+    ("text_numbers", ["260", " 12.5 ", "0", "6\u00a0", "1e2", "\n41\n", " 1 ", "\u00a0YA\u00a0"]),
+    ("text_numbers_2", ["+250", "12.", "-1", ".5E1", "104.0", "0038", "1", "\u00a0sudah\r\n"]),
+    # Text the core refuses is refused by the sheet too, even where Excel's VALUE would read it.
+    ("odd_text", ["1,000", "50%", "$5", "2026-06-30", "1e400", "5-", "1.5.2026", "2"]),
+    ("odd_text_2", ["12:00", "1/2", "nan", "inf", "- 5", "1 000", "not done", "n/a"]),
+    # TRUE/FALSE in number rows count 1 and 0, as the core reads them.
+    ("booleans_everywhere", [True, False, True, False, True, True, "1", "0"]),
+    # A completion date counts by its day: 15:00 on the due date is on time, the next day is late.
+    ("same_day", [250, 12.5, 0, 8, 100, 40, dt.datetime(2026, 6, 30, 15, 0), dt.datetime(2026, 7, 1, 0, 1)]),
 ]
+# The same fills once more with the milestones' due dates moved into their target cells (the due date
+# cells left blank): the due date defaults to the target when the target is a date.
+DUE_IN_TARGET_FILLS = {"dates", "same_day", "early", "text_numbers"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,7 @@ class Case:
     edge: float | None = None  # the KPI value the actuals were built to land on
     expect_level: int | None = None
     edit_policy: bool = False  # generated with the default policy, then EDITED_POLICY typed over its sheet
+    due_in_target: bool = False  # milestone due dates moved from the due date cells into the targets
 
 
 def _kpis(role: Role) -> list:
@@ -218,6 +234,9 @@ def _cases() -> list[Case]:
         for policy, tag in ((default, "default"), (CUSTOM_POLICY, "custom")):
             cases.append(Case(f"awkward-{name}-{tag}", AWKWARD_ROLE, "id" if tag == "custom" else "en", policy,
                               tuple(actuals)))
+        if name in DUE_IN_TARGET_FILLS:
+            cases.append(Case(f"awkward-{name}-due-in-target", AWKWARD_ROLE, "en", default, tuple(actuals),
+                              due_in_target=True))
     return cases
 
 
@@ -239,6 +258,15 @@ def _fill(wb: openpyxl.Workbook, actuals: tuple[Any, ...]) -> None:
     assert len(cells) == len(actuals)
     for cell, value in zip(cells, actuals):
         cell.value = value
+
+
+def _move_due_into_target(wb: openpyxl.Workbook) -> None:
+    """Every milestone's due date typed into its target cell (as a date serial), its due date cell cleared."""
+    columns = (_cells(wb, n) for n in (C.KPI_DIRECTION, C.KPI_TARGET, C.KPI_DUE))
+    for direction, target, due in zip(*columns):
+        if direction.value == "milestone":
+            target.value = (due.value - dt.date(1899, 12, 30)).days
+            due.value = None
 
 
 def _type_policy(wb: openpyxl.Workbook, policy: Policy, lang: str) -> None:
@@ -267,6 +295,8 @@ def recalculated(soffice, tmp_path_factory) -> dict[str, Path]:
         _fill(wb, case.actuals)
         if case.edit_policy:
             _type_policy(wb, case.policy, case.lang)
+        if case.due_in_target:
+            _move_due_into_target(wb)
         path = folder / f"{case.stem}.xlsx"
         wb.save(path)
         paths.append(path)
@@ -398,3 +428,23 @@ def test_awkward_rows_show_a_message_not_an_error(recalculated):
     assert scores[2] == 100  # lower with target 0: actual -1 <= 0
     assert scores[3] == "aktual harus di atas 0"  # ratio method divides by the actual 0
     assert scores[6] == 100 and scores[7] == 100  # done before the due date; "selesai"
+
+
+def test_text_numbers_and_completion_days_read_as_the_core_reads_them(recalculated):
+    scores = _scores(recalculated, "awkward-text_numbers-default")
+    assert scores == [pytest.approx(104), 100, 100, pytest.approx(125), 100, pytest.approx(97.5), 100, 100]
+    scores = _scores(recalculated, "awkward-odd_text-default")
+    assert scores[:7] == ["actual is not a number"] * 7  # 1,000 50% $5 a date 1e400 5- 1.5.2026
+    assert scores[7] == 100  # 2: a date serial (1900-01-01), long before the due date
+    scores = _scores(recalculated, "awkward-same_day-default")
+    assert scores[6:] == [100, 0]  # 15:00 on the due date is on time; one minute into the next day is late
+    scores = _scores(recalculated, "awkward-same_day-due-in-target")
+    assert scores[6:] == [100, 0]
+    wb = openpyxl.load_workbook(recalculated["awkward-same_day-due-in-target"], data_only=True)
+    assert [c.value for c in _cells(wb, C.KPI_DUE)][6:] == [None, None]  # the target held the due date
+    assert [c.value for c in _cells(wb, C.KPI_TARGET)][6:] == [46203, 46203]
+
+
+def _scores(recalculated: dict[str, Path], stem: str) -> list[Any]:
+    wb = openpyxl.load_workbook(recalculated[stem], data_only=True)
+    return [c.value for c in _cells(wb, C.KPI_SCORE)]

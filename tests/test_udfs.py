@@ -180,6 +180,45 @@ def test_band_ranges_keep_blank_rows_blank_and_their_shape():
     assert KPI_BONUS(113.65, column([10.0, 20.0])) == [[15.0], [30.0]]
 
 
+# Cells as HR fills them, which the functions must read exactly as the core does (one set of rules):
+# numbers typed as text, spaces around them, words and dates for milestones, TRUE/FALSE.
+AS_THE_CORE_READS = [
+    ("50", 40.0, "higher", None, None),
+    (" 32 ", 25.0, None, None, None),
+    ("1e2", 100.0, "within", "5", None),
+    ("6\u00a0", 8.0, "lower", None, None),
+    (True, 1.0, "higher", None, None),
+    (" YA ", None, "milestone", None, 46203.0),
+    ("1", None, "milestone", None, 46203.0),
+    (46203.625, None, "milestone", None, 46203.0),  # 15:00 on the due day is on time
+    (46204.0, 46203.0, "milestone", None, None),  # the due date in the target cell: a day late
+    (46203.0, 46203.0, "milestone", None, None),
+    (2.0, 1.0, "milestone", None, None),  # a target of 1 is no date: no due date at all
+    (dt.datetime(2026, 6, 30, 23, 59), dt.datetime(2026, 6, 30), "milestone", None, None),
+]
+
+
+@pytest.mark.parametrize("a, t, d, tol, due", AS_THE_CORE_READS, ids=[repr(r[0]) for r in AS_THE_CORE_READS])
+def test_cells_are_read_as_the_core_reads_them(a, t, d, tol, due):
+    expected = score(a, t, d, tol, due)
+    assert KPI_SCORE(a, t, d, tol, due) == expected
+    assert KPI_SCORE([[a]], [[t]], [[d]], [[tol]], [[due]]) == expected
+    # The same row inside a range goes through the core's column path: same number.
+    got = KPI_SCORE(column([a, 50.0]), column([t, 40.0]), column([d, "higher"]), column([tol, None]),
+                    column([due, None]))
+    assert got == [[pytest.approx(expected)], [125.0]]
+
+
+def test_the_column_path_is_the_cores_column_path():
+    actuals = ["50", None, " 22 ", True, "ya", dt.datetime(2026, 6, 30, 15)]
+    targets = [40.0, 1.0, 25.0, 1.0, None, dt.datetime(2026, 6, 30)]
+    directions = ["higher", "higher", "higher", "higher", "milestone", "milestone"]
+    got = flat(KPI_SCORE(column(actuals), column(targets), column(directions)))
+    want = score_column(actuals, targets, directions).tolist()
+    assert [v is None for v in got] == [math.isnan(v) for v in want]
+    assert [v for v in got if v is not None] == [v for v in want if not math.isnan(v)] == [125, 88, 100, 100, 100]
+
+
 def test_booleans_count_as_one_and_zero():
     assert KPI_SCORE(True, 1.0) == 100.0
     assert flat(KPI_SCORE(column([True, False]), column([1.0, 2.0]))) == [100.0, 0.0]
@@ -230,6 +269,16 @@ BAD = [
     (KPI_VALUE, (column([15.0, None]), column(A[:2]), column(T[:2])), "weights row 2 is blank"),
     (KPI_VALUE, (column(W[:2]), column(["abc", 1.0]), column(T[:2])), "actuals row 1: 'abc' is not a number"),
     (KPI_VALUE, (column([0.0, 0.0]), column(A[:2]), column(T[:2])), "weights sum to 0"),
+    (KPI_VALUE, (column([150.0, -50.0]), column(A[:2]), column(T[:2])), "weights row 2: -50 is below 0"),
+    (KPI_VALUE, (column(W[:2]), column(A[:2]), column(T[:2]), column(["higher", "up"])),
+     "directions row 2: 'up' is not one of higher, lower, within, milestone"),
+    (KPI_VALUE, (column(W[:2]), column(A[:2]), column([40.0, "x"])), "targets row 2: 'x' is not a number"),
+    (KPI_SCORE, (column([1.0, 2.0]), column([1.0, 2.0]), None, column([None, "wide"])),
+     "tolerance row 2: 'wide' is not a number"),
+    (KPI_SCORE, (column(["ya", "maybe"]), column([None, None]), "milestone"),
+     "actual row 2: 'maybe' is not a number"),
+    (KPI_SCORE, (column([1.0, 2.0]), "x"), "target 'x' is not a number"),  # one cell for every row
+    (KPI_SCORE, (column([1.0, "inf"]), column([1.0, 2.0])), "actual row 2: 'inf' is not a finite number"),
     (KPI_BAND, (None,), "KPI value is blank"),
     (KPI_BAND, ("high",), "KPI value 'high' is not a number"),
     (KPI_BAND, (column([100.0, "high"]),), "KPI value row 2: 'high' is not a number"),
@@ -301,6 +350,35 @@ def test_a_policy_range_of_the_default_policy_gives_the_same_results():
     assert policy_from_range(DEFAULT_RANGE).bands == default_policy().bands
 
 
+SETTINGS_RANGE = DEFAULT_RANGE + [
+    [None] * 6,
+    ["Score cap (blank: none)", None, None, 120, None, None],
+    ["Lower method (difference or ratio)", None, None, "ratio", None, None],
+]
+
+
+def test_a_policy_range_gives_score_and_value_its_cap_and_lower_method(monkeypatch):
+    monkeypatch.delenv("KPI_XL_POLICY", raising=False)
+    capped = default_policy().__class__(default_policy().bands, "ratio", 120.0, "capped")
+    assert KPI_SCORE(1.5e6, 1e6) == 150  # the built-in policy: no cap
+    assert KPI_SCORE(1.5e6, 1e6, None, None, None, SETTINGS_RANGE) == score(1.5e6, 1e6, policy=capped) == 120
+    assert KPI_SCORE(33.0, 30.0, "lower", None, None, SETTINGS_RANGE) == pytest.approx(30 / 33 * 100)
+    got = KPI_SCORE(column(A), column(T), None, None, None, SETTINGS_RANGE)
+    assert flat(got) == pytest.approx(score_column(A, T, policy=capped).tolist())
+    assert flat(got)[:4] == [120, 120, 120, 120]
+    want = round_kpi(score_scorecard(W, A, T, policy=capped).kpi_value)
+    assert KPI_VALUE(column(W), column(A), column(T), None, None, None, SETTINGS_RANGE) == want == 109.1
+    # Setting rows in Indonesian, and in a range without a header row; blank cap: none; blank method:
+    # difference.
+    plain = [[None, 1.0, "Low", 0.0, "0%"], [100.0, 2.0, "High", 1.0, "5%"],
+             ["Batas skor (kosong: tanpa batas)", None, None, None, None],
+             ["Metode lower (difference atau ratio)", None, None, None, None]]
+    policy = policy_from_range(plain, capped)
+    assert (policy.max_score, policy.lower_method) == (None, "difference")
+    assert (policy_from_range(DEFAULT_RANGE, capped).max_score, policy_from_range(DEFAULT_RANGE).max_score) == (
+        120, None)  # a range without setting rows keeps the base's settings
+
+
 def test_policy_range_layouts():
     # No header: threshold, level, label, bonus, raise; a raise typed as 5% arrives as 0.05.
     plain = [[None, 1.0, "Low", 0.0, 0.0], [100.0, 2.0, "High", 1.0, 0.05], [None, None, None, None, None]]
@@ -351,6 +429,14 @@ BAD_POLICY = [
     ([[None, 1, "Low", 0, "0%"], [100, 2, "Mid", 1, "5%"], [90, 3, "High", 2, "9%"]],
      "policy range: bands: thresholds out of order: level 3 (above 90) must start above level 2 (above 100)"),
     ([[None, 1, "Low", -1, "0%"], [100, 2, "High", 1, "5%"]], "policy range: bands[0].bonus: -1 is below 0"),
+    ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Lower method", "sideways"]],
+     "policy range row 3: lower method 'sideways' is not difference or ratio"),
+    ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Score cap", "lots"]],
+     "policy range row 3: score cap 'lots' is not a number"),
+    ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Score cap", 0]],
+     "policy range: max_score: 0 must be above 0 (or null for no cap)"),
+    ([[None, 1, "Low", 0, "0%"], ["max score", 120], [100, 2, "High", 1, "5%"], ["Score cap", 150]],
+     "policy range row 4: score cap appears twice (also row 2)"),
 ]
 
 

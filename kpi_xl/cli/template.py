@@ -1,4 +1,8 @@
-"""`kpi-xl template` (scorecard workbooks from roles) and `kpi-xl roles export` (the role catalogue)."""
+"""`kpi-xl template` (scorecard workbooks from roles) and `kpi-xl roles export` (the role catalogue).
+
+The library modules (openpyxl, pydantic behind them) are imported inside the commands: `import
+kpi_xl.cli` happens for every command, and most never write a workbook.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,12 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..catalogue import export_catalogue
-from ..roles import builtin_roles, load_roles
-from ..roster import Employee
-from ..scorecard import FORMULA_MODES, write_roster_scorecards, write_scorecard
 from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
 from .roles import roles_app
 
 PROGRESS_FROM = 20  # employees; below this a run is over before a bar would help
+FORMULA_MODES = ("native", "udf")  # kpi_xl.scorecard.FORMULA_MODES, without importing openpyxl for it
 
 
 @app.command("template")
@@ -40,8 +40,17 @@ def template(
     policy: Optional[Path] = PolicyOption,
     password: Optional[str] = typer.Option(None, "--password",
                                            help="Protect the sheets with this password (default: no password)."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace existing scorecard files (default: keep them; an employee "
+                                        "may have filled one in)."),
 ) -> None:
     """Make a scorecard workbook for a role, or one per employee of a roster (--roster)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..roles import load_roles
+    from ..roster import Employee
+    from ..scorecard import EXISTS, write_roster_scorecards, write_scorecard
+
     check_lang(lang)
     if formulas not in FORMULA_MODES:
         raise typer.BadParameter(f"{formulas!r} is not native or udf", param_hint="--formulas")
@@ -49,7 +58,7 @@ def template(
     if (role is None) == (roster is None):
         ctx.fail("give a ROLE or --roster ROSTER (one of them)")
     pol = load_cli_policy(policy)
-    options = dict(lang=lang, formulas=formulas, policy=pol, password=password)
+    options = dict(lang=lang, formulas=formulas, policy=pol, password=password, overwrite=overwrite)
 
     if roster is None:
         if roles is not None:
@@ -83,8 +92,11 @@ def template(
     finally:
         if bar:
             bar["bar"].stop()
-    console.print(f"{len(run.written)} files written, {len(run.refused)} rows refused (in {output})",
+    kept = f", {len(run.kept)} existing files kept" if run.kept else ""
+    console.print(f"{len(run.written)} files written{kept}, {len(run.refused)} rows refused (in {output})",
                   markup=False, highlight=False)
+    for path in run.kept:
+        console.print(f"  {path.name}: {EXISTS}", markup=False, highlight=False, soft_wrap=True)
     for problem in run.refused:
         console.print(f"  {roster.name} {problem}", markup=False, highlight=False, soft_wrap=True)
     if run.refused:
@@ -98,6 +110,9 @@ def roles_export(
         None, help="Role files or folders to export (default: the built-in library)."),
 ) -> None:
     """Write roles as a role catalogue workbook (one row per KPI), a starting point for HR's own."""
+    from ..catalogue import export_catalogue
+    from ..roles import builtin_roles, load_roles
+
     roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
     path = export_catalogue(roles, output)
     console.print(f"{len(roles)} role(s) written to {path}", markup=False, highlight=False)

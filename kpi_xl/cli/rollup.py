@@ -1,0 +1,155 @@
+"""`kpi-xl rollup INPUT... -o SUMMARY.xlsx`, `kpi-xl demo [DIR]` and `kpi-xl excel console DIR`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, List, Optional
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
+from .excel import excel_app
+
+if TYPE_CHECKING:
+    from ..rollup import RollupResult
+
+PROGRESS_FROM = 50  # files; fewer are read before a bar would be worth drawing
+TABLE_ROWS = 30  # scorecards listed on screen; the summary workbook has them all
+
+
+def _fmt(value: object, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def print_result(result: RollupResult, *, limit: int = TABLE_ROWS) -> None:
+    """The short table of scorecards, then the counts that reconcile, then where the summary is."""
+    s = result.summary
+    table = Table(title="Department summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("ID", "name", "department", "KPI %", "level", "label", "bonus x", "status"):
+        numeric = column in ("KPI %", "level", "bonus x")
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=numeric or column == "ID",
+                         overflow="ellipsis")
+    for row in s.head(limit).itertuples(index=False):
+        table.add_row(row.employee_id, row.name, row.department, _fmt(row.kpi_value), str(row.level or ""),
+                      row.label, f"{row.bonus_multiple:g}" if row.bonus_multiple == row.bonus_multiple else "",
+                      row.status)
+    if len(s):
+        console.print(table)
+    if len(s) > limit:
+        console.print(f"... and {len(s) - limit:,} more scorecards (all of them are on the Summary sheet)",
+                      highlight=False)
+    levels = ", ".join(f"level {level}: {sum(counts)}" for level, _, counts in result.tables.levels.rows
+                       if level is not None)
+    parts = [f"{result.files_with_scorecards:,} with scorecards", f"{result.files_unreadable:,} could not be read"]
+    if result.lock_files:
+        parts.append(f"{result.lock_files:,} lock files skipped")
+    if result.other_files:
+        parts.append(f"{result.other_files:,} other files skipped")
+    status = result.status_counts
+    issues = result.issue_counts
+    lines = [
+        f"Files found: {result.files_found:,} ({', '.join(parts)})",
+        f"Scorecards read: {result.scorecards:,} ({status['complete']:,} complete, "
+        f"{status['incomplete']:,} incomplete, {status['error']:,} with errors)",
+        f"Levels: {levels}",
+        f"Issues: {issues['error']:,} errors, {issues['warning']:,} warnings, {issues['info']:,} info"
+        + (" (see the Issues sheet)" if sum(issues.values()) else ""),
+        f"Files that could not be read: {result.files_unreadable:,}",
+    ]
+    if result.inputs_missing:
+        lines.append(f"Inputs not found: {result.inputs_missing:,}")
+    if not result.reconciles:  # never expected: say so loudly rather than hide it
+        lines.append("WARNING: the file counts do not add up; please report this")
+    if result.output is not None:
+        lines.append(f"Summary: {result.output}")
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("rollup")
+def rollup_command(
+    inputs: List[Path] = typer.Argument(..., help="Scorecard files (.xlsx, .xlsm, .xls, .ods) or folders of them "
+                                                   "(searched recursively)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The summary workbook to write (.xlsx).",
+                                dir_okay=False),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Roster file (.xlsx, .csv...): department, "
+                                          "supervisor, monthly salary, potential; lists employees with no "
+                                          "scorecard.", dir_okay=False),
+    policy: Optional[Path] = PolicyOption,
+    lang: str = LangOption,
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes reading files (try 2 on a "
+                                                             "2-core machine for thousands of files)."),
+) -> None:
+    """Roll filled scorecards up into one department summary workbook.
+
+    Every score is recomputed from weight, target and actual. Exit code 0 when the summary was written
+    (even with issues: they are on its Issues sheet), 1 when no summary could be written.
+    """
+    from ..rollup import rollup
+
+    check_lang(lang)
+    pol = load_cli_policy(policy)
+    with Progress(TextColumn("Reading scorecards"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM:
+                return
+            if task is None:
+                task = bar.add_task("read", total=total)
+            bar.update(task, completed=done)
+
+        result = rollup(inputs, output, roster=roster, policy=pol, lang=lang, jobs=jobs, progress=progress)
+    print_result(result)
+
+
+@app.command("demo")
+def demo_command(
+    directory: Path = typer.Argument(Path("kpi-xl-demo"), help="Folder for the demo department "
+                                     "(created; files made by an earlier demo are replaced).", file_okay=False),
+    lang: str = LangOption,
+) -> None:
+    """Build a small demo department (roster, filled scorecards, a hand-made sheet) and roll it up."""
+    from ..demo import make_demo
+
+    check_lang(lang)
+    demo = make_demo(directory, lang=lang)
+    console.print(f"Demo department in {demo.folder}: roster {demo.roster.name}, "
+                  f"{len(demo.scorecards)} scorecard files in {demo.scorecards_dir.name}/", markup=False,
+                  highlight=False, soft_wrap=True)
+    print_result(demo.result)
+    console.print(f"Open {demo.result.output} to see every sheet; run it yourself with:", markup=False,
+                  highlight=False, soft_wrap=True)
+    console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
+# `kpi-xl excel console DIR` joins the `kpi-xl excel` group (kpi_xl/cli/excel.py), beside classic and lite.
+@excel_app.command("console")
+def excel_console(
+    directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False),
+    lang: str = LangOption,
+) -> None:
+    """One click in Excel: write kpi_console.xlsm and kpi_console.py (classic xlwings add-in).
+
+    Fill in the Console sheet (scorecards folder, roster, summary file), then xlwings tab > Run main:
+    it rolls the scorecards up into the summary file and into sheets of the console workbook. With the
+    Action cell set to "make scorecards" it writes one scorecard per employee of the Roster sheet.
+    """
+    from ..console import write_console
+
+    check_lang(lang)
+    for path in write_console(directory, lang=lang):
+        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+    console.print("Next: open kpi_console.xlsm in Excel (xlwings add-in installed), fill in the Console sheet, "
+                  "then xlwings tab > Run main", markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,220 @@
+"""`kpi-xl demo`: a small department made from the built-in roles, rolled up, offline, in seconds.
+
+What it makes in the demo folder:
+- `roster.xlsx`: eight employees in five departments, with monthly salary and potential rating;
+- `scorecards/`: a generated scorecard per employee, filled with example actuals (Rina Dewi's is the
+  golden Digital Marketing Specialist scorecard of the method: 113.65 %), one left incomplete, one
+  employee without a scorecard (the Missing sheet), and one hand-made scorecard in the seed's own
+  layout (Indonesian headers, objectives merged over their rows, a TOTAL row) for Budi Santoso;
+- `kpi-summary.xlsx`: the department summary of all of them.
+
+Every number is derived from the roles' targets, so the demo follows the role library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from . import contract as c
+from .errors import KpiFileError
+from .files import atomic_write
+from .roles import KPI, builtin_role
+from .rollup import RollupResult, rollup
+from .roster import Employee, Roster
+from .scorecard import write_roster_scorecards
+
+PERIOD = "2025"
+ROSTER_FILE = "roster.xlsx"
+SCORECARDS_DIR = "scorecards"
+SUMMARY_FILE = "kpi-summary.xlsx"
+HANDMADE_FILE = "KPI_Budi_Santoso_manual.xlsx"
+
+# The golden scorecard's actuals (SPEC 2), in the role's KPI order.
+GOLDEN_ACTUALS = (50, 1_500_000, 32, 6, 22, 21, 33)
+
+
+@dataclass(frozen=True)
+class DemoEmployee:
+    employee_id: str
+    name: str
+    role: str
+    supervisor: str
+    salary: float
+    potential: str
+    performance: float | None  # score every KPI should land near (1.0 = on target); None: no scorecard
+    blank_actuals: int = 0  # KPIs not yet reported (the last ones)
+
+
+EMPLOYEES = (
+    DemoEmployee("E001", "Rina Dewi", "digital-marketing-specialist", "Andi Wijaya", 10_000_000, "high", None),
+    DemoEmployee("E002", "Andi Wijaya", "marketing-manager", "Sari Lestari", 25_000_000, "medium", 1.02),
+    DemoEmployee("E003", "Budi Santoso", "digital-marketing-specialist", "Andi Wijaya", 9_000_000, "medium", None),
+    DemoEmployee("E004", "Dewi Anggraini", "sales-manager", "Sari Lestari", 20_000_000, "high", 1.36),
+    DemoEmployee("E005", "Joko Prasetyo", "software-engineer", "Maya Putri", 15_000_000, "low", 0.97,
+                 blank_actuals=2),
+    DemoEmployee("E006", "Maya Putri", "it-manager", "Sari Lestari", 22_000_000, "medium", 1.0),
+    DemoEmployee("E007", "Hendra Gunawan", "customer-service-manager", "Sari Lestari", 18_000_000, "low", 0.84),
+    DemoEmployee("E008", "Siti Rahma", "hr-manager", "Sari Lestari", 16_000_000, "high", None),
+)
+GOLDEN_ID, HANDMADE_ID, MISSING_ID = "E001", "E003", "E008"
+
+# Row by row around the employee's level, so the KPIs are not all alike.
+_SPREAD = (0.06, -0.04, 0.02, -0.05, 0.03, 0.0, -0.02)
+
+
+@dataclass
+class Demo:
+    """What `make_demo` made: the files and the rollup's result."""
+
+    folder: Path
+    roster: Path
+    scorecards_dir: Path
+    scorecards: list[Path] = field(default_factory=list)
+    result: RollupResult | None = None
+
+
+def _roster(lang: str) -> Roster:
+    employees = []
+    for row, e in enumerate(EMPLOYEES, start=2):
+        role = builtin_role(e.role)
+        employees.append(Employee(e.employee_id, e.name, role.department(lang), e.supervisor, e.role, PERIOD,
+                                  e.salary, e.potential, row))
+    return Roster(employees, [], ROSTER_FILE)
+
+
+def _write_roster(roster: Roster, path: Path, lang: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Roster"
+    ws.append(["NIK", "Nama", "Departemen", "Atasan", "Jabatan", "Periode", "Gaji bulanan", "Potensi"]
+              if lang == "id" else
+              ["Employee ID", "Name", "Department", "Supervisor", "Role", "Period", "Monthly salary", "Potential"])
+    for e in roster.employees:
+        ws.append([e.employee_id, e.name, e.department, e.supervisor, e.role, e.period, e.monthly_salary,
+                   e.potential])
+    for letter, width in zip("ABCDEFGH", (12, 20, 18, 18, 30, 10, 16, 10)):
+        ws.column_dimensions[letter].width = width
+    _save(wb, path)
+
+
+def example_actual(kpi: KPI, performance: float) -> float | dt.date | str:
+    """An actual that scores about `performance` x 100 for this KPI (a date before the due date for a
+    milestone that is done).
+
+    >>> from kpi_xl.roles import KPI
+    >>> example_actual(KPI(indicator="x", weight=10, target=40), 1.25)
+    50.0
+    >>> example_actual(KPI(indicator="x", weight=10, target=10, direction="lower"), 1.2)
+    8.0
+    """
+    target = kpi.target or 0.0
+    if kpi.direction == "milestone":
+        if performance < 0.9:
+            return "belum"
+        return (kpi.due - dt.timedelta(days=10)) if kpi.due else "ya"
+    if kpi.direction == "lower":
+        value = target * (2 - performance)
+    elif kpi.direction == "within":
+        tolerance = kpi.tolerance or 0.0
+        miss = max(0.0, 1 - performance) * abs(target)
+        value = target + (tolerance / 2 if miss == 0 else tolerance + miss)
+    else:
+        value = target * performance
+    return float(round(value)) if abs(target) >= 100 else round(value, 2)
+
+
+def _fill(path: Path, actuals: list[object]) -> None:
+    """Type the actuals into a generated scorecard, through its KPI_Actual name (never by position)."""
+    wb = load_workbook(path)
+    sheet_name, cells = next(iter(wb.defined_names[c.KPI_ACTUAL].destinations))
+    ws = wb[sheet_name]
+    for row, value in zip(ws[cells.replace("$", "")], actuals):
+        row[0].value = value
+    _save(wb, path)
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    atomic_write(path, wb.save)
+
+
+def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id: str = HANDMADE_ID,
+                          sheet: str = "KPI Budi") -> Path:
+    """The seed's own Excel example (seed 001): Objective | Indikator (KPI) | Bobot | Target | Aktual | Skor |
+    Skor Akhir, objectives merged over their indicators, a TOTAL row; a title and who above it."""
+    role = builtin_role("digital-marketing-specialist")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws["A1"] = "Contoh KPI Excel: Digital Marketing Specialist"
+    ws["A3"], ws["B3"] = "Nama", name
+    ws["A4"], ws["B4"] = "NIK", employee_id
+    ws["A5"], ws["B5"] = "Jabatan", role.name("id")
+    ws["D3"], ws["E3"] = "Periode", PERIOD
+    header = 7
+    for col, text in enumerate(("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual", "Skor", "Skor Akhir"), 1):
+        ws.cell(header, col, text)
+    r = header + 1
+    first = r
+    for kra in role.kras:
+        top = r
+        for kpi, actual in zip(kra.kpis, GOLDEN_ACTUALS[r - first:]):
+            ws.cell(r, 1, kra.name("id") if r == top else None)
+            ws.cell(r, 2, kpi.indicator("id"))
+            ws.cell(r, 3, kpi.weight)
+            ws.cell(r, 4, kpi.target)
+            ws.cell(r, 5, actual)
+            ws.cell(r, 6, f"=E{r}/D{r}*100")  # the seed's own formulas
+            ws.cell(r, 7, f"=C{r}*F{r}/100")
+            r += 1
+        if r - 1 > top:
+            ws.merge_cells(start_row=top, start_column=1, end_row=r - 1, end_column=1)
+    ws.cell(r, 1, "TOTAL")
+    ws.cell(r, 3, f"=SUM(C{first}:C{r - 1})")
+    ws.cell(r, 7, f"=SUM(G{first}:G{r - 1})")
+    for letter, width in zip("ABCDEFG", (34, 50, 8, 12, 12, 8, 11)):
+        ws.column_dimensions[letter].width = width
+    _save(wb, path)
+    return path
+
+
+def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en") -> Demo:
+    """Make the demo department in `folder` and roll it up into `folder/kpi-summary.xlsx`.
+
+    Files an earlier demo made are replaced; nothing else in the folder is touched.
+    """
+    root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise KpiFileError(f"{root}: is a file, not a folder")
+    cards_dir = root / SCORECARDS_DIR
+    cards_dir.mkdir(parents=True, exist_ok=True)
+    roster = _roster(lang)
+    roster_path = root / ROSTER_FILE
+    _write_roster(roster, roster_path, lang)
+
+    with_scorecards = Roster([e for e, d in zip(roster.employees, EMPLOYEES)
+                              if d.employee_id not in (HANDMADE_ID, MISSING_ID)], [], ROSTER_FILE)
+    run = write_roster_scorecards(with_scorecards, cards_dir, lang=lang)
+    if run.refused:
+        raise KpiFileError(f"demo: the built-in roles made no scorecard for: {run.refused[0]}")
+    by_id = {d.employee_id: d for d in EMPLOYEES}
+    for path, employee in zip(run.written, with_scorecards.employees):
+        d = by_id[employee.employee_id]
+        role = builtin_role(d.role)
+        kpis = [kpi for _, kpi in role.kpi_rows()]
+        if d.employee_id == GOLDEN_ID:
+            actuals: list[object] = list(GOLDEN_ACTUALS)
+        else:
+            actuals = [example_actual(kpi, (d.performance or 1.0) + _SPREAD[i % len(_SPREAD)])
+                       for i, kpi in enumerate(kpis)]
+            for i in range(len(actuals) - d.blank_actuals, len(actuals)):
+                actuals[i] = None
+        _fill(path, actuals)
+    handmade = write_handmade_golden(cards_dir / HANDMADE_FILE)
+    demo = Demo(root, roster_path, cards_dir, [*run.written, handmade])
+    demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang)
+    return demo

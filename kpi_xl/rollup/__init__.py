@@ -1,0 +1,183 @@
+"""Department rollup (SPEC 7): many filled scorecards into one summary workbook HR can trust.
+
+One public call, `rollup(inputs, output)`: find the workbooks, read every scorecard (generated ones
+through their defined names, hand-made ones by their header labels), recompute every score with the
+scoring core and the policy, match the roster, and write the summary workbook atomically. Inputs are
+only ever read. Every input file ends up in the summary or in the issues, and `RollupResult` carries
+the counts that prove it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import KpiFileError
+from ..policy import Policy, load_policy
+from .compute import Tables, build_tables
+from .layout import SHEETS
+from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
+from .reader import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits, find_files, read_workbook, read_workbooks
+from .summary import write_summary
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+@dataclass
+class RollupResult:
+    """What a rollup did: the summary's tables, the issues and the counts that reconcile.
+
+    files_found = files_with_scorecards + files_unreadable + lock_files + other_files.
+    """
+
+    output: Path | None
+    tables: Tables
+    files_found: int
+    files_with_scorecards: int
+    files_unreadable: int  # workbooks that gave no scorecard: each has an error issue
+    lock_files: int  # Excel's ~$ lock files, skipped
+    other_files: int  # files that are no workbook (and the summary itself), skipped
+    inputs_missing: int  # input paths that do not exist
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per scorecard (the Summary sheet's content, untranslated)."""
+        return self.tables.summary
+
+    @property
+    def scorecards(self) -> int:
+        return len(self.tables.summary)
+
+    @property
+    def issue_counts(self) -> dict[str, int]:
+        counts = Counter(issue.severity for issue in self.issues)
+        return {severity: counts.get(severity, 0) for severity in SEVERITIES}
+
+    @property
+    def reconciles(self) -> bool:
+        """Every file found is in the summary or in the issues."""
+        return self.files_found == (self.files_with_scorecards + self.files_unreadable + self.lock_files
+                                    + self.other_files)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts = Counter(self.tables.summary["status"])
+        return {s: counts.get(s, 0) for s in ("complete", "incomplete", "error")}
+
+
+def _as_list(inputs: Any) -> list[str]:
+    if isinstance(inputs, (str, os.PathLike)):
+        return [os.fspath(inputs)]
+    return [os.fspath(p) for p in inputs]
+
+
+def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, str]:
+    """A roster path, a `Roster`, or a list of employees -> (employees, name for messages)."""
+    if roster is None:
+        return None, ""
+    if isinstance(roster, (str, os.PathLike)):
+        from ..roster import read_roster
+
+        name = os.fspath(roster)
+        roster = read_roster(roster)
+    else:
+        name = getattr(roster, "source", "") or "roster"
+    employees = list(getattr(roster, "employees", roster))
+    for problem in getattr(roster, "problems", []):
+        row = getattr(problem, "row", None)
+        message = getattr(problem, "message", str(problem))
+        issues.append(Issue(name, "", f"row {row}" if row else "", WARNING,
+                            f"roster row refused: {message}"))
+    return employees, name
+
+
+def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
+             limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
+    """Read every workbook, in order; `jobs` > 1 reads in that many worker processes."""
+    total = len(files)
+    if jobs <= 1 or total < 2 * jobs:
+        reads = []
+        for i, path in enumerate(files, 1):
+            reads.append(read_workbook(path, limits))
+            if progress is not None:
+                progress(i, total)
+        return reads
+    # Chunks small enough to show progress, large enough that pickling is no cost.
+    size = max(1, min(200, total // (jobs * 8) or 1))
+    chunks = [list(files[i:i + size]) for i in range(0, total, size)]
+    reads = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_reads in pool.map(read_workbooks, chunks, [limits] * len(chunks)):
+            reads.extend(chunk_reads)
+            if progress is not None:
+                progress(len(reads), total)
+    return reads
+
+
+def rollup(
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    output: str | os.PathLike[str] | None,
+    *,
+    roster: Any = None,
+    policy: Policy | str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    jobs: int = 1,
+    progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RollupResult:
+    """Roll scorecard files and folders up into the summary workbook `output` (None: do not write it).
+
+    `roster`: a roster file (see `kpi_xl.roster`), a `Roster` or a list of employees; it gives
+    department, supervisor, monthly salary (for the bonus amount) and potential (for the 9-box).
+    `policy`: a `Policy` or a policy file (default: $KPI_XL_POLICY, else the built-in one).
+    Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output);
+    every problem with an input is an issue in the result and on the Issues sheet.
+    """
+    if lang not in ("en", "id"):
+        raise KpiFileError(f"lang {lang!r} is not en or id")
+    pol = policy if isinstance(policy, Policy) else load_policy(policy)
+    paths = _as_list(inputs)
+    if output is not None:
+        out = Path(output)
+        if out.suffix.lower() != ".xlsx":
+            raise KpiFileError(f"{out}: the summary must be an .xlsx file")
+        if not out.parent.is_dir():
+            raise KpiFileError(f"{out.parent}: the summary's folder does not exist")
+    found = find_files(paths, exclude=[output] if output is not None else [])
+    if not found.workbooks:
+        where = ", ".join(paths) or "(no input given)"
+        raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
+
+    issues: list[Issue] = list(found.issues)
+    employees, roster_name = _load_roster(roster, issues)
+    reads = read_all(found.workbooks, jobs=jobs, progress=progress, limits=limits)
+    cards: list[RawScorecard] = []
+    for read in reads:
+        cards.extend(read.scorecards)
+        issues.extend(read.issues)
+
+    tables = build_tables(cards, issues, pol, lang, employees, roster_name)
+    written = write_summary(tables, output, lang) if output is not None else None
+    inputs_missing = sum(1 for issue in found.issues if issue.message == "no such file or folder")
+    return RollupResult(
+        output=written,
+        tables=tables,
+        files_found=found.total,
+        files_with_scorecards=sum(1 for r in reads if r.scorecards),
+        files_unreadable=sum(1 for r in reads if not r.scorecards),
+        lock_files=len(found.lock_files),
+        other_files=len(found.other_files),
+        inputs_missing=inputs_missing,
+        issues=tables.issues,
+    )
+
+
+__all__ = ["ERROR", "INFO", "SHEETS", "WARNING", "Issue", "Limits", "RollupResult", "Tables", "rollup"]

@@ -1,0 +1,395 @@
+"""Scoring a whole run at once and building the summary's tables (pandas DataFrames).
+
+Every KPI row of every scorecard is stacked into numpy columns and scored by ONE call of
+`kpi_xl.scoring.score_column_checked`; the KPI values are grouped sums (`numpy.bincount`) over the
+scorecard index. That is the same arithmetic as `score_scorecard` on each scorecard (a test checks it),
+without a Python loop per scorecard.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..policy import Policy
+from ..scoring import levels_column, round_kpi_column, score_column_checked
+from .model import ERROR, HEADER_KEYS, INFO, SEVERITIES, WARNING, Issue, RawScorecard
+
+# A cached result differing from ours by more than this (in percent points) was typed over a formula.
+CACHED_TOLERANCE = 0.005
+
+PERFORMANCE_GROUPS = ("low", "medium", "high")
+POTENTIAL_WORDS = {
+    "low": "low", "rendah": "low", "l": "low", "1": "low",
+    "medium": "medium", "med": "medium", "sedang": "medium", "menengah": "medium", "m": "medium", "2": "medium",
+    "high": "high", "tinggi": "high", "h": "high", "3": "high",
+}
+
+
+@dataclass
+class Tables:
+    """The summary's content, before it is written: one DataFrame per sheet, plus the issues."""
+
+    summary: pd.DataFrame
+    details: pd.DataFrame
+    by_kra: pd.DataFrame
+    levels: LevelCounts
+    missing: pd.DataFrame | None  # None: no roster was given
+    nine_box: dict[tuple[str, str], list[str]] | None  # (potential, performance) -> names; None: no potentials
+    issues: list[Issue]
+
+
+def _column(cards: Sequence[RawScorecard], name: str, dtype: Any = float) -> np.ndarray:
+    chained = itertools.chain.from_iterable(getattr(card.rows, name) for card in cards)
+    if dtype is object:
+        return np.fromiter(chained, dtype=object, count=sum(len(card.rows) for card in cards))
+    return np.fromiter(chained, dtype=dtype)
+
+
+def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every row of every scorecard at once: (summary per scorecard, details per KPI row)."""
+    n_cards = len(cards)
+    counts = np.fromiter((len(card.rows) for card in cards), dtype=np.int64, count=n_cards)
+    card_of_row = np.repeat(np.arange(n_cards), counts)
+    weight = _column(cards, "weight")
+    target = _column(cards, "target")
+    actual = _column(cards, "actual")
+    tolerance = _column(cards, "tolerance")
+    due = _column(cards, "due")
+    bad = _column(cards, "bad", bool)
+    direction = _column(cards, "direction", object)
+    all_higher = bool((direction == "higher").all()) if direction.size else True
+    checked = score_column_checked(actual, target, None if all_higher else direction,
+                                   tolerance, due, policy)
+    scores = checked.scores
+    finals = weight * scores / 100
+
+    # Where each row lives, for messages naming the cell.
+    sheet_rows = _column(cards, "row", np.int64)
+
+    def cell(row: int, key: str) -> str:
+        letter = cards[card_of_row[row]].columns.get(key)
+        return f"{letter}{sheet_rows[row]}" if letter else ""
+
+    problem_rows = np.zeros(weight.size, dtype=bool)
+    for row, message in sorted(checked.problems.items()):
+        problem_rows[row] = True
+        card = cards[card_of_row[row]]
+        key = "target" if "target" in message else "tolerance" if "tolerance" in message else "actual"
+        issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
+                            f"{message}; this KPI row counts as 0 until it is fixed"))
+
+    # Grouped sums per scorecard. A blank score counts as 0, as the spreadsheet formulas add it up.
+    sum_weight = np.bincount(card_of_row, weights=np.nan_to_num(weight, nan=0.0), minlength=n_cards)
+    sum_final = np.bincount(card_of_row, weights=np.nan_to_num(finals, nan=0.0), minlength=n_cards)
+    weight_blank = np.bincount(card_of_row, weights=np.isnan(weight), minlength=n_cards) > 0
+    row_error = bad | problem_rows
+    card_error = np.bincount(card_of_row, weights=row_error, minlength=n_cards) > 0
+    blank_actual = np.isnan(actual) & ~row_error
+    card_blank = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kpi = np.where(weight_blank | (sum_weight == 0), np.nan, sum_final / sum_weight * 100)
+    levels = levels_column(kpi, policy).astype(np.int64)
+
+    for i in np.flatnonzero((sum_weight == 0) & ~weight_blank):
+        issues.append(Issue(cards[i].file, cards[i].sheet, "", ERROR,
+                            "the weights sum to 0; no KPI value can be computed"))
+    off_100 = np.flatnonzero(~weight_blank & (sum_weight != 0) & (np.abs(sum_weight - 100) > 1e-9))
+    for i in off_100:
+        issues.append(Issue(cards[i].file, cards[i].sheet, "", WARNING,
+                            f"the weights sum to {sum_weight[i]:g}, not 100; the KPI value divides by "
+                            f"{sum_weight[i]:g}"))
+
+    for i in np.flatnonzero(card_blank):
+        rows = np.flatnonzero(blank_actual & (card_of_row == i))
+        cells = ", ".join(cell(int(r), "actual") for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+        issues.append(Issue(cards[i].file, cards[i].sheet, cell(int(rows[0]), "actual"), INFO,
+                            f"{rows.size} of {counts[i]} actuals not yet reported ({cells}); they count as 0 "
+                            "and the scorecard is incomplete"))
+
+    _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell)
+    _compare_cached_results(cards, kpi, sum_final, levels, issues)
+
+    status = np.where(card_error | np.isnan(kpi), "error", np.where(card_blank, "incomplete", "complete"))
+    summary = pd.DataFrame({key: [card.header.get(key, "") for card in cards] for key in HEADER_KEYS})
+    summary["kpi_value"] = kpi
+    summary["level"] = levels
+    summary["status"] = status
+    summary["file"] = [card.file for card in cards]
+    summary["sheet"] = [card.sheet for card in cards]
+    summary["kind"] = [card.kind for card in cards]
+
+    row_status = np.where(row_error, "error", np.where(np.isnan(actual), "blank", "ok"))
+    details = pd.DataFrame({
+        "card": card_of_row,
+        "kra": _column(cards, "kra", object),
+        "indicator": _column(cards, "indicator", object),
+        "unit": _column(cards, "unit", object),
+        "direction": direction,
+        "weight": weight,
+        "target": target,
+        "tolerance": tolerance,
+        "due": due,
+        "actual": actual,
+        "score": scores,
+        "final": finals,
+        "row_status": row_status,
+        "cell": [cell(i, "actual") for i in range(weight.size)],
+    })
+    return summary, details
+
+
+def _differs(cached: np.ndarray, ours: np.ndarray) -> np.ndarray:
+    """Cached results that disagree with ours. A percent-formatted cell (1.25 for 125 %) agrees."""
+    with np.errstate(invalid="ignore"):
+        present = ~np.isnan(cached)
+        ours0 = np.nan_to_num(ours, nan=0.0)  # a formula over a blank actual shows 0
+        same = (np.abs(cached - ours0) <= CACHED_TOLERANCE) | (np.abs(cached * 100 - ours0) <= CACHED_TOLERANCE)
+    return present & ~same
+
+
+def _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell) -> None:
+    for key, cached_name, ours in (("score", "cached_score", scores), ("final", "cached_final", finals)):
+        cached = _column(cards, cached_name)
+        for row in np.flatnonzero(_differs(cached, ours)):
+            card = cards[card_of_row[row]]
+            mine = "blank" if math.isnan(ours[row]) else f"{ours[row]:.2f}"
+            issues.append(Issue(card.file, card.sheet, cell(row, key), WARNING,
+                                f"the {key} in the file is {cached[row]:g} but computes to {mine}: "
+                                "formula overwritten by hand? The summary uses the computed value"))
+
+
+def _compare_cached_results(cards, kpi, sum_final, levels, issues) -> None:
+    for i, card in enumerate(cards):
+        for cached in card.cached:
+            if cached.what == "level":
+                if levels[i] and cached.value != levels[i]:
+                    issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
+                                        f"the level in the file is {cached.value:g} but the policy gives "
+                                        f"{levels[i]}: formula overwritten by hand, or another policy?"))
+                continue
+            ours = kpi[i] if cached.what == "kpi_value" else sum_final[i]
+            if math.isnan(ours):
+                continue
+            if _differs(np.array([cached.value]), np.array([ours]))[0]:
+                what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
+                issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
+                                    f"the {what} in the file is {cached.value:g} but computes to {ours:.2f}: "
+                                    "formula overwritten by hand? The summary uses the computed value"))
+
+
+# --- roster ------------------------------------------------------------------------------------------
+
+
+def id_key(value: Any) -> str:
+    """Employee IDs compare without case and surrounding spaces ('e001 ' is 'E001')."""
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+
+
+def _name_key(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+
+
+def _potential(value: Any) -> str | None:
+    if value is None:
+        return None
+    word = str(value).strip().lower()
+    return POTENTIAL_WORDS.get(word)
+
+
+def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_name: str,
+                 issues: list[Issue]) -> pd.DataFrame | None:
+    """Fill department, supervisor, salary and potential from the roster, matched by employee ID.
+
+    Returns the roster employees with no scorecard (None when no roster was given).
+    """
+    summary["monthly_salary"] = np.nan
+    summary["potential"] = None
+    if employees is None:
+        return None
+    by_id: dict[str, Any] = {}
+    for e in employees:
+        key = id_key(getattr(e, "employee_id", ""))
+        if key and key not in by_id:
+            by_id[key] = e
+    matched: set[str] = set()
+    salary = summary["monthly_salary"].to_numpy(copy=True)
+    potential = summary["potential"].to_numpy(copy=True)
+    columns = {k: summary[k].to_numpy(copy=True) for k in ("name", "department", "supervisor", "role", "period")}
+    for i, (emp_id, file, sheet) in enumerate(zip(summary["employee_id"], summary["file"], summary["sheet"])):
+        key = id_key(emp_id)
+        if not key:
+            issues.append(Issue(file, sheet, "", WARNING,
+                                "no employee ID on this scorecard, so it cannot be matched to the roster; "
+                                "type the ID in the scorecard's header"))
+            continue
+        e = by_id.get(key)
+        if e is None:
+            issues.append(Issue(file, sheet, "", WARNING,
+                                f"employee ID {emp_id} is not on the roster ({roster_name})"))
+            continue
+        matched.add(key)
+        roster_fields = {k: str(getattr(e, k, "") or "") for k in ("name", "department", "supervisor", "role",
+                                                                   "period")}
+        if columns["name"][i] and roster_fields["name"] and \
+                _name_key(columns["name"][i]) != _name_key(roster_fields["name"]):
+            issues.append(Issue(file, sheet, "", WARNING,
+                                f"employee ID {emp_id} is {roster_fields['name']!r} on the roster but "
+                                f"{columns['name'][i]!r} on the scorecard; check the ID"))
+        # The roster is HR's record for who reports where; the scorecard fills what the roster lacks.
+        for k in ("department", "supervisor"):
+            columns[k][i] = roster_fields[k] or columns[k][i]
+        for k in ("name", "role", "period"):
+            columns[k][i] = columns[k][i] or roster_fields[k]
+        s = getattr(e, "monthly_salary", None)
+        salary[i] = float(s) if isinstance(s, (int, float)) and not isinstance(s, bool) else np.nan
+        potential[i] = _potential(getattr(e, "potential", None))
+    for k, v in columns.items():
+        summary[k] = v
+    summary["monthly_salary"] = salary
+    summary["potential"] = potential
+    missing = [e for e in employees if id_key(getattr(e, "employee_id", "")) not in matched]
+    return pd.DataFrame({
+        "employee_id": [str(getattr(e, "employee_id", "") or "") for e in missing],
+        "name": [str(getattr(e, "name", "") or "") for e in missing],
+        "department": [str(getattr(e, "department", "") or "") for e in missing],
+        "supervisor": [str(getattr(e, "supervisor", "") or "") for e in missing],
+        "role": [str(getattr(e, "role", "") or "") for e in missing],
+        "period": [str(getattr(e, "period", "") or "") for e in missing],
+    })
+
+
+def flag_duplicates(summary: pd.DataFrame, issues: list[Issue]) -> None:
+    """Two scorecards for the same employee and period: an error on both (a bonus must not be paid twice)."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (emp_id, period) in enumerate(zip(summary["employee_id"], summary["period"])):
+        key = id_key(emp_id)
+        if key:
+            groups[(key, id_key(period))].append(i)
+    status = summary["status"].to_numpy(copy=True)
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        where = "; ".join(f"{summary['file'].iat[i]} [{summary['sheet'].iat[i]}]" for i in rows)
+        emp_id = summary["employee_id"].iat[rows[0]]
+        period = summary["period"].iat[rows[0]]
+        for i in rows:
+            status[i] = "error"
+            issues.append(Issue(summary["file"].iat[i], summary["sheet"].iat[i], "", ERROR,
+                                f"employee ID {emp_id}{f' (period {period})' if period else ''} is on "
+                                f"{len(rows)} scorecards: {where}; keep one"))
+    summary["status"] = status
+
+
+# --- the finished tables ------------------------------------------------------------------------------
+
+
+def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Policy, lang: str = "en",
+                 employees: Sequence[Any] | None = None, roster_name: str = "roster") -> Tables:
+    """Score, match the roster, flag duplicates and build every table: the whole rollup after reading.
+
+    >>> from kpi_xl.policy import default_policy
+    >>> t = build_tables([], [], default_policy())
+    >>> len(t.summary), t.levels.rows[3][:2]
+    (0, (4, 'Exceeds Target'))
+    """
+    summary, details = score_all(cards, policy, issues)
+    missing = apply_roster(summary, employees, roster_name, issues)
+    flag_duplicates(summary, issues)
+    return finish(summary, details, policy, lang, issues, missing)
+
+
+def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
+           issues: list[Issue], missing: pd.DataFrame | None) -> Tables:
+    """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards."""
+    bands = {b.level: b for b in policy.bands}
+    levels = summary["level"].to_numpy()
+    summary["kpi_value"] = round_kpi_column(summary["kpi_value"].to_numpy(dtype=float))
+    summary["label"] = [bands[lv].label(lang) if lv in bands else "" for lv in levels]
+    multiple = np.array([bands[lv].bonus if lv in bands else np.nan for lv in levels], dtype=float)
+    summary["bonus_multiple"] = multiple
+    summary["bonus_amount"] = multiple * summary["monthly_salary"].to_numpy(dtype=float)
+    summary["raise"] = [bands[lv].raise_text if lv in bands else "" for lv in levels]
+    summary["department"] = summary["department"].astype(object)
+    issue_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for issue in issues:
+        issue_counts[(issue.file, issue.sheet)] += 1
+    summary["issues"] = [issue_counts.get((f, s), 0) for f, s in zip(summary["file"], summary["sheet"])]
+
+    card = details["card"].to_numpy()
+    for key in ("employee_id", "name", "department", "role"):
+        details[key] = summary[key].to_numpy(dtype=object)[card]
+    details["file"] = summary["file"].to_numpy(dtype=object)[card]
+    details["sheet"] = summary["sheet"].to_numpy(dtype=object)[card]
+
+    by_kra = _by_kra(details)
+    level_table = _level_counts(summary, policy, lang)
+    nine_box = _nine_box(summary)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    issues.sort(key=lambda issue: order.get(issue.severity, 9))
+    return Tables(summary, details, by_kra, level_table, missing, nine_box, issues)
+
+
+def _by_kra(details: pd.DataFrame) -> pd.DataFrame:
+    frame = details[["card", "kra", "weight", "final"]].copy()
+    frame["final"] = frame["final"].fillna(0.0)
+    frame["kpis"] = 1
+    grouped = frame.groupby(["card", "kra"], sort=False, dropna=False).agg(
+        kpis=("kpis", "sum"), weight=("weight", "sum"), final=("final", "sum")).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grouped["kra_score"] = np.where(grouped["weight"] != 0, grouped["final"] / grouped["weight"] * 100, np.nan)
+    first = details.drop_duplicates("card").set_index("card")
+    for key in ("employee_id", "name", "department", "role", "file", "sheet"):
+        grouped[key] = first[key].reindex(grouped["card"]).to_numpy()
+    return grouped
+
+
+def department_of(value: Any) -> str:
+    text = str(value or "").strip()
+    return text or "-"
+
+
+@dataclass
+class LevelCounts:
+    """Scorecards per level (rows, lowest level first) and department (columns)."""
+
+    departments: list[str]
+    rows: list[tuple[int | None, str, list[int]]]  # level (None: no level), label, count per department
+
+    def total(self, level: int | None) -> int:
+        return sum(next((counts for lv, _, counts in self.rows if lv == level), []))
+
+
+def _level_counts(summary: pd.DataFrame, policy: Policy, lang: str) -> LevelCounts:
+    departments = sorted({department_of(d) for d in summary["department"]}, key=str.casefold)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for level, dep in zip(summary["level"], summary["department"]):
+        counts[(int(level), department_of(dep))] += 1
+    rows: list[tuple[int | None, str, list[int]]] = [
+        (band.level, band.label(lang), [counts[(band.level, d)] for d in departments]) for band in policy.bands]
+    if any(level == 0 for level, _ in counts):
+        rows.append((None, "no level (error)" if lang == "en" else "tanpa level (error)",
+                     [counts[(0, d)] for d in departments]))
+    return LevelCounts(departments, rows)
+
+
+def _nine_box(summary: pd.DataFrame) -> dict[tuple[str, str], list[str]] | None:
+    if "potential" not in summary or summary["potential"].isna().all():
+        return None
+    boxes: dict[tuple[str, str], list[str]] = {(p, g): [] for p in PERFORMANCE_GROUPS for g in PERFORMANCE_GROUPS}
+    for name, emp_id, level, potential in zip(summary["name"], summary["employee_id"], summary["level"],
+                                              summary["potential"]):
+        if not isinstance(potential, str) or not level:
+            continue
+        group = "low" if level <= 2 else "medium" if level == 3 else "high"
+        label = f"{name} ({emp_id})" if name and emp_id else str(name or emp_id)
+        boxes[(potential, group)].append(label)
+    return boxes

