@@ -361,9 +361,12 @@ def make_console_scorecards(book: Any, settings: ConsoleSettings | None = None) 
         roster = settings.roster if settings.roster is not None else _roster_sheet(book)
         if roster is None:
             raise KpiFileError(f"{CONSOLE_WORKBOOK} [{ROSTER_SHEET}]: no employees on the Roster sheet")
-        run = write_roster_scorecards(roster, settings.scorecards_folder, lang=settings.lang)
+        # Existing scorecards are kept: an employee may already have typed their actuals into one.
+        run = write_roster_scorecards(roster, settings.scorecards_folder, lang=settings.lang, overwrite=False)
         refused = "; ".join(str(p) for p in run.refused[:3]) + (" ..." if len(run.refused) > 3 else "")
         _status(book, f"{_stamp()}: {len(run.written)} scorecards written to {settings.scorecards_folder}"
+                      + (f"; {len(run.kept)} existing ones kept (delete them to make them again)"
+                         if run.kept else "")
                       + (f"; {len(run.refused)} roster rows refused: {refused}" if run.refused else ""))
         return run
     except KpiError as e:

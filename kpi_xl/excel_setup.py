@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .files import atomic_write
 from .errors import KpiFileError
 from .policy import POLICY_ENV, load_policy
 from .resources import templates_dir
@@ -220,10 +221,18 @@ def write_lite(
     policy: str | os.PathLike[str] | None = None,
     scripts: Sequence[str] = (),
 ) -> list[Path]:
-    """Write main.py and requirements.txt for xlwings Lite in `directory`; returns the files written."""
-    main = lite_main_py(scripts, policy=policy)  # before touching the folder: a bad policy writes nothing
+    """Write main.py and requirements.txt for xlwings Lite in `directory`; returns the files written.
+
+    main.py holds the seven cell functions and the `kpi_rollup` scripts that consolidate the open
+    workbook's employee sheets into summary sheets (the department rollup, issue 5).
+    """
+    from .rollup.book import LITE_EXTRA_PACKAGES, LITE_ROOT, LITE_SCRIPT
+
+    # Built before touching the folder: a bad policy writes nothing.
+    main = lite_main_py([LITE_SCRIPT, *scripts], roots=(*LITE_ROOTS, LITE_ROOT), policy=policy)
     folder = _folder(directory)
-    return [_write(folder / LITE_MAIN, main), _write(folder / LITE_REQUIREMENTS, lite_requirements())]
+    return [_write(folder / LITE_MAIN, main),
+            _write(folder / LITE_REQUIREMENTS, lite_requirements(LITE_EXTRA_PACKAGES))]
 
 
 def _policy_yaml(path: str | os.PathLike[str] | None) -> tuple[str, str]:
@@ -268,16 +277,11 @@ def _folder(directory: str | os.PathLike[str]) -> Path:
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write through a temporary file, so an interrupted run never leaves half a file."""
-    partial = path.with_name(path.name + ".partial")
+    """Write whole or not at all (`atomic_write`), so an interrupted run never leaves half a file."""
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(partial, path)
+        return atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8", newline=""))
     except OSError as e:
-        partial.unlink(missing_ok=True)
-        raise KpiFileError(f"{path}: cannot write it ({e.strerror})") from None
-    return path
+        raise KpiFileError(f"{path}: cannot write it ({e.strerror or e})") from None
 
 
 _LITE_INIT = '''"""kpi-xl {version}, embedded in an xlwings Lite workbook by `kpi-xl excel lite`."""

@@ -139,6 +139,14 @@ def test_make_scorecards_then_main_rolls_them_up(console_dir):
     module.main(book=book)
     assert [s.name for s in book.sheets].count("Summary") == 1
 
+    # Making the scorecards again keeps the ones that exist: E001's actuals are not wiped out.
+    filled = (console_dir / "scorecards" / "E001_Rina_Dewi.xlsx").read_bytes()
+    book.set(ACTION, "make scorecards")
+    module.main(book=book)
+    assert (console_dir / "scorecards" / "E001_Rina_Dewi.xlsx").read_bytes() == filled
+    assert "0 scorecards written to" in book.names[STATUS].refers_to_range.value
+    assert "3 existing ones kept (delete them to make them again)" in book.names[STATUS].refers_to_range.value
+
 
 def test_main_reports_a_refused_setting_in_the_status_cell(console_dir):
     module = _load_module(console_dir / CONSOLE_MODULE)

@@ -136,7 +136,7 @@ def test_excel_lite_writes_main_and_requirements(tmp_path):
     requirements = (out / "requirements.txt").read_text(encoding="utf-8").splitlines()
     packages = [line.split(">")[0].split("<")[0] for line in requirements
                 if line and not line.startswith("#")]
-    assert packages == ["xlwings", "numpy", "pyyaml"]
+    assert packages == ["xlwings", "numpy", "pyyaml", "pandas"]  # pandas: the kpi_rollup script
     assert_no_machine_path(main + "\n".join(requirements), tmp_path)
 
 
@@ -148,6 +148,9 @@ def test_lite_embeds_only_what_the_functions_import():
 STUB_XLWINGS = '''
 """Stands in for xlwings Lite's decorators: records what main.py registers."""
 registered, options, scripts = {}, {}, {}
+
+class Book:  # only named in the scripts' type hints
+    pass
 
 def func(f=None, **kwargs):
     def inner(f):
@@ -213,6 +216,7 @@ def test_lite_main_runs_and_gives_the_golden_numbers(tmp_path):
     assert run("excel", "lite", str(tmp_path)).exit_code == 0
     got = run_lite(tmp_path)
     assert got["registered"] == sorted(FUNCTIONS)
+    assert got["scripts"] == ["kpi_rollup", "kpi_rollup_id"]  # the department rollup, en and id
     assert got["ndim"] == [2, None]  # every range argument as a list of rows; lang as one value
     assert got["kpi_value"] == 113.65
     rewards = (got["level"], got["label"], got["bonus"], got["raise"])
