@@ -156,7 +156,7 @@ def lite_modules(roots: Iterable[str] = LITE_ROOTS) -> list[str]:
     """The kpi_xl modules `roots` need, found by reading their imports (no import is executed).
 
     >>> lite_modules()
-    ['kpi_xl.errors', 'kpi_xl.policy', 'kpi_xl.resources', 'kpi_xl.scoring', 'kpi_xl.udfs']
+    ['kpi_xl.errors', 'kpi_xl.files', 'kpi_xl.policy', 'kpi_xl.resources', 'kpi_xl.scoring', 'kpi_xl.udfs']
     """
     seen: set[str] = set()
     todo = list(roots)

@@ -95,3 +95,24 @@ def _flush_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def read_yaml(path: str | os.PathLike[str], what: str, error: type[Exception], source: str | None = None) -> Any:
+    """Parse a YAML file HR edits (a policy, a role). Problems raise `error` naming the file (`source`,
+    default its name), the line where the YAML breaks, and `what` the file was meant to be."""
+    p = Path(path)
+    source = source or p.name
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{p}: {what} not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise error(f"{p}: cannot read the {what} ({e})") from None
+    import yaml  # only where YAML is read: writing files needs no parser
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise error(f"{source}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None

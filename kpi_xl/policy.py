@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import PolicyError
+from .files import read_yaml
 from .resources import templates_dir
 
 POLICY_ENV = "KPI_XL_POLICY"
@@ -158,18 +157,5 @@ def default_policy() -> Policy:
 
 
 def _load_policy_file(path: str, source: str | None = None) -> Policy:
-    p = Path(path)
-    source = source or p.name
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(f"{path}: policy file not found") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise PolicyError(f"{path}: cannot read the policy file ({e})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise PolicyError(f"{source}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
-    return policy_from_dict(data, source)
+    source = source or Path(path).name
+    return policy_from_dict(read_yaml(path, "policy file", PolicyError, source), source)

@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RoleError
+from .files import read_yaml
 from .resources import roles_dir
 
 ROLE_SUFFIXES = (".yaml", ".yml")
@@ -162,19 +162,7 @@ def role_from_dict(data: Any, source: str) -> Role:
 def load_role_file(path: str | Path) -> Role:
     """One role from a YAML file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RoleError(f"{p}: role file not found") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise RoleError(f"{p}: cannot read the role file ({e})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise RoleError(f"{p.name}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
-    return role_from_dict(data, p.name)
+    return role_from_dict(read_yaml(p, "role file", RoleError), p.name)
 
 
 def role_files(folder: Path) -> list[Path]:
