@@ -3,14 +3,19 @@ only when they are unambiguous, and text from inputs is written back as text.
 
 `preflight(path)` looks at a file with the standard library only and answers with one `FileProblem` or
 None: the name (Excel's `~$` lock files), the size, the magic bytes (a PNG or CSV renamed .xlsx), the
-zip's central directory (a zip bomb is refused there, before anything is unpacked), every XML part
-streamed in 64 KB pieces (a DTD in its prolog, where entity bombs live; a sheet's cell references,
-for its extent; its size and CRC against the directory, so a part whose header lies is refused), the
-OLE2 directory of .xls and password-protected files, and the BIFF records of an .xls. It never raises
-for a bad file and holds no part in memory. The rollup calls it on every input before python-calamine
-opens the file, because python-calamine builds a dense grid from the first to the last cell: a
-400-byte .xlsx with values in A1 and XFD100000 asks it for 52 GB and the process aborts (a Rust
-allocation failure, not an exception anyone can catch).
+zip's central directory (a zip bomb is refused there, before anything is unpacked: sizes, ratios,
+parts), the first kilobyte of every XML part (a DTD in its prolog, where entity bombs live), the parts
+a reader parses streamed to their end in 64 KB pieces (the workbook, its relationships, styles and
+shared strings, and the sheets it opens: their size and CRC against the directory, so a part whose
+header lies is refused; a sheet's cell references, for its extent), the OLE2 directory of .xls and
+password-protected files, and the BIFF records of an .xls. It never raises for a bad file and keeps
+no part in memory but the workbook part. The rollup calls `check_file` on every input before
+python-calamine opens it, because python-calamine builds a dense grid from the first to the last cell:
+a 400-byte .xlsx with values in A1 and XFD100000 asks it for 52 GB and the process aborts (a Rust
+allocation failure, not an exception anyone can catch). `check_file` also hands the reader the bytes
+it checked, the workbook part, the cells holding error values, and streams only the sheets the reader
+will open (a generated scorecard's own sheet, not its record sheets), so a normal file costs a
+fraction of a millisecond.
 
 Number reading (`read_number`), for cells that hold text where a number belongs:
 
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import io
 import math
 import os
 import posixpath
@@ -46,8 +52,8 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -187,13 +193,36 @@ class _Refused(Exception):
         self.code, self.message, self.sheet, self.cell = code, message, sheet, cell
 
 
+@dataclass
+class Inspection:
+    """What `check_file` found: the problem that keeps a file from being read (None: it may be read),
+    and what the reader can use instead of reading the file a second time.
+
+    `data` is the whole file of a zip container (.xlsx, .xlsm, .ods) that passed, so the reader opens
+    the very bytes that were checked; `workbook_xml` is an .xlsx's `xl/workbook.xml` (its defined names
+    say which sheets a generated scorecard holds); `error_cells` maps a sheet's name to the cells whose
+    value is an error (`#DIV/0!`, `#N/A`: readers return them as blanks), cell -> error text, for every
+    sheet streamed through.
+    """
+
+    problem: FileProblem | None = None
+    data: bytes | None = None
+    workbook_xml: bytes | None = None
+    error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+SheetsRead = Callable[[bytes], "Collection[str] | None"]
+
+
 def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileProblem | None:
     """The problem that keeps one input file from being read safely, or None when it may be opened.
 
     Looks only at what is cheap and bounded: the name, the size, the first bytes, the zip's central
-    directory, the XML parts streamed in 64 KB pieces (their prologs for DOCTYPEs, the sheets' cell
-    references for their extent, every CRC), the OLE2 directory and BIFF records of an .xls. A file
-    that passes can still hold no scorecard; that is for the reader to say.
+    directory (sizes, ratios, parts), the first kilobytes of every XML part (a DTD in its prolog), the
+    parts a reader parses streamed to their end (sizes and CRCs against the directory, the sheets'
+    cell references for their extent), the OLE2 directory and BIFF records of an .xls. A file that
+    passes can still hold no scorecard; that is for the reader to say. `check_file` does the same and
+    also returns what it read.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -203,10 +232,25 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
     >>> problem.code, problem.severity
     ('empty', 'error')
     """
+    return check_file(path, limits).problem
+
+
+def check_file(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, sheets_read: SheetsRead | None = None
+) -> Inspection:
+    """`preflight`, returning an `Inspection` the reader goes on from (the file's bytes, its workbook
+    part, its error cells).
+
+    `sheets_read(workbook_xml)` names the sheets the reader will open (None: all of them): only those
+    are streamed to the end for their extent. The rollup passes the sheets of a generated scorecard's
+    defined names, so the KRA record, task and policy sheets beside the scorecard are only checked
+    for a DTD. Without it every worksheet is streamed. Never raises for a bad file.
+    """
     p = Path(path)
     name = shown_name(p)
     suffix = p.suffix.lower()
     severity = ERROR
+    result = Inspection()
     try:
         if p.name.startswith(LOCK_PREFIX):
             severity = INFO
@@ -215,7 +259,7 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
                 f"{name} is Excel's lock file (the workbook was open when the folder "
                 "was copied); skipped, nothing to do",
             )
-        st = p.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             raise _Refused(
                 UNREADABLE,
@@ -238,22 +282,35 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
                 "the scorecard (pictures, data sheets) and send it again",
             )
         with open(p, "rb") as f:
-            head = f.read(512)
+            # The whole file in one read (it is at most max_file_bytes): a zip is checked from these
+            # bytes and handed to the reader with them, so what is read is exactly what was checked.
+            data = f.read(min(st.st_size, limits.max_file_bytes) + 1)
+            head = data[:512]
             if head.startswith(_ZIP_MAGICS):
-                _check_zip(f, name, suffix, limits)
+                if len(data) > limits.max_file_bytes:  # grew since stat()
+                    raise _Refused(
+                        TOO_LARGE,
+                        f"{name} is over the limit of {_mb(limits.max_file_bytes)} for one scorecard: "
+                        "delete what is not the scorecard (pictures, data sheets) and send it again",
+                    )
+                _check_zip(data, name, suffix, limits, sheets_read, result)
+                result.data = data
             elif head.startswith(_OLE2):
+                del data
                 _check_ole2(f, st.st_size, name, suffix, limits)
             else:
                 raise _Refused(NOT_A_WORKBOOK, _not_a_workbook(name, suffix, head))
     except _Refused as r:
-        return FileProblem(str(path), r.code, severity, r.message, r.sheet, r.cell)
+        return Inspection(FileProblem(str(path), r.code, severity, r.message, r.sheet, r.cell))
     except OSError as e:
-        return FileProblem(
-            str(path),
-            UNREADABLE,
-            ERROR,
-            f"{name} cannot be opened ({e.strerror or type(e).__name__}): check that the "
-            "file is not open elsewhere and that you may read it",
+        return Inspection(
+            FileProblem(
+                str(path),
+                UNREADABLE,
+                ERROR,
+                f"{name} cannot be opened ({e.strerror or type(e).__name__}): check that the "
+                "file is not open elsewhere and that you may read it",
+            )
         )
     except (
         zipfile.BadZipFile,
@@ -268,8 +325,8 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
         OverflowError,
         expat.ExpatError,
     ) as e:
-        return FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({_short(e)}): {_SAVE_AS}")
-    return None
+        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({_short(e)}): {_SAVE_AS}"))
+    return result
 
 
 def _short(error: BaseException, limit: int = 120) -> str:
@@ -344,31 +401,59 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class _Parts:
-    """The unpacked bytes of zip members, in pieces of `_CHUNK` bytes, read with zlib straight from the
-    file (one read for a small file): cheaper than `zipfile.ZipFile.open` per part, and as strict.
-    Each member must start where the central directory says, under the same name, unpack to exactly
-    its declared size (never more: a member whose header lies about its size is cut there) and match
-    its CRC; anything else raises `zipfile.BadZipFile`."""
+    """The unpacked bytes of zip members, in pieces, inflated with zlib straight from the file's bytes:
+    cheaper than `zipfile.ZipFile.open` per part, and as strict. Each member must start where the
+    central directory says, under the same name, unpack to exactly its declared size (never more: a
+    member whose header lies about its size is cut there) and match its CRC; anything else raises
+    `zipfile.BadZipFile`. A caller that stops early (a prolog checked) checks neither."""
 
-    def __init__(self, f: Any, size: int) -> None:
-        self.f = f
-        self.buffer: memoryview | None = None
-        if size <= 4 * 2**20:
-            f.seek(0)
-            self.buffer = memoryview(f.read())
+    def __init__(self, data: bytes) -> None:
+        self.buffer = memoryview(data)
 
-    def _read(self, pos: int, n: int) -> Any:
-        if self.buffer is not None:
-            return self.buffer[pos : pos + n]
-        self.f.seek(pos)
-        return self.f.read(n)
-
-    def chunks(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
-        header = bytes(self._read(info.header_offset, 30))
+    def whole(self, info: zipfile.ZipInfo) -> bytes:
+        """A small member's unpacked bytes at once (what `chunks` gives, in one piece), as strictly."""
+        if info.file_size > _CHUNK or info.compress_size > _CHUNK:
+            return b"".join(self.chunks(info))
+        buffer = self.buffer
+        offset = info.header_offset
+        header = bytes(buffer[offset : offset + 30])
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
             raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
         name_length, extra_length = struct.unpack_from("<HH", header, 26)
-        stored_name = bytes(self._read(info.header_offset + 30, name_length))
+        stored_name = bytes(buffer[offset + 30 : offset + 30 + name_length])
+        if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+            raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
+        start = offset + 30 + name_length + extra_length
+        packed = buffer[start : start + info.compress_size]
+        if len(packed) < info.compress_size:
+            raise EOFError(f"{info.filename} is cut off")
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflate = zlib.decompressobj(-15)
+            data = inflate.decompress(packed, info.file_size + 1)
+            if len(data) > info.file_size:
+                raise zipfile.BadZipFile(
+                    f"{info.filename} unpacks to more than the {info.file_size:,} bytes its header says"
+                )
+            if not inflate.eof:
+                raise EOFError(f"{info.filename}: compressed data ended before its end-of-stream marker")
+        else:
+            data = bytes(packed)
+        if len(data) != info.file_size:
+            raise zipfile.BadZipFile(
+                f"{info.filename} unpacks to {len(data):,} bytes, not the {info.file_size:,} its header says"
+            )
+        if zlib.crc32(data) != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+        return data
+
+    def chunks(self, info: zipfile.ZipInfo, size: int = _CHUNK) -> Iterator[bytes]:
+        """The member's unpacked bytes in pieces of about `size` bytes."""
+        buffer = self.buffer
+        header = bytes(buffer[info.header_offset : info.header_offset + 30])
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        stored_name = bytes(buffer[info.header_offset + 30 : info.header_offset + 30 + name_length])
         if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
             raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
         pos = info.header_offset + 30 + name_length + extra_length
@@ -380,14 +465,14 @@ class _Parts:
             if inflate is not None and inflate.unconsumed_tail:
                 source = inflate.unconsumed_tail
             elif left > 0:
-                source = self._read(pos, min(_CHUNK, left))
+                source = buffer[pos : pos + min(size, left)]
                 if not len(source):
                     raise EOFError(f"{info.filename} is cut off")
                 pos += len(source)
                 left -= len(source)
             else:
                 break
-            piece = inflate.decompress(source, _CHUNK - len(out)) if inflate is not None else bytes(source)
+            piece = inflate.decompress(source, size - len(out)) if inflate is not None else bytes(source)
             produced += len(piece)
             if produced > info.file_size:
                 raise zipfile.BadZipFile(
@@ -395,7 +480,7 @@ class _Parts:
                 )
             crc = zlib.crc32(piece, crc)
             out += piece
-            if len(out) >= _CHUNK:
+            if len(out) >= size:
                 yield bytes(out)
                 out.clear()
             if inflate is not None and inflate.eof:
@@ -412,10 +497,11 @@ class _Parts:
             yield bytes(out)
 
 
-def _check_zip(f: Any, name: str, suffix: str, limits: Limits) -> None:
-    f.seek(0)
+def _check_zip(
+    data: bytes, name: str, suffix: str, limits: Limits, sheets_read: SheetsRead | None, result: Inspection
+) -> None:
     try:
-        zf = zipfile.ZipFile(f)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise _Refused(
             CORRUPT,
@@ -443,7 +529,7 @@ def _check_zip(f: Any, name: str, suffix: str, limits: Limits) -> None:
         if unpacked > limits.max_unpacked_bytes:
             raise _Refused(
                 ZIP_BOMB,
-                f"{name} is {_mb(_size(f))} but unpacks to {_mb(unpacked)}, over the "
+                f"{name} is {_mb(len(data))} but unpacks to {_mb(unpacked)}, over the "
                 f"limit of {_mb(limits.max_unpacked_bytes)}: it is not a normal "
                 "scorecard (possibly a zip bomb); ask for the original file",
             )
@@ -486,23 +572,19 @@ def _check_zip(f: Any, name: str, suffix: str, limits: Limits) -> None:
                     f"{info.compress_type}, which spreadsheet programs do not read: "
                     f"{_SAVE_AS}",
                 )
-        parts = _Parts(f, _size(f))
+        parts = _Parts(data)
         if kind == "ods":
             _check_ods(parts, zf, infos, name, limits)
         else:
-            _check_xlsx(parts, infos, name, limits)
-
-
-def _size(f: Any) -> int:
-    return os.fstat(f.fileno()).st_size
+            _check_xlsx(parts, infos, name, limits, sheets_read, result)
 
 
 def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
     """'xlsx', 'xlsb', 'ods', or what the zip is instead ("a Word document")."""
     if "xl/workbook.bin" in names:
         return "xlsb"
-    if any(n.startswith("xl/") for n in names) and (
-        "xl/workbook.xml" in names or "[Content_Types].xml" in names
+    if ("xl/workbook.xml" in names or "[Content_Types].xml" in names) and (
+        "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names)
     ):
         return "xlsx"
     if "mimetype" in names:
@@ -526,46 +608,132 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
 _WORKBOOK_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_BOOK, _BOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+# Parts a reader (python-calamine) parses when it opens an .xlsx, besides the sheets it opens: these
+# are streamed to their end (size and CRC checked). The workbook's shared strings and styles are
+# found through its relationships too, wherever they lie.
+_OPENED_PARTS = frozenset({"_rels/.rels", _BOOK, _BOOK_RELS, "xl/styles.xml", "xl/sharedStrings.xml"})
+_OPENED_TYPES = (b"/sharedStrings", b"/styles")
+_KEEP_BYTES = 4 * 2**20  # workbook parts larger than this are checked but not kept for the reader
+_PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this much at a time
 
 
-def _check_xlsx(parts: _Parts, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
-    # The workbook and its relationships first: they name the sheets that later messages mention.
-    order = sorted(
-        infos, key=lambda i: (i.filename not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"),)
-    )
-    sheet_names: dict[str, str] = {}
+def _check_xlsx(
+    parts: _Parts,
+    infos: list[zipfile.ZipInfo],
+    name: str,
+    limits: Limits,
+    sheets_read: SheetsRead | None,
+    result: Inspection,
+) -> None:
+    """Every XML part's prolog; the workbook, its relationships, shared strings, styles and the sheets
+    a reader opens streamed to their end. Which sheets: those `sheets_read` names, when each of them
+    is found in one part; else every worksheet (a workbook that does not say plainly where its sheets
+    are is checked whole)."""
+    by_name = {info.filename: info for info in infos}
     saved: dict[str, bytes] = {}
-    for info in order:
+    # The workbook and its relationships first: they say where the sheets are and what they are called.
+    for part in (_BOOK, _BOOK_RELS):
+        info = by_name.get(part)
+        if info is not None:
+            keep = info.file_size <= _KEEP_BYTES
+            data = _scan_part(parts, info, name, limits, strict=True, keep=keep)
+            if keep:
+                saved[part] = data
+    sheet_names: dict[str, str] = {}
+    opened_parts = set(_OPENED_PARTS)
+    scanned: set[str] | None = None  # None: every worksheet
+    if len(saved) == 2:
+        sheet_names, typed, plain = _workbook_parts(saved[_BOOK], saved[_BOOK_RELS])
+        opened_parts |= typed
+        result.workbook_xml = saved[_BOOK]
+        wanted = sheets_read(saved[_BOOK]) if sheets_read is not None else None
+        if wanted is not None and plain:
+            where = {sheet: part for part, sheet in sheet_names.items()}
+            if all(sheet in where and where[sheet] in by_name for sheet in wanted):
+                scanned = {where[sheet] for sheet in wanted}
+    for info in infos:
         part = info.filename
+        if part in saved or part.endswith("/"):
+            continue
         in_sheets = part.startswith("xl/worksheets/") and not part.startswith("xl/worksheets/_rels/")
         # A sheet is whatever the workbook's relationships point at, wherever it lies in the zip.
         is_sheet = in_sheets or part in sheet_names
-        if part.endswith("/") or not (part.endswith(_XML_PART) or is_sheet):
-            continue
-        keep = part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") and info.file_size <= 4 * 2**20
-        extent = _SheetExtent(name, sheet_names.get(part, part), limits) if is_sheet else None
-        data = _scan_part(parts, info, name, limits, strict=True, extent=extent, keep=keep)
-        if keep:
-            saved[part] = data
-        if len(saved) == 2 and not sheet_names:
-            sheet_names = _sheet_parts(saved["xl/workbook.xml"], saved["xl/_rels/workbook.xml.rels"])
+        if is_sheet and (scanned is None or part in scanned):
+            sheet = sheet_names.get(part, part)
+            extent = _SheetExtent(name, sheet, limits)
+            _scan_part(parts, info, name, limits, strict=True, extent=extent)
+            if extent.errors:
+                result.error_cells[sheet] = extent.errors
+        elif part in opened_parts:
+            _scan_part(parts, info, name, limits, strict=True)
+        elif (part.endswith(_XML_PART) or is_sheet) and not _plain_prolog(parts, info):
+            _scan_part(parts, info, name, limits, strict=True, prolog_only=True)
 
 
-def _sheet_parts(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:
-    """Zip part name -> sheet name ('xl/worksheets/sheet1.xml' -> 'Scorecard')."""
+# Scorecards made from one role share their workbook part and its relationships byte for byte.
+_PARTS_CACHE: dict[tuple[bytes, bytes], tuple[dict[str, str], frozenset[str], bool]] = {}
+
+
+def _workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[str, str], frozenset[str], bool]:
+    """Where a workbook's parts are: zip part -> sheet name ('xl/worksheets/sheet1.xml' -> 'Scorecard'),
+    the shared strings and styles parts, and whether every sheet has a name and a part of its own."""
+    key = (workbook_xml, rels_xml)
+    found = _PARTS_CACHE.get(key)
+    if found is None:
+        if len(_PARTS_CACHE) >= 64:
+            _PARTS_CACHE.clear()
+        found = _PARTS_CACHE[key] = _parse_workbook_parts(workbook_xml, rels_xml)
+    return found
+
+
+def _parse_workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[str, str], frozenset[str], bool]:
     targets: dict[bytes, str] = {}
+    typed: set[str] = set()
     for m in _RELATIONSHIP.finditer(rels_xml):
         attrs = dict(_ATTR.findall(m.group(1)))
         target = attrs.get(b"Target", b"").decode("utf-8", "replace")
         part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[attrs.get(b"Id", b"")] = posixpath.normpath(part)
+        part = posixpath.normpath(part)
+        targets[attrs.get(b"Id", b"")] = part
+        if attrs.get(b"Type", b"").endswith(_OPENED_TYPES):
+            typed.add(part)
     parts: dict[str, str] = {}
+    plain = True
     for m in _WORKBOOK_SHEET.finditer(workbook_xml):
         attrs = dict(_ATTR.findall(m.group(1)))
         rid = attrs.get(b"r:id") or next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
-        if rid in targets:
-            parts[targets[rid]] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
-    return parts
+        sheet = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        part = targets.get(rid)
+        if part is None or part in parts or sheet in parts.values():
+            plain = False
+            continue
+        parts[part] = sheet
+    return parts, frozenset(typed), plain
+
+
+_PLAIN_PROLOG = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml [^<>?]*\?>)?\s*<[A-Za-z_]')
+
+
+def _plain_prolog(parts: _Parts, info: zipfile.ZipInfo) -> bool:
+    """True when a part plainly starts with its first element (an XML declaration at most before
+    it), from its first 256 unpacked bytes: the quick answer for the parts no reader parses. False
+    means "look properly" (`_scan_part`), not that anything is wrong."""
+    buffer = parts.buffer
+    offset = info.header_offset
+    if bytes(buffer[offset : offset + 4]) != b"PK\x03\x04":
+        return False
+    name_length, extra_length = struct.unpack_from("<HH", buffer, offset + 26)
+    start = offset + 30 + name_length + extra_length
+    packed = buffer[start : start + min(info.compress_size, 512)]
+    try:
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            head = zlib.decompressobj(-15).decompress(packed, 256)
+        else:
+            head = bytes(packed[:256])
+    except zlib.error:
+        return False
+    return _PLAIN_PROLOG.match(head) is not None
 
 
 def _scan_part(
@@ -577,15 +745,23 @@ def _scan_part(
     strict: bool,
     extent: _SheetExtent | None = None,
     keep: bool = False,
+    prolog_only: bool = False,
 ) -> bytes:
     """Stream one XML part: refuse a DOCTYPE in its prolog, feed a sheet's cells to `extent`, and read
     it to the end, so that its size and CRC are checked (a part that is not what its header says is
-    damaged, and a reader would unpack it all)."""
+    damaged, and a reader would unpack it all). `prolog_only`: stop once the first element starts
+    (a part no reader parses only has to be free of a DTD), unpacking a few kilobytes at a time."""
     kept: list[bytes] = []
     prolog = b""
     decoder = None
     prolog_done = False
-    for chunk in parts.chunks(info):
+    if prolog_only:
+        pieces: Iterable[bytes] = parts.chunks(info, _PROLOG_PIECE)
+    elif info.file_size <= _CHUNK and info.compress_size <= _CHUNK:
+        pieces = (parts.whole(info),)  # most parts of a scorecard: one piece, no generator
+    else:
+        pieces = parts.chunks(info)
+    for chunk in pieces:
         if keep:
             kept.append(chunk)
         if decoder is None and not prolog_done and not prolog:
@@ -613,6 +789,8 @@ def _scan_part(
                     )
                 continue
             prolog_done = True
+            if prolog_only:
+                break
             text, prolog = prolog, b""
         if extent is not None:
             extent.feed(text)
@@ -676,9 +854,13 @@ _PLAIN_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3})\$?([0-9]{1,9})"[^>]*?(/?)>'
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
+_CELL_START = re.compile(rb"<c[\s/>]")
+
+
 def _all_plain(data: bytes, plain: int) -> bool:
-    """Every cell tag of `data` is one of the `plain` ones `_PLAIN_CELL` found."""
-    return data.count(b"<c ") + data.count(b"<c>") == plain and not _PREFIXED_CELL.search(data)
+    """Every cell tag of `data` is one of the `plain` ones `_PLAIN_CELL` found (a tag such as `<c\tr=`
+    or `<c/>` is a cell too, for an XML parser)."""
+    return len(_CELL_START.findall(data)) == plain and not _PREFIXED_CELL.search(data)
 
 
 # A cell with content: its start tag has an r attribute and does not close itself.
@@ -704,6 +886,33 @@ def _column_letters(n: int) -> str:
     return letters
 
 
+# The quick look at a piece of a sheet, enough for sheets as programs write them: a search for a cell
+# tag that is not `<c r="B12"` with a reference nearer than any cell over a limit could be (fewer
+# column letters than the column limit has, IV for 256, and fewer row digits than the row limit, 5
+# for 10,000), and one for a prefixed cell tag. Nothing found: no cell of the piece can be over a
+# limit. Anything found: the exact look follows every cell. One pattern per limits.
+_SUSPECT_PATTERNS: dict[tuple[int, int], re.Pattern[bytes]] = {}
+_ERROR_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
+_ERROR_VALUE = re.compile(rb"(?:\s|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*/>|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>[^<]*"
+                          rb"</(?:[A-Za-z_][\w.-]*:)?f>)*<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})<")
+
+
+def _suspect(limits: Limits) -> re.Pattern[bytes]:
+    key = (limits.max_rows, limits.max_columns)
+    pattern = _SUSPECT_PATTERNS.get(key)
+    if pattern is None:
+        digits = len(str(max(limits.max_rows, 1))) - 1
+        letters = len(_column_letters(max(limits.max_columns, 1))) - 1
+        near = (
+            rb' r="\$?[A-Za-z]{1,%d}\$?[0-9]{1,%d}"[\s/>]' % (letters, digits)
+            if letters and digits
+            else rb"(?!)"  # limits this small: every cell is looked at
+        )
+        pattern = re.compile(rb"<c(?!" + near + rb")[\s/>]")
+        _SUSPECT_PATTERNS[key] = pattern
+    return pattern
+
+
 class _SheetExtent:
     """The last row and column holding a value on one sheet, from its XML streamed past in pieces.
 
@@ -718,6 +927,8 @@ class _SheetExtent:
         self.carry = b""
         self.implicit = False  # a row or cell without an r attribute was seen: follow them one by one
         self.previous = b""
+        self.suspect = _suspect(limits)
+        self.errors: dict[str, str] = {}  # cell -> error text ("#DIV/0!"), "" when not seen
 
     def feed(self, data: bytes) -> None:
         data = self.carry + data
@@ -728,6 +939,11 @@ class _SheetExtent:
                 self.carry = b""  # a tag this long is no cell reference; drop it
         else:
             self.carry = b""
+        if b't="e"' in data or b"t='e'" in data:
+            self._error_cells(data)
+        if not self.implicit and self.suspect.search(data) is None and _PREFIXED_CELL.search(data) is None:
+            self.previous = data  # the quick look: every cell tag plain and near
+            return
         cells: list[tuple[bytes, bytes]] = []
         if not self.implicit:
             found = _PLAIN_CELL.findall(data)
@@ -750,6 +966,19 @@ class _SheetExtent:
                 for letters, digits in cells:  # the first cell over a limit, in the sheet's order
                     self._check(int(digits), _column_number(letters))
         self.previous = data
+
+    def _error_cells(self, data: bytes) -> None:
+        """Cells whose value is an error (`t="e"`): readers give them as blanks, the rollup must not."""
+        for m in _ERROR_TAG.finditer(data):
+            attrs = m.group(1)
+            if attrs.endswith(b"/"):
+                continue  # no value at all
+            ref = _REF_ATTR.search(b" " + attrs)
+            if ref is None or not ref.group(1):
+                continue
+            value = _ERROR_VALUE.match(data, m.end())
+            text = value.group(1).decode("ascii", "replace").strip() if value else ""
+            self.errors[f"{ref.group(1).decode('ascii').upper()}{int(ref.group(2))}"] = text
 
     def _resume(self, data: bytes) -> None:
         """Where the previous piece ended (its last row, and the last cell in it), to go on one by one."""

@@ -264,3 +264,66 @@ def test_the_same_rollup_twice_gives_the_same_cells(hardening: Hardening) -> Non
 def test_memory_stays_bounded(hardening: Hardening) -> None:
     peak = hardening.first.need()["peak_kb"] / 1024
     assert peak < 400, f"the rollup over the corpus peaked at {peak:.0f} MB"
+
+
+# --- the README's reliability figures come from this run ----------------------------------------------------
+
+
+def _readme_section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("<!-- section: reliability (issue 6) -->")
+    end = text.find("\n## ", text.index("## Reliability", start) + 3)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_the_readme_states_the_figures_this_run_measured(hardening: Hardening) -> None:
+    from corpus import kinds
+
+    data = hardening.first.need()
+    words = " ".join(_readme_section().split())
+    phrases = [
+        f"**{len(hardening.cases):,} files of {len(kinds(hardening.cases))} kinds**",
+        "**0 crashes**",
+        "**0 files lost**",
+        "**0 inputs changed**",
+        f"{data['files_with_scorecards']:,} files give {len(data['summary']):,} scorecards",
+        f"{data['files_unreadable']:,} refused with an error",
+        f"{data['lock_files'] + data['other_files']:,} skipped with an info row",
+        "under 400 MB",
+    ]
+    assert [p for p in phrases if p not in words] == []
+    # What the figures stand for holds in this run: every file accounted for, inputs unchanged.
+    assert data["files_found"] == len(hardening.cases) and data["reconciles"]
+    assert hardening.after == hardening.before
+
+
+def test_the_readme_states_the_size_limits_the_code_has() -> None:
+    from dataclasses import fields
+
+    from kpi_xl.safety import Limits, _mb
+
+    shown = {
+        "max_file_bytes": _mb(DEFAULT_LIMITS.max_file_bytes),
+        "max_unpacked_bytes": _mb(DEFAULT_LIMITS.max_unpacked_bytes),
+        "max_ratio": f"{DEFAULT_LIMITS.max_ratio:,.0f} times",
+        "ratio_floor_bytes": f"over {_mb(DEFAULT_LIMITS.ratio_floor_bytes)}",
+        "max_members": f"{DEFAULT_LIMITS.max_members:,}",
+        "max_rows": f"{DEFAULT_LIMITS.max_rows:,}",
+        "max_columns": f"{DEFAULT_LIMITS.max_columns:,}",
+        "max_text": f"{DEFAULT_LIMITS.max_text:,}",
+        "xml_prolog_bytes": _mb(DEFAULT_LIMITS.xml_prolog_bytes),
+    }
+    assert set(shown) == {f.name for f in fields(Limits)}, "a new limit: state it in the README"
+    rows = [line for line in _readme_section().splitlines() if line.startswith("|")]
+    for name, value in shown.items():
+        row = [line for line in rows if f"`{name}`" in line]
+        assert len(row) == 1 and value in row[0].split("|")[-2], (name, value, row)  # the "default" column
+
+
+def test_the_readme_tells_hr_what_each_kind_of_bad_file_gives() -> None:
+    from corpus import DATA_CODES
+
+    from kpi_xl.safety import CODES
+
+    section = _readme_section()
+    assert [code for code in (*CODES, *DATA_CODES) if f"`{code}`" not in section] == []

@@ -234,8 +234,10 @@ def test_percent_formatted_cached_scores_agree(tmp_path):
 
 
 @pytest.mark.parametrize("row, value, cell, message", [
-    (0, "abc", "E3", "actual 'abc' is not a number; type a number in E3"),
-    (1, "1,5 juta", "E4", "actual '1,5 juta' is not a number; type a number in E4"),
+    (0, "abc", "E3", "actual 'abc' is not a number: type a number in E3"),
+    (1, "1,5 juta", "E4", "actual '1,5 juta' is not a number: type a number in E4"),
+    (0, "1.500", "E3", "actual '1.500' is ambiguous (1500 or 1.5?): type the number without a thousands "
+                       "separator in E3"),
 ])
 def test_text_in_a_number_cell_is_an_error_naming_the_cell(tmp_path, row, value, cell, message):
     actuals = [r[4] for r in GOLDEN_ROWS]

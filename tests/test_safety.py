@@ -26,6 +26,7 @@ from kpi_xl.safety import (
     CODES,
     DEFAULT_LIMITS,
     Limits,
+    check_file,
     looks_like_formula,
     mixed_percent,
     mixed_percent_message,
@@ -427,6 +428,81 @@ def test_preflight_never_raises_on_random_bytes(data: bytes, suffix: str) -> Non
     with tempfile.TemporaryDirectory() as folder:
         problem = preflight(write(Path(folder), f"random{suffix}", data))
     assert problem is not None and problem.code in CODES
+
+
+# --- the quick look and what it leaves to the exact one -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<c\nr="B50000"><v>1</v></c>',  # cell tags written otherwise than `<c r="...`
+        '<c\tr="B50000"><v>1</v></c>',
+        '<c  r="B50000"><v>1</v></c>',
+        '<c s="1" r="B50000"><v>1</v></c>',
+        "<c r='B50000'><v>1</v></c>",
+        '<c r = "B50000"><v>1</v></c>',
+        '<c r="$B$50000"><v>1</v></c>',
+        '<c r="b50000"><v>1</v></c>',
+        '<c r="B050000"><v>1</v></c>',
+        '<x:c r="B50000"><x:v>1</x:v></x:c>',
+    ],
+)
+def test_a_far_cell_written_in_any_form_is_seen(tmp_path: Path, tag: str) -> None:
+    path = write(tmp_path, "far.xlsx", cp.zip_bytes(scorecard_parts(f'<row r="50000">{tag}</row>')))
+    problem = preflight(path)
+    assert problem is not None and problem.code == "too-many-rows", problem
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["docProps/core.xml", "xl/theme/theme1.xml", "[Content_Types].xml", "xl/worksheets/sheet9.xml"],
+)
+def test_a_dtd_in_a_part_no_reader_parses_is_still_refused(tmp_path: Path, part: str) -> None:
+    laughs = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    parts = scorecard_parts()
+    names = [n for n, _ in parts]
+    body = b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- made by hand -->' + laughs + b"<x>&a;</x>"
+    parts = [(n, body if n == part else d) for n, d in parts] + ([] if part in names else [(part, body)])
+    problem = preflight(write(tmp_path, "dtd.xlsx", cp.zip_bytes(parts)))
+    assert problem is not None and problem.code == "xml-entities" and part in problem.message
+
+
+def test_a_part_the_reader_parses_whose_header_lies_about_its_size_is_refused(tmp_path: Path) -> None:
+    members = []
+    for name, data in scorecard_parts():
+        member = cp.packed(data)
+        member.name = name
+        if name == "xl/styles.xml":  # not a sheet, but python-calamine parses it on opening
+            member = cp.repeated_member(name, data[:-12], b" " * 2**16, 64, data[-12:])
+            member.size = 4000
+        members.append(member)
+    problem = preflight(write(tmp_path, "lies.xlsx", cp.raw_zip(members)))
+    assert problem is not None and problem.code == "corrupt" and "xl/styles.xml" in problem.message
+
+
+def test_check_file_returns_the_bytes_the_workbook_part_and_the_error_cells(tmp_path: Path) -> None:
+    errors = (
+        '<row r="31"><c r="E31" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        '<c r="F31" s="2" t="e"><v>#N/A</v></c><c r="G31" t="e"/></row>'
+    )
+    path = write(tmp_path, "errors.xlsx", cp.zip_bytes(scorecard_parts(errors)))
+    checked = check_file(path)
+    assert checked.problem is None and checked.data == path.read_bytes()
+    assert checked.workbook_xml is not None and checked.workbook_xml.startswith(b"<?xml")
+    assert checked.error_cells == {"KPI": {"E31": "#DIV/0!", "F31": "#N/A"}}
+    refused = check_file(write(tmp_path, "empty.xlsx", b""))
+    assert refused.problem.code == "empty" and refused.data is None
+
+
+def test_an_error_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path: Path) -> None:
+    before = dict(scorecard_parts())["xl/worksheets/sheet1.xml"].index(b"</sheetData>")
+    head, tail = '<row r="30"><c r="A30" t="inlineStr"><is><t>', "</t></is></c></row>"
+    for shift in range(-30, 10, 4):
+        pad = 65536 - before - len(head) - len(tail) + shift
+        error = '<row r="31"><c r="D31" t="e"><v>#VALUE!</v></c></row>'
+        path = write(tmp_path, "cut.xlsx", cp.zip_bytes(scorecard_parts(head + "x" * pad + tail + error)))
+        assert check_file(path).error_cells["KPI"]["D31"] in ("#VALUE!", ""), shift
 
 
 # --- numbers typed as text ------------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     all_higher = bool((direction == "higher").all()) if direction.size else True
     checked = score_column_checked(actual, target, None if all_higher else direction,
                                    tolerance, due, policy)
-    scores = checked.scores
+    # A row with a cell that could not be read (or one percentage typed two ways) is not scored: it
+    # counts as 0 until it is fixed, as the core does with the rows it refuses.
+    scores = np.where(bad, np.nan, checked.scores) if bad.any() else checked.scores
     finals = weight * scores / 100
 
     # Where each row lives, for messages naming the cell.
@@ -82,6 +84,8 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     problem_rows = np.zeros(weight.size, dtype=bool)
     for row, message in sorted(checked.problems.items()):
         problem_rows[row] = True
+        if bad[row]:
+            continue  # the reader already named the cell it could not read ("target 'abc' is not a number")
         card = cards[card_of_row[row]]
         key = "target" if "target" in message else "tolerance" if "tolerance" in message else "actual"
         issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
@@ -176,10 +180,11 @@ def _compare_cached_results(cards, kpi, sum_final, levels, issues) -> None:
                                         f"the level in the file is {cached.value:g} but the policy gives "
                                         f"{levels[i]}: formula overwritten by hand, or another policy?"))
                 continue
-            ours = kpi[i] if cached.what == "kpi_value" else sum_final[i]
-            if math.isnan(ours):
+            ours = float(kpi[i] if cached.what == "kpi_value" else sum_final[i])
+            if math.isnan(ours) or math.isnan(cached.value):
                 continue
-            if _differs(np.array([cached.value]), np.array([ours]))[0]:
+            # `_differs` for one value (a numpy call per scorecard would cost more than the reading)
+            if abs(cached.value - ours) > CACHED_TOLERANCE and abs(cached.value * 100 - ours) > CACHED_TOLERANCE:
                 what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
                 issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
                                     f"the {what} in the file is {cached.value:g} but computes to {ours:.2f}: "

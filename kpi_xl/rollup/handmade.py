@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..safety import DEFAULT_LIMITS, Limits
 from .cells import cell_name, column_letter, text_of
 from .labels import (
     COLUMN_LABELS,
@@ -19,7 +20,7 @@ from .labels import (
     match,
     normalize,
 )
-from .model import HAND_MADE, INFO, WARNING, Cached, Issue, KpiRows, RawScorecard
+from .model import HAND_MADE, HEADER_KEYS, HEADER_WORDS, INFO, WARNING, Cached, Issue, KpiRows, RawScorecard
 from .values import CellReader
 
 HEADER_SEARCH_ROWS = 200  # the KPI table's header row is near the top of a scorecard
@@ -45,20 +46,24 @@ def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def find_header_fields(grid: list[list[Any]], above: int) -> dict[str, str]:
-    """Employee name, ID, department... from "label | value" (or "label: value") cells above the table."""
+def find_header_fields(grid: list[list[Any]], above: int,
+                       cells: dict[str, tuple[int, int]] | None = None) -> dict[str, str]:
+    """Employee name, ID, department... from "label | value" (or "label: value") cells above the table.
+    `cells`, when given, receives where each value was found (0-based row and column in the grid)."""
     fields: dict[str, str] = {}
-    for row in grid[:above]:
+    for i, row in enumerate(grid[:above]):
         for j, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
             key = match(value, HEADER_LABELS)
             found = ""
+            at = j
             if key is not None:
-                for right in row[j + 1:]:
+                for k, right in enumerate(row[j + 1:], j + 1):
                     text = text_of(right)
                     if text and text != ":":
                         found = text.lstrip(":").strip()
+                        at = k
                         break
             elif ":" in value:
                 label, _, rest = value.partition(":")
@@ -66,12 +71,17 @@ def find_header_fields(grid: list[list[Any]], above: int) -> dict[str, str]:
                 found = rest.strip()
             if key is not None and found and key not in fields:
                 fields[key] = found
+                if cells is not None:
+                    cells[key] = (i, at)
     return fields
 
 
-def read_handmade_sheet(issues: list[Issue], path: str, sheet_name: str, sheet: Any, max_rows: int,
-                        *, hidden: bool = False) -> RawScorecard | None:
-    """The scorecard on one python-calamine sheet found by its labels, or None (no KPI table there)."""
+def read_handmade_sheet(issues: list[Issue], path: str, sheet_name: str, sheet: Any,
+                        limits: Limits = DEFAULT_LIMITS, *, hidden: bool = False,
+                        errors: dict[str, str] | None = None) -> RawScorecard | None:
+    """The scorecard on one python-calamine sheet found by its labels, or None (no KPI table there).
+    `errors`: the sheet's cells holding an error value, from preflight (python-calamine gives blanks)."""
+    max_rows = limits.max_rows
     grid = sheet.to_python(skip_empty_area=True, nrows=max_rows + 1)
     if not grid:
         return None
@@ -80,11 +90,13 @@ def read_handmade_sheet(issues: list[Issue], path: str, sheet_name: str, sheet: 
         issues.append(Issue(path, sheet_name, "", WARNING,
                             f"the sheet has more than {max_rows:,} rows; only the first {max_rows:,} were read"))
         grid = grid[:max_rows]
-    return read_handmade_grid(issues, path, sheet_name, grid, int(start[0]), int(start[1]), hidden=hidden)
+    return read_handmade_grid(issues, path, sheet_name, grid, int(start[0]), int(start[1]), hidden=hidden,
+                              errors=errors, max_text=limits.max_text)
 
 
 def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: list[list[Any]], r0: int = 0,
-                       c0: int = 0, *, hidden: bool = False) -> RawScorecard | None:
+                       c0: int = 0, *, hidden: bool = False, errors: dict[str, str] | None = None,
+                       max_text: int = DEFAULT_LIMITS.max_text) -> RawScorecard | None:
     """The scorecard in a grid of cell values (rows of values; `grid[0][0]` is cell (r0, c0), 0-based),
     or None when it holds no KPI table. Works on any grid: a calamine sheet, an xlwings range's values."""
     header = find_header(grid)
@@ -96,10 +108,15 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
         return None
     top, col = header
     columns = {key: column_letter(c0 + j) for key, j in col.items()}
-    fields = find_header_fields(grid, top)
-    info = {key: fields.get(key, "") for key in ("employee_id", "name", "department", "supervisor", "role",
-                                                  "role_id", "period")}
-    reader = CellReader(issues, path, sheet_name)
+    where: dict[str, tuple[int, int]] = {}
+    fields = find_header_fields(grid, top, where)
+    reader = CellReader(issues, path, sheet_name, errors=errors, max_text=max_text)
+    info = {}
+    for key in HEADER_KEYS:
+        value = fields.get(key, "")
+        if value and key in where:
+            value = reader.text(value, HEADER_WORDS[key], cell_name(r0 + where[key][0], c0 + where[key][1]))
+        info[key] = value
     rows = KpiRows()
     cached: list[Cached] = []
     kra = ""
@@ -125,7 +142,8 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
                 break
             continue
         blanks = 0
-        kra = text_of(values.get("kra", "")) or kra  # a merged objective holds its text in its top cell
+        if "kra" in col:  # a merged objective holds its text in its top cell
+            kra = reader.text(values["kra"], "objective (KRA)", cell_name(r0 + i, c0 + col["kra"])) or kra
         reader.add_row(rows, r0 + i + 1, columns, values, kra)
     if total_at is not None:
         cached.extend(_kpi_value_cell(grid, total_at, r0, c0))

@@ -15,6 +15,9 @@ GENERATED, HAND_MADE = "generated", "hand-made"
 
 # Header fields of a scorecard, in the order the Summary shows them.
 HEADER_KEYS = ("employee_id", "name", "department", "supervisor", "role", "role_id", "period")
+# The same fields as issue messages name them ("employee name is 1,200 characters long").
+HEADER_WORDS = {"employee_id": "employee ID", "name": "employee name", "department": "department",
+                "supervisor": "supervisor", "role": "role", "role_id": "role ID", "period": "period"}
 
 
 @dataclass(frozen=True)

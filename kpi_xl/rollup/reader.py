@@ -12,11 +12,11 @@ Nothing here raises for a bad input file either: a file that cannot be read beco
 from __future__ import annotations
 
 import html
+import io
 import math
 import os
 import re
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,29 +24,27 @@ from typing import Any
 import python_calamine as calamine
 
 from .. import contract as c
-from ..safety import preflight
-from .cells import column_letter, text_of
+from ..safety import DEFAULT_LIMITS, Limits, check_file
+from .cells import column_letter
 from .handmade import read_handmade_sheet
-from .model import ERROR, GENERATED, INFO, WARNING, Cached, Issue, KpiRows, RawScorecard, WorkbookRead
+from .model import (
+    ERROR,
+    GENERATED,
+    HEADER_WORDS,
+    INFO,
+    WARNING,
+    Cached,
+    Issue,
+    KpiRows,
+    RawScorecard,
+    WorkbookRead,
+)
 from .values import CellReader
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 LOCK_PREFIX = "~$"
 TEMP_PREFIX = ".kpi-xl-"  # kpi_xl.files.atomic_write's temporary files
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Size limits checked before a file is unpacked, so one hostile file cannot exhaust memory."""
-
-    max_file_bytes: int = 100 * 1024 * 1024
-    max_unpacked_bytes: int = 512 * 1024 * 1024
-    max_rows: int = 20_000  # rows read from one sheet; a scorecard has dozens
-    max_workbook_xml_bytes: int = 4 * 1024 * 1024
-
-
-DEFAULT_LIMITS = Limits()
 
 
 # --- finding files ---------------------------------------------------------------------------------
@@ -158,19 +156,22 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _sheets_read(workbook_xml: bytes) -> Collection[str] | None:
+    """The sheets the reader opens in a workbook: a generated scorecard's named ones, else all (None)."""
+    return set(scorecard_names(workbook_xml)) or None
+
+
 def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
-    # Size, zip directory, XML prologs and the sheets' extent are checked before anything unpacks the
-    # file: python-calamine builds a dense grid up to a sheet's last cell and aborts the process (an
-    # uncatchable allocation failure) on a tiny file whose last cell is XFD1000000.
-    problem = preflight(path)
+    # Size, zip directory, XML prologs and the extent of the sheets read are checked before anything
+    # unpacks the file: python-calamine builds a dense grid up to a sheet's last cell and aborts the
+    # process (an uncatchable allocation failure) on a tiny file whose last cell is XFD1000000.
+    checked = check_file(path, limits, sheets_read=_sheets_read)
+    problem = checked.problem
     if problem is not None:
         raise _Unreadable(problem.message, problem.severity, problem.sheet, problem.cell)
-    suffix = Path(path).suffix.lower()
-    names: dict[str, dict[str, tuple[str, int, int, int, int]]] = {}
-    if suffix in ZIP_SUFFIXES:
-        names = _check_zip_and_names(path, suffix, limits)
+    names = scorecard_names(checked.workbook_xml) if checked.workbook_xml is not None else {}
     try:
-        book = _open_book(path)
+        book = _open_book(path, checked.data)
     except calamine.PasswordError:
         raise _Unreadable("the file is protected with a password; save it without one") from None
     except Exception as e:  # calamine raises several types for broken files
@@ -184,23 +185,32 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
                 continue  # a generated workbook's other sheets (KRA record, tasks, policy)
             sheet = book.get_sheet_by_name(meta.name)
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+            errors = checked.error_cells.get(meta.name, {})
             if sheet_names:
-                card = _read_generated_sheet(out, path, meta.name, sheet, sheet_names, limits)
+                card = _read_generated_sheet(out, path, meta.name, sheet, sheet_names, limits, errors)
             else:
-                card = read_handmade_sheet(out.issues, path, meta.name, sheet, limits.max_rows, hidden=hidden)
+                card = read_handmade_sheet(out.issues, path, meta.name, sheet, limits, hidden=hidden,
+                                           errors=errors)
             if card is not None:
                 out.scorecards.append(card)
 
 
-def _open_book(path: str) -> Any:
+def _open_book(path: str, data: bytes | None = None) -> Any:
+    """The workbook from the bytes preflight checked (zip containers), else from its path. A path
+    python-calamine cannot take (a name that is no UTF-8: undecodable bytes from a zip or a Samba
+    share) is opened here and handed over as a file object."""
+    if data is not None:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        # A name that is no UTF-8 (undecodable bytes from a zip or a Samba share) cannot be passed on
-        # as a path: hand python-calamine the open file instead.
-        with open(path, "rb") as f:
-            return calamine.CalamineWorkbook.from_filelike(f)
-    return calamine.CalamineWorkbook.from_path(path)
+        return calamine.CalamineWorkbook.from_path(path)
+    except calamine.PasswordError:
+        raise
+    except Exception as failed:  # noqa: BLE001 - retried below; the first error is the one reported
+        try:
+            with open(path, "rb") as f:
+                return calamine.CalamineWorkbook.from_filelike(f)
+        except Exception:  # noqa: BLE001 - the retry failed too: report what from_path said
+            raise failed from None
 
 
 def _open_error(path: str, error: Exception) -> str:
@@ -244,29 +254,6 @@ def parse_ref(ref: str) -> tuple[str, int, int, int, int] | None:
     r2 = int(m.group(6)) - 1 if m.group(6) else r1
     c2 = _column_index(m.group(5)) if m.group(5) else c1
     return sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-def _check_zip_and_names(path: str, suffix: str, limits: Limits) -> dict[str, dict[str, tuple]]:
-    """Check the zip's unpacked size before anything unpacks it; return the scorecard names per sheet."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            unpacked = sum(i.file_size for i in infos)
-            if unpacked > limits.max_unpacked_bytes:
-                raise _Unreadable(f"the file unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
-                                  f"{limits.max_unpacked_bytes / 2**20:,.0f} MB; it is not a normal scorecard")
-            if suffix == ".ods":
-                return {}
-            try:
-                info = z.getinfo("xl/workbook.xml")
-            except KeyError:
-                return {}
-            if info.file_size > limits.max_workbook_xml_bytes:
-                return {}
-            xml = z.read(info)
-    except zipfile.BadZipFile:
-        raise _Unreadable(_open_error(path, zipfile.BadZipFile("not a zip file"))) from None
-    return scorecard_names(xml)
 
 
 # The scorecards of one role share their workbook.xml byte for byte: parse each distinct one once.
@@ -319,7 +306,8 @@ _COLUMN_NAMES = {
 
 
 def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: Any,
-                          names: dict[str, tuple], limits: Limits) -> RawScorecard | None:
+                          names: dict[str, tuple], limits: Limits,
+                          errors: dict[str, str] | None = None) -> RawScorecard | None:
     weight_ref = names[c.KPI_WEIGHT]
     first, last = weight_ref[1], weight_ref[3]
     if last - first + 1 > limits.max_rows:
@@ -336,19 +324,21 @@ def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: 
                 return row[col]
         return ""
 
-    header = {key: text_of(cell(names[n][1], names[n][2])) if n in names else ""
-              for key, n in _HEADER_NAMES.items()}
+    reader = CellReader(out.issues, path, sheet_name, errors=errors, max_text=limits.max_text)
+    header = {}
+    for key, n in _HEADER_NAMES.items():
+        ref = names.get(n)
+        header[key] = reader.text(cell(ref[1], ref[2]), HEADER_WORDS[key], _range_name(ref)) if ref else ""
     columns = {key: column_letter(names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names}
-    reader = CellReader(out.issues, path, sheet_name)
     rows = KpiRows()
     kra = ""
     col = {key: names[n][2] for key, n in _COLUMN_NAMES.items() if n in names}
+    kra_col = col.get("kra")
     for r in range(first, last + 1):
         values = {key: cell(r, ci) for key, ci in col.items()}
-        text_kra = text_of(values.get("kra", ""))
-        kra = text_kra or kra  # a merged KRA cell holds its text in its first row only
-        if not reader.add_row(rows, r + 1, columns, values, kra):
-            continue
+        if kra_col is not None:  # a merged KRA cell holds its text in its first row only
+            kra = reader.text(values["kra"], "KRA", f"{columns['kra']}{r + 1}") or kra
+        reader.add_row(rows, r + 1, columns, values, kra)
     if not len(rows):
         out.issues.append(Issue(path, sheet_name, _range_name(weight_ref), WARNING,
                                 "the KPI table has no rows with a weight"))

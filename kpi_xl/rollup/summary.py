@@ -4,8 +4,11 @@ The sheets and their rows come from `layout.summary_sheets`; this module adds wh
 frozen header rows, filters, number formats, column widths, the native bar chart on Levels and the
 coloured 9-box.
 
-Text that came from an input is always written as a text cell, never as a formula: openpyxl turns a
-string starting with "=" into a formula, so such strings get a cell whose type is forced to text.
+Text that came from an input is always written as a text cell, never as a formula: every string goes
+through `kpi_xl.safety.safe_text` (characters an .xlsx cannot hold, such as control characters and the
+lone surrogates of an undecodable file name, become U+FFFD) and is written as a string cell; a string
+that a spreadsheet could take for a formula ("=HYPERLINK(...)", "+62...", "@SUM") also gets Excel's
+quote prefix, so editing the cell later does not turn it into one either.
 The workbook is written to a temporary file beside the target and moved into place in one step, so a
 reader never sees half a summary and a crash leaves the previous summary intact.
 """
@@ -24,13 +27,13 @@ from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..errors import KpiFileError
 from ..files import atomic_write
+from ..safety import looks_like_formula, put_text, safe_text
 from .compute import PERFORMANCE_GROUPS, Tables
 from .layout import MAX_TEXT, Column, SheetContent, label, summary_sheets, word
 
@@ -41,29 +44,29 @@ NINE_BOX_FILLS = {("high", "high"): "C6EFCE", ("high", "medium"): "E2EFDA", ("me
                   ("low", "low"): "FFC7CE", ("low", "medium"): "FCE4D6", ("medium", "low"): "FCE4D6"}
 
 
-def safe_text(value: str) -> str:
-    """Text a cell can hold: no XML-illegal control characters, at most Excel's 32,767 characters."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(value) > MAX_TEXT:
-        value = value[: MAX_TEXT - 1] + "…"
-    return value
+# Characters of one text in a cell: Excel's 32,767, less room for the marker saying how long it was. Text
+# from a scorecard was cut to `Limits.max_text` when it was read; this bounds messages and file names.
+TEXT_LIMIT = MAX_TEXT - 100
+
+
+def cell_text(value: str) -> str:
+    """Text a cell can hold (`kpi_xl.safety.safe_text`), at most `TEXT_LIMIT` characters."""
+    return safe_text(value, TEXT_LIMIT)
 
 
 def text_cell(ws: Any, value: str) -> Any:
-    """A string for a write-only row: as is when harmless, else a cell forced to type text."""
-    if value[:1] == "=" or len(value) > MAX_TEXT or ILLEGAL_CHARACTERS_RE.search(value):
-        cell = WriteOnlyCell(ws)
-        cell.value = safe_text(value)
-        cell.data_type = "s"  # "=HYPERLINK(...)" typed by someone stays text in the summary
-        return cell
-    return value
+    """A string for a write-only row: as is when harmless, else a string cell (quote-prefixed when it
+    looks like a formula) holding `cell_text(value)`."""
+    if len(value) <= TEXT_LIMIT and value.isprintable() and not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(ws)
+    put_text(cell, value, TEXT_LIMIT)  # "=HYPERLINK(...)" typed by someone stays text in the summary
+    return cell
 
 
 def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws)
-    cell.value = safe_text(text)
-    cell.data_type = "s"  # a department's name heads a Levels column: text, never a formula
+    put_text(cell, text, TEXT_LIMIT)  # a department's name heads a Levels column: text, never a formula
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL
     cell.alignment = WRAP
@@ -146,6 +149,7 @@ class _TableXml:
     header_style: int
     column_styles: list[int]
     selected: bool
+    quote_style: int  # text that looks like a formula: quote-prefixed
 
 
 def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
@@ -165,8 +169,10 @@ def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
             if content.count:
                 last = get_column_letter(len(content.columns))
                 ws.auto_filter.ref = f"A1:{last}{content.count + 1}"  # openpyxl names it _FilterDatabase
+            quoted = WriteOnlyCell(ws)
+            quoted.quotePrefix = True
             fast[content.name] = _TableXml(content, [c.header(lang) for c in content.columns], header.style_id,
-                                           styles, selected=not fast)
+                                           styles, selected=not fast, quote_style=quoted.style_id)
         elif content.name == "9-Box":
             _nine_box_sheet(ws, content)
         elif content.columns:
@@ -223,7 +229,7 @@ _ROWS_PER_WRITE = 500
 
 
 def _xml_text(value: str) -> str:
-    value = safe_text(value)
+    value = cell_text(value)
     text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{text}</t></is>'
@@ -250,6 +256,7 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
     head.append("</row>")
     f.write("".join(head).encode("utf-8"))
     number_cells = [f' s="{s}"' if s else "" for s in table.column_styles]
+    quote = f' s="{table.quote_style}"'
     buffer: list[str] = []
     r = 1
     for values in content.rows:
@@ -261,7 +268,8 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
                 continue
             if kind is str:
                 if value:
-                    parts.append(f'<c r="{letter}{r}" t="inlineStr">{_xml_text(value)}</c>')
+                    quoted = quote if looks_like_formula(value) else ""
+                    parts.append(f'<c r="{letter}{r}"{quoted} t="inlineStr">{_xml_text(value)}</c>')
             elif kind is float:
                 if math.isfinite(value):
                     parts.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
@@ -270,7 +278,9 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
             elif kind is bool:
                 parts.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
             else:
-                parts.append(f'<c r="{letter}{r}" t="inlineStr">{_xml_text(str(value))}</c>')
+                text = str(value)
+                quoted = quote if looks_like_formula(text) else ""
+                parts.append(f'<c r="{letter}{r}"{quoted} t="inlineStr">{_xml_text(text)}</c>')
         parts.append("</row>")
         buffer.append("".join(parts))
         if len(buffer) >= _ROWS_PER_WRITE:
@@ -312,11 +322,13 @@ def _nine_box_sheet(ws: Any, content: SheetContent) -> None:
     for letter in "BCD":
         ws.column_dimensions[letter].width = 36
     title, blank, heads, *grid = rows
-    first = WriteOnlyCell(ws, safe_text(title[0]))
+    first = WriteOnlyCell(ws)
+    put_text(first, title[0], TEXT_LIMIT)
     first.font = Font(bold=True, size=12)
     ws.append([first])
     ws.append(blank)
-    corner = WriteOnlyCell(ws, heads[0])
+    corner = WriteOnlyCell(ws)
+    put_text(corner, heads[0], TEXT_LIMIT)
     corner.font = Font(bold=True)
     ws.append([corner] + [_header_cell(ws, h) for h in heads[1:]])
     for r, (potential, row) in enumerate(zip(reversed(PERFORMANCE_GROUPS), grid)):
@@ -324,8 +336,7 @@ def _nine_box_sheet(ws: Any, content: SheetContent) -> None:
         tallest = 1
         for group, text in zip(PERFORMANCE_GROUPS, row[1:]):
             cell = WriteOnlyCell(ws)
-            cell.value = safe_text(text)
-            cell.data_type = "s"  # names from the roster: text, never a formula
+            put_text(cell, text, TEXT_LIMIT)  # names from the roster: text, never a formula
             cell.alignment = WRAP
             cell.fill = PatternFill("solid", fgColor=NINE_BOX_FILLS.get((potential, group), "FFF2CC"))
             cells.append(cell)

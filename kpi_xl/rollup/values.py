@@ -1,8 +1,14 @@
-"""Turning one KPI row's cells into numbers, with an issue naming the cell for every value that is not one.
+"""Turning one KPI row's cells into numbers and text, with an issue naming the cell for every value that
+is not what it should be.
 
 The same code serves generated and hand-made sheets, so a value reads the same way wherever it is.
 Numbers that a cell stores as numbers pass straight through (the fast path: a generated scorecard is
-nearly all floats); text goes through `kpi_xl.scoring.to_number`, whose message names the field.
+nearly all floats); text in a number cell goes through `kpi_xl.safety.read_number`, which reads it only
+when it is unambiguous ("1.500.000", "22%", "113,65": an info issue says how) and refuses the rest
+("abc", "1.500": an error issue), never guessing. A cell whose value is an error (#DIV/0!, #N/A), which
+python-calamine gives as a blank, is an error too: preflight found those cells in the sheet's XML.
+A row whose target and actual are one percentage typed two ways (0.25 and 22) is flagged and not
+scored. Text longer than `Limits.max_text` is cut for the summary, with a warning.
 """
 
 from __future__ import annotations
@@ -10,15 +16,23 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import KpiInputError
-from ..scoring import DIRECTIONS, milestone_actual, to_number
+from ..safety import (
+    DEFAULT_LIMITS,
+    mixed_percent,
+    mixed_percent_message,
+    read_number,
+    safe_text,
+    text_cut_message,
+)
+from ..scoring import DIRECTIONS, DONE_WORDS, NOT_DONE_WORDS, milestone_actual
 from .cells import text_of
 from .labels import DIRECTION_WORDS, normalize
-from .model import ERROR, WARNING, Issue, KpiRows
+from .model import ERROR, INFO, WARNING, Issue, KpiRows
 
 NAN = math.nan
 _NUMBER_FIELDS = ("weight", "target", "tolerance", "due")
 _DIRECTION_NAMES = frozenset(DIRECTIONS)
+_MILESTONE_WORDS = DONE_WORDS | NOT_DONE_WORDS
 
 
 def _is_blank(value: Any) -> bool:
@@ -26,31 +40,62 @@ def _is_blank(value: Any) -> bool:
 
 
 class CellReader:
-    """Reads KPI rows of one sheet into `KpiRows`, appending issues to `issues`."""
+    """Reads KPI rows of one sheet into `KpiRows`, appending issues to `issues`.
 
-    def __init__(self, issues: list[Issue], file: str, sheet: str) -> None:
+    `errors`: the sheet's cells holding an error value (cell -> "#DIV/0!"), from preflight.
+    `max_text`: characters of one text kept; longer text is cut, with a warning naming the cell.
+    """
+
+    def __init__(self, issues: list[Issue], file: str, sheet: str, *, errors: dict[str, str] | None = None,
+                 max_text: int = DEFAULT_LIMITS.max_text) -> None:
         self.issues = issues
         self.file = file
         self.sheet = sheet
+        self.errors = errors or {}
+        self.max_text = max_text
 
     def _issue(self, cell: str, severity: str, message: str) -> None:
         self.issues.append(Issue(self.file, self.sheet, cell, severity, message))
 
-    def _number(self, value: Any, name: str, cell: str, bad: list[bool]) -> float:
+    def text(self, value: Any, what: str, cell: str) -> str:
+        """A cell as text for the summary: cut to `max_text` characters (with a warning), characters an
+        .xlsx cannot hold replaced (`kpi_xl.safety.safe_text`)."""
+        text = text_of(value)
+        if len(text) <= self.max_text and text.isprintable():
+            return text
+        message = text_cut_message(text, what, self.max_text)
+        if message is not None:
+            self._issue(cell, WARNING, message)
+        return safe_text(text, self.max_text)
+
+    def _number(self, value: Any, name: str, cell: str, bad: list[bool], milestone: bool = False) -> float:
         kind = type(value)
         if kind is float:
             return value if math.isfinite(value) else self._refuse(value, name, cell, bad)
         if kind is int:
             return float(value)
         if _is_blank(value):
+            if cell in self.errors:
+                self._error_value(name, cell, bad)
             return NAN
-        try:
-            number = to_number(value, name)
-        except KpiInputError as e:
-            self._issue(cell, ERROR, f"{e}; type a number in {cell}")
+        number, note = read_number(value, name)
+        if number is None:
+            if note is None:
+                return NAN
+            if milestone:
+                note = note.replace(": type a number", ": type 1, yes/ya or the completion date")
+            self._issue(cell, ERROR, f"{note} in {cell}")
             bad[0] = True
             return NAN
-        return NAN if number is None else number
+        if note is not None:
+            self._issue(cell, INFO, note)
+        return number
+
+    def _error_value(self, name: str, cell: str, bad: list[bool]) -> None:
+        shown = self.errors.get(cell) or "an error value"
+        self._issue(cell, ERROR, f"{name} in {cell} shows {shown} (a formula that fails, or a value pasted "
+                                 f"with its error): type the {name} as a number in {cell}")
+        bad[0] = True
 
     def _refuse(self, value: Any, name: str, cell: str, bad: list[bool]) -> float:
         self._issue(cell, ERROR, f"{name} {value!r} is not a finite number; type a number in {cell}")
@@ -74,20 +119,24 @@ class CellReader:
                 kra: str) -> bool:
         """Append one KPI row; False when the row holds no KPI (a heading, a blank or a notes row)."""
         weight, target, actual = values.get("weight"), values.get("target"), values.get("actual")
-        indicator = text_of(values.get("indicator"))
-        if _is_blank(weight) and _is_blank(target) and _is_blank(actual):
-            if indicator:
-                self._issue(f"{columns.get('indicator', 'A')}{sheet_row}", WARNING,
-                            f"indicator {indicator[:80]!r} has no weight, target or actual; it is not counted")
-            return False
 
         def at(key: str) -> str:
             return f"{columns.get(key, '?')}{sheet_row}"
 
+        if _is_blank(weight) and _is_blank(target) and _is_blank(actual) and not (
+                self.errors and any(at(k) in self.errors for k in ("weight", "target", "actual"))):
+            indicator = text_of(values.get("indicator"))
+            if indicator:
+                self._issue(at("indicator") if "indicator" in columns else f"A{sheet_row}", WARNING,
+                            f"indicator {safe_text(indicator, 80)!r} has no weight, target or actual; "
+                            "it is not counted")
+            return False
+        indicator = self.text(values.get("indicator"), "indicator", at("indicator"))
+
         bad = [False]
         direction = self._direction(values.get("direction"), at("direction"), bad)
         w = self._number(weight, "weight", at("weight"), bad)
-        if _is_blank(weight):
+        if _is_blank(weight) and at("weight") not in self.errors:
             self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {at('weight')}")
             bad[0] = True
         elif w < 0:
@@ -98,20 +147,21 @@ class CellReader:
         t = self._number(target, "target", at("target"), bad)
         tolerance = self._number(values.get("tolerance"), "tolerance", at("tolerance"), bad)
         due = self._number(values.get("due"), "due date", at("due"), bad)
-        if direction == "milestone" and not (type(actual) is float or _is_blank(actual)):
-            try:
-                a = milestone_actual(actual)
-                a = NAN if a is None else a
-            except KpiInputError as e:
-                self._issue(at("actual"), ERROR, f"{e}; type 1, yes/ya or the completion date in {at('actual')}")
-                bad[0] = True
-                a = NAN
+        if direction == "milestone" and isinstance(actual, str) and actual.strip().lower() in _MILESTONE_WORDS:
+            a = milestone_actual(actual)  # yes/ya/selesai: 1, no/belum: 0
         else:
-            a = self._number(actual, "actual", at("actual"), bad)
+            a = self._number(actual, "actual", at("actual"), bad, milestone=direction == "milestone")
+        if direction != "milestone" and not bad[0]:
+            # A percentage typed two ways (target 0.25 from a % cell, actual 22) is not scored: which
+            # way was meant cannot be told, and scoring it as typed gives 8800 %.
+            side = mixed_percent(t, a)
+            if side is not None:
+                self._issue(at(side), ERROR, mixed_percent_message(t, a, at(side)))
+                bad[0] = True
 
         rows.kra.append(kra)
         rows.indicator.append(indicator)
-        rows.unit.append(text_of(values.get("unit")))
+        rows.unit.append(self.text(values.get("unit"), "unit", at("unit")) if "unit" in values else "")
         rows.direction.append(direction)
         rows.weight.append(w)
         rows.target.append(t)
