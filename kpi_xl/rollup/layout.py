@@ -118,18 +118,18 @@ class Column:
 
 
 SUMMARY_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 16), Column("role", 26),
+    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
     Column("supervisor", 20), Column("period", 11), Column("kpi_value", 11, PERCENT), Column("level", 7),
     Column("label", 20), Column("bonus_multiple", 12, MULTIPLE), Column("bonus_amount", 15, AMOUNT),
     Column("raise", 10), Column("status", 13), Column("issues", 8), Column("file", 40), Column("sheet", 18),
 ]
 BY_KRA_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 16), Column("role", 26),
+    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
     Column("kra", 34), Column("kpis", 7), Column("weight", 9), Column("final", 11, PERCENT),
     Column("kra_score", 12, PERCENT), Column("file", 40), Column("sheet", 18),
 ]
 DETAIL_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 16), Column("role", 26),
+    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
     Column("kra", 30), Column("indicator", 40), Column("unit", 12), Column("direction", 10),
     Column("weight", 8), Column("target", 12), Column("tolerance", 10), Column("due", 11, DATE),
     Column("actual", 12), Column("score", 10, PERCENT), Column("final", 10, PERCENT), Column("row_status", 8),
@@ -137,7 +137,7 @@ DETAIL_COLUMNS = [
 ]
 ISSUE_COLUMNS = [Column("file", 40), Column("sheet", 18), Column("cell", 8), Column("severity", 10),
                  Column("message", 100)]
-MISSING_COLUMNS = [Column("employee_id", 13), Column("name", 24), Column("department", 16),
+MISSING_COLUMNS = [Column("employee_id", 13), Column("name", 24), Column("department", 22),
                    Column("supervisor", 20), Column("role", 26), Column("period", 11)]
 
 

@@ -158,6 +158,7 @@ def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
     fast: dict[str, _TableXml] = {}
     for content in summary_sheets(tables, lang):
         ws = wb.create_sheet(content.name)
+        _print_setup(ws)
         if content.name in FAST_SHEETS and content.columns and content.count is not None:
             header = _header_cell(ws, "")
             styles = []
@@ -190,6 +191,14 @@ def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), fast
+
+
+def _print_setup(ws: Any) -> None:
+    """Every sheet prints landscape, one page wide, as HR hands the summary to management on paper."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 _RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -249,7 +258,8 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
     cols = "".join(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>'
                    for i, c in enumerate(columns, 1))
-    head = [_SHEET_HEAD, f'<dimension ref="A1:{letters[-1]}{last_row}"/>', f"<sheetViews>{view}</sheetViews>",
+    head = [_SHEET_HEAD, '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+            f'<dimension ref="A1:{letters[-1]}{last_row}"/>', f"<sheetViews>{view}</sheetViews>",
             '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols><sheetData>", '<row r="1">']
     head += [f'<c r="{letter}1" s="{table.header_style}" t="inlineStr">{_xml_text(text)}</c>'
              for letter, text in zip(letters, table.headers)]
@@ -292,7 +302,8 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
     tail = ["</sheetData>"]
     if count:
         tail.append(f'<autoFilter ref="A1:{letters[-1]}{count + 1}"/>')
-    tail.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
+    tail.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+                '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')  # as _print_setup
     f.write(("".join(buffer) + "".join(tail)).encode("utf-8", "replace"))
 
 
