@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,23 @@ def to_number(value: Any, name: str = "value") -> float | None:
     raise KpiInputError(f"{name} {value!r} is not a number")
 
 
+_LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
+
+
+def date_or_number(value: Any, name: str = "value") -> float | None:
+    """Like `to_number`, and a date written as text in ISO form (2026-03-31, as a CSV holds it) is
+    that date's serial. Other date texts (20/03/2026) are refused: day and month could be swapped."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return excel_serial(_dt.datetime.fromisoformat(value.strip()))
+        except ValueError:
+            raise KpiInputError(f"{name} {value!r} is not a date") from None
+    if isinstance(value, str) and _LOCAL_DATE.fullmatch(value.strip()):
+        raise KpiInputError(f"{name} {value!r} is not a date kpi-xl can read: write it as YYYY-MM-DD")
+    return to_number(value, name)
+
+
 def milestone_actual(value: Any, name: str = "actual") -> float | None:
     """A milestone's actual as a number: 1 done, 0 not done, a date as its serial; None when blank."""
     if isinstance(value, str):
@@ -113,7 +131,7 @@ def milestone_actual(value: Any, name: str = "actual") -> float | None:
             return 1.0
         if word in NOT_DONE_WORDS:
             return 0.0
-    return to_number(value, name)
+    return date_or_number(value, name)
 
 
 def parse_direction(value: Any, name: str = "direction") -> str:
@@ -159,9 +177,9 @@ def score(
         a = milestone_actual(actual)
         if a is None:
             return None
-        due_n = to_number(due, "due date")
+        due_n = date_or_number(due, "due date")
         if due_n is None:
-            due_n = _due_from_target(to_number(target, "target"))
+            due_n = _due_from_target(date_or_number(target, "target"))
         # A completion date counts by its day: done at 15:00 on the due date is on time.
         done = a == 1.0 or (due_n is not None and 1.0 < a and math.floor(a) <= due_n)
         return _finish(100.0 if done else 0.0, policy)
@@ -289,7 +307,7 @@ def _bonus(band: Band, monthly_salary: Any) -> float | None:
 # --- columns --------------------------------------------------------------------------------------
 
 
-def number_column(values: Any, name: str) -> np.ndarray:
+def number_column(values: Any, name: str, *, dates: bool = False) -> np.ndarray:
     """A column (list, nested lists, numpy array, pandas Series) as a flat float array, NaN for blanks;
     text that is no number raises, naming its row. The one converter every column path shares.
 
@@ -314,7 +332,7 @@ def number_column(values: Any, name: str) -> np.ndarray:
     out = np.empty(len(items))
     for i, item in enumerate(items):
         try:
-            v = to_number(item, name)
+            v = date_or_number(item, name) if dates else to_number(item, name)
         except KpiInputError as e:
             raise KpiInputError(f"row {i + 1}: {e}", row=i, detail=str(e)) from None
         out[i] = np.nan if v is None else v
@@ -352,7 +370,7 @@ def _optional_column(values: Any, n: int, name: str) -> np.ndarray:
         return np.full(n, np.nan)
     if np.ndim(values) == 0:
         values = _broadcast(values, n, name)
-    column = number_column(values, name)
+    column = number_column(values, name, dates=name == "due date")
     if column.size != n:
         raise KpiInputError(f"{name} has {column.size} values for {n} rows")
     return column
@@ -395,7 +413,7 @@ def score_column_checked(
 ) -> ColumnScores:
     """Score every row at once; rows that cannot be scored get NaN and a message instead of raising."""
     policy = policy or default_policy()
-    t = number_column(targets, "target")
+    t = number_column(targets, "target", dates=True)  # a milestone's target may hold its due date
     n = t.size
     codes = _direction_codes(directions, n)
     if (codes == MILESTONE).any():

@@ -19,10 +19,12 @@ def run(*args: str):
 
 
 def test_roles_lists_the_ten():
-    result = run("roles")
+    result = runner.invoke(app, ["roles"], env={"COLUMNS": "80"})  # ids whole even in a narrow terminal
     assert result.exit_code == 0
-    for role_id in ("sales-manager", "digital-marketing-specialist", "software-engineer"):
+    for role_id in ("sales-manager", "digital-marketing-specialist", "software-engineer",
+                    "customer-service-manager", "social-media-specialist"):
         assert role_id in result.output
+    result = run("roles")
     assert "Digital Marketing Specialist" in result.output
 
 
@@ -149,6 +151,40 @@ def test_score_milestone_due_in_target_column(tmp_path):
     result = run("score", str(path), "--csv")
     assert result.output.strip().splitlines()[1:3] == ["1,50,46112,46100,100.000000,50.000000",
                                                        "2,50,46112,46120,0.000000,0.000000"]
+
+
+def test_score_refuses_a_workbook_and_reads_short_rows(tmp_path):
+    book = tmp_path / "rina.xlsx"
+    book.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    result = run("score", str(book))
+    assert result.exit_code == 1
+    assert result.output.strip() == 'Error: rina.xlsx: this is a workbook, not a CSV file: save it from Excel as "CSV UTF-8" first'
+    short = tmp_path / "short.csv"
+    short.write_text("weight,target,actual\n50,40,50\n50,40\n", encoding="utf-8")
+    result = run("score", str(short))
+    assert result.exit_code == 0
+    assert "KPI value: 62.50%" in result.output and "Status: incomplete" in result.output
+
+
+def test_score_indonesian_headers_and_weights_not_100(tmp_path):
+    path = tmp_path / "kpi.csv"
+    path.write_text("Indikator;Bobot;Target;Aktual\nartikel;80;40;50\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 0
+    assert "KPI value: 125.00%" in result.output
+    assert "Note: the weights sum to 80, not 100; the KPI value divides by their sum" in result.output
+
+
+def test_score_milestone_iso_dates_and_refused_local_dates(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("weight,target,actual,direction,due\n50,1,2026-02-20,milestone,2026-03-01\n"
+                    "50,1,2026-03-02,milestone,2026-03-01\n", encoding="utf-8")
+    result = run("score", str(path), "--csv")
+    assert [line.split(",")[4] for line in result.output.splitlines()[1:3]] == ["100.000000", "0.000000"]
+    path.write_text("weight,target,actual,direction,due\n50,1,20/02/2026,milestone,2026-03-01\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.output.strip() == ("Error: m.csv line 2: actual '20/02/2026' is not a date kpi-xl can read: "
+                                     "write it as YYYY-MM-DD")
 
 
 def test_score_incomplete_and_custom_policy(tmp_path):

@@ -35,6 +35,22 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"kpi-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """KRA/KPI performance scoring for HR: roles, scorecards, department rollups."""
+
+
 console = Console()
 err_console = Console(stderr=True)
 

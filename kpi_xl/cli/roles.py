@@ -23,10 +23,13 @@ def roles_list(ctx: typer.Context, lang: str = LangOption) -> None:
     if ctx.invoked_subcommand is not None:
         return
     check_lang(lang)
+    roles = builtin_roles()
     table = Table(title="Built-in roles", title_justify="left")
-    for column in ("id", "role", "department", "period", "KRAs", "KPIs"):
+    # The id is what HR types next: never cut it, however narrow the terminal.
+    table.add_column("id", no_wrap=True, min_width=max(len(r.id) for r in roles))
+    for column in ("role", "department", "period", "KRAs", "KPIs"):
         table.add_column(column, justify="right" if column in ("KRAs", "KPIs") else "left")
-    for role in builtin_roles():
+    for role in roles:
         table.add_row(role.id, role.name(lang), role.department(lang), role.period or "",
                       str(len(role.kras)), str(sum(1 for _ in role.kpi_rows())))
     console.print(table)
@@ -66,7 +69,7 @@ def roles_show(
 def check(
     paths: List[Path] = typer.Argument(..., help="Role files (.yaml, catalogue .xlsx) or folders of them."),
 ) -> None:
-    """Check role definitions for seed 000's common mistakes. Exits 1 when any error is found."""
+    """Check role definitions for the common mistakes of writing KRAs and KPIs. Exits 1 on any error."""
     # Every file is checked even when one cannot be loaded: HR fixes them all in one pass.
     files = [f for p in paths for f in (role_files(p) if p.is_dir() else [p])]
     roles, unreadable = [], 0
