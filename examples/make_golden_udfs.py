@@ -54,7 +54,7 @@ def build(out: Path = OUT) -> Path:
     ws.title = "Scorecard"
     cached: dict[str, object] = {}  # cell -> result of its formula
 
-    ws["A1"] = "Golden scorecard: Digital Marketing Specialist (seed 001), scored with kpi-xl cell functions"
+    ws["A1"] = "Golden scorecard: Digital Marketing Specialist (the worked example of the method), scored with kpi-xl cell functions"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = ("Classic xlwings add-in: save as .xlsm, xlwings tab > Import Functions, then Ctrl+Alt+F9. "
                 "xlwings Lite: paste the main.py made by `kpi-xl excel lite`. See the README.")
