@@ -244,17 +244,38 @@ if __name__ == "__main__":
 '''
 
 
-def write_console(directory: str | os.PathLike[str], *, lang: str = "en") -> list[Path]:
-    """Write kpi_console.xlsm and kpi_console.py into `directory` (created); returns both paths."""
+@dataclass(frozen=True)
+class ConsoleFiles:
+    """What `write_console` did: the files it wrote and the existing ones it kept."""
+
+    written: list[Path]
+    kept: list[Path]
+
+
+def write_console(directory: str | os.PathLike[str], *, lang: str = "en", overwrite: bool = False) -> ConsoleFiles:
+    """Write kpi_console.xlsm and kpi_console.py into `directory` (created).
+
+    An existing file is kept unless `overwrite`: HR may have filled the console's Roster sheet and
+    Console cells, or edited kpi_console.py.
+    """
     if lang not in ("en", "id"):
         raise KpiFileError(f"lang {lang!r} is not en or id")
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise KpiFileError(f"{folder}: is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = build_console_workbook(folder / CONSOLE_WORKBOOK, lang)
-    module = atomic_write(folder / CONSOLE_MODULE, lambda p: p.write_text(MODULE_TEXT, encoding="utf-8"))
-    return [workbook, module]
+    written: list[Path] = []
+    kept: list[Path] = []
+    workbook, module = folder / CONSOLE_WORKBOOK, folder / CONSOLE_MODULE
+    if workbook.exists() and not overwrite:
+        kept.append(workbook)
+    else:
+        written.append(build_console_workbook(workbook, lang))
+    if module.exists() and not overwrite:
+        kept.append(module)
+    else:
+        written.append(atomic_write(module, lambda p: p.write_text(MODULE_TEXT, encoding="utf-8")))
+    return ConsoleFiles(written, kept)
 
 
 # --- what main() and make_scorecards() do -----------------------------------------------------------------
@@ -277,7 +298,7 @@ def _value(book: Any, name: str) -> Any:
         return book.names[name].refers_to_range.value
     except Exception as e:  # xlwings raises different errors per platform
         raise KpiFileError(f"{CONSOLE_WORKBOOK}: the named cell {name} is missing ({e}); "
-                           "make the console again with kpi-xl excel console") from None
+                           "make the console again with kpi-xl excel console --overwrite") from None
 
 
 def _text(value: Any) -> str:

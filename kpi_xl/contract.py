@@ -10,6 +10,7 @@ from __future__ import annotations
 # Marks a workbook as a kpi-xl scorecard; its value is the contract version.
 MARKER = "KPIXL_Scorecard"
 CONTRACT_VERSION = 1
+SUMMARY_MARKER = "KPIXL_Summary"  # a hidden workbook name (value 1) in every department summary kpi-xl writes
 
 # Header fields: one cell each.
 EMPLOYEE_NAME = "EmployeeName"

@@ -6,15 +6,20 @@ What it makes in the demo folder:
   golden Digital Marketing Specialist scorecard of the method: 113.65 %), one left incomplete, one
   employee without a scorecard (the Missing sheet), and one hand-made scorecard in the seed's own
   layout (Indonesian headers, objectives merged over their rows, a TOTAL row) for Budi Santoso;
-- `kpi-summary.xlsx`: the department summary of all of them.
+- `kpi-summary.xlsx`: the department summary of all of them;
+- `kpi-xl-demo.txt`: the files above with their sha256, so a second run knows which files are its own.
 
-Every number is derived from the roles' targets, so the demo follows the role library.
+Every number is derived from the roles' targets, so the demo follows the role library. Run again in
+the same folder, the demo replaces its own files (unchanged since it made them) and refuses to touch any
+other file it would overwrite or roll up (a roster, summary or scorecard of someone else's).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +38,9 @@ ROSTER_FILE = "roster.xlsx"
 SCORECARDS_DIR = "scorecards"
 SUMMARY_FILE = "kpi-summary.xlsx"
 HANDMADE_FILE = "KPI_Budi_Santoso_manual.xlsx"
+MANIFEST_FILE = "kpi-xl-demo.txt"
+MANIFEST_HEAD = ("Made by kpi-xl demo. Run again in this folder, it replaces the files below while they are "
+                 "unchanged (sha256, path):")
 
 # The golden scorecard's actuals (SPEC 2), in the role's KPI order.
 GOLDEN_ACTUALS = (50, 1_500_000, 32, 6, 22, 21, 33)
@@ -155,6 +163,7 @@ def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id
     ws["A4"], ws["B4"] = "NIK", employee_id
     ws["A5"], ws["B5"] = "Jabatan", role.name("id")
     ws["D3"], ws["E3"] = "Periode", PERIOD
+    ws["D4"], ws["E4"] = "ID Jabatan", role.id  # the summary shows the role's name in its own language
     header = 7
     for col, text in enumerate(("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual", "Skor", "Skor Akhir"), 1):
         ws.cell(header, col, text)
@@ -182,14 +191,59 @@ def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id
     return path
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _own_files(root: Path) -> dict[str, str]:
+    """The files an earlier demo made in `root` (relative path -> sha256), from its manifest."""
+    manifest = root / MANIFEST_FILE
+    if not manifest.is_file():
+        return {}
+    own = {}
+    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.fullmatch(r"([0-9a-f]{64})  (.+)", line)
+        if m:
+            own[m.group(2)] = m.group(1)
+    return own
+
+
+def _check_folder(root: Path) -> None:
+    """Refuse a folder where the demo would overwrite, or roll up, files it did not make."""
+    own = _own_files(root)
+    at_risk = [root / ROSTER_FILE, root / SUMMARY_FILE]
+    cards = root / SCORECARDS_DIR
+    if cards.is_dir():  # every file in it would be rolled up with the demo's, but for the ones the rollup
+        # skips itself: Excel's lock files and what an interrupted kpi-xl run left behind
+        at_risk += sorted(p for p in cards.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".kpi-xl-")))
+    else:
+        at_risk.append(cards)
+    foreign = [p for p in at_risk if p.exists() and not (
+        p.is_file() and own.get(p.relative_to(root).as_posix()) == _sha256(p))]
+    if foreign:
+        names = ", ".join(p.relative_to(root).as_posix() for p in foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise KpiFileError(f"{root}: holds files kpi-xl demo did not make, or changed since it made them ({names}); "
+                           f"the demo writes {ROSTER_FILE}, {SUMMARY_FILE} and {SCORECARDS_DIR}/ there and would "
+                           "replace or roll them up: run it in a new or empty folder (kpi-xl demo FOLDER)")
+
+
+def _write_manifest(root: Path, paths: list[Path]) -> None:
+    lines = [MANIFEST_HEAD] + [f"{_sha256(p)}  {p.relative_to(root).as_posix()}" for p in paths]
+    atomic_write(root / MANIFEST_FILE, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+
+
 def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en") -> Demo:
     """Make the demo department in `folder` and roll it up into `folder/kpi-summary.xlsx`.
 
-    Files an earlier demo made are replaced; nothing else in the folder is touched.
+    Files an earlier demo made are replaced; a folder where the demo would replace or roll up any other
+    file (a roster.xlsx, kpi-summary.xlsx or scorecards/ of someone else's) is refused with
+    `KpiFileError`, before anything is written. Other files in the folder are never touched.
     """
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise KpiFileError(f"{root}: is a file, not a folder")
+    if root.is_dir():
+        _check_folder(root)
     cards_dir = root / SCORECARDS_DIR
     cards_dir.mkdir(parents=True, exist_ok=True)
     roster = _roster(lang)
@@ -217,4 +271,5 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
     handmade = write_handmade_golden(cards_dir / HANDMADE_FILE)
     demo = Demo(root, roster_path, cards_dir, [*run.written, handmade])
     demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang)
+    _write_manifest(root, [roster_path, *demo.scorecards, root / SUMMARY_FILE])
     return demo

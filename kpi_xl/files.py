@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_TEMP_PREFIX = ".kpi-xl-"  # hidden on Unix; a leftover one is easy to recognise
+TEMP_PREFIX = ".kpi-xl-"  # hidden on Unix; a leftover one is easy to recognise
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
@@ -67,7 +67,7 @@ def _create_temp(folder: Path, suffix: str) -> tuple[int, Path]:
     """A new, empty, uniquely named file; 0666 narrowed by the umask, like any file a program makes."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        temp = folder / f"{_TEMP_PREFIX}{secrets.token_hex(6)}{suffix}"
+        temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{suffix}"
         try:
             return os.open(temp, flags, 0o666), temp
         except FileExistsError:

@@ -232,33 +232,43 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
     >>> problem.code, problem.severity
     ('empty', 'error')
     """
-    return check_file(path, limits).problem
+    return _name_problem(path) or check_file(path, limits).problem
+
+
+def _name_problem(path: str | os.PathLike[str]) -> FileProblem | None:
+    """What a file's name alone says: Excel's lock file, or no workbook at all (both skipped, info).
+    The rollup sorts files by name before it reads any (`kpi_xl.rollup.reader.find_files`), so only
+    `preflight` needs this; `check_file` is handed workbooks."""
+    p = Path(path)
+    name = shown_name(p)
+    if p.name.startswith(LOCK_PREFIX):
+        message = (f"{name} is Excel's lock file (the workbook was open when the folder was copied); "
+                   "skipped, nothing to do")
+        return FileProblem(str(path), LOCK_FILE, INFO, message)
+    if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+        message = f"{name} is not a workbook (.xlsx, .xlsm, .xls, .ods); skipped"
+        return FileProblem(str(path), OTHER_FILE, INFO, message)
+    return None
 
 
 def check_file(
     path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, sheets_read: SheetsRead | None = None
 ) -> Inspection:
-    """`preflight`, returning an `Inspection` the reader goes on from (the file's bytes, its workbook
-    part, its error cells).
+    """`preflight` of a file already taken for a workbook (its name is not looked at: the caller sorted
+    out lock files and other files), returning an `Inspection` the reader goes on from (the file's
+    bytes, its workbook part, its error cells).
 
     `sheets_read(workbook_xml)` names the sheets the reader will open (None: all of them): only those
     are streamed to the end for their extent. The rollup passes the sheets of a generated scorecard's
-    defined names, so the KRA record, task and policy sheets beside the scorecard are only checked
-    for a DTD. Without it every worksheet is streamed. Never raises for a bad file.
+    defined names and any sheet added to it, so the KRA record, task and policy sheets beside the
+    scorecard are only checked for a DTD, and nothing of a kpi-xl summary (an empty collection).
+    Without it every worksheet is streamed. Never raises for a bad file.
     """
     p = Path(path)
     name = shown_name(p)
     suffix = p.suffix.lower()
-    severity = ERROR
     result = Inspection()
     try:
-        if p.name.startswith(LOCK_PREFIX):
-            severity = INFO
-            raise _Refused(
-                LOCK_FILE,
-                f"{name} is Excel's lock file (the workbook was open when the folder "
-                "was copied); skipped, nothing to do",
-            )
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             raise _Refused(
@@ -266,9 +276,6 @@ def check_file(
                 f"{name} is not a regular file (a folder, pipe or device); "
                 "put the scorecard itself in the folder",
             )
-        if suffix not in WORKBOOK_SUFFIXES:
-            severity = INFO
-            raise _Refused(OTHER_FILE, f"{name} is not a workbook (.xlsx, .xlsm, .xls, .ods); skipped")
         if st.st_size == 0:
             raise _Refused(
                 EMPTY,
@@ -301,7 +308,7 @@ def check_file(
             else:
                 raise _Refused(NOT_A_WORKBOOK, _not_a_workbook(name, suffix, head))
     except _Refused as r:
-        return Inspection(FileProblem(str(path), r.code, severity, r.message, r.sheet, r.cell))
+        return Inspection(FileProblem(str(path), r.code, ERROR, r.message, r.sheet, r.cell))
     except OSError as e:
         return Inspection(
             FileProblem(
@@ -325,12 +332,21 @@ def check_file(
         OverflowError,
         expat.ExpatError,
     ) as e:
-        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({_short(e)}): {_SAVE_AS}"))
+        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({short_text(e)}): {_SAVE_AS}"))
     return result
 
 
-def _short(error: BaseException, limit: int = 120) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
+def short_text(what: BaseException | str, limit: int = 120) -> str:
+    """An error (or any text) on one line for a message: white space collapsed, at most `limit`
+    characters, lone surrogates (from undecodable file names) shown as U+FFFD; an error that says
+    nothing is named by its type.
+
+    >>> short_text(ValueError("bad\\n   value")), short_text(KeyError()), short_text("x" * 9, limit=5)
+    ('bad value', 'KeyError', 'xxxx…')
+    """
+    text = " ".join(str(what).split())
+    if not text and isinstance(what, BaseException):
+        text = type(what).__name__
     return _SURROGATE.sub("\ufffd", text if len(text) <= limit else text[: limit - 1] + "…")
 
 
@@ -410,10 +426,9 @@ class _Parts:
     def __init__(self, data: bytes) -> None:
         self.buffer = memoryview(data)
 
-    def whole(self, info: zipfile.ZipInfo) -> bytes:
-        """A small member's unpacked bytes at once (what `chunks` gives, in one piece), as strictly."""
-        if info.file_size > _CHUNK or info.compress_size > _CHUNK:
-            return b"".join(self.chunks(info))
+    def start(self, info: zipfile.ZipInfo) -> int:
+        """Where the member's packed bytes begin, past its local header, which must be where the
+        central directory says and carry the same name."""
         buffer = self.buffer
         offset = info.header_offset
         header = bytes(buffer[offset : offset + 30])
@@ -423,8 +438,14 @@ class _Parts:
         stored_name = bytes(buffer[offset + 30 : offset + 30 + name_length])
         if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
             raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
-        start = offset + 30 + name_length + extra_length
-        packed = buffer[start : start + info.compress_size]
+        return offset + 30 + name_length + extra_length
+
+    def whole(self, info: zipfile.ZipInfo) -> bytes:
+        """A small member's unpacked bytes at once (what `chunks` gives, in one piece), as strictly."""
+        if info.file_size > _CHUNK or info.compress_size > _CHUNK:
+            return b"".join(self.chunks(info))
+        start = self.start(info)
+        packed = self.buffer[start : start + info.compress_size]
         if len(packed) < info.compress_size:
             raise EOFError(f"{info.filename} is cut off")
         if info.compress_type == zipfile.ZIP_DEFLATED:
@@ -449,14 +470,7 @@ class _Parts:
     def chunks(self, info: zipfile.ZipInfo, size: int = _CHUNK) -> Iterator[bytes]:
         """The member's unpacked bytes in pieces of about `size` bytes."""
         buffer = self.buffer
-        header = bytes(buffer[info.header_offset : info.header_offset + 30])
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
-        name_length, extra_length = struct.unpack_from("<HH", header, 26)
-        stored_name = bytes(buffer[info.header_offset + 30 : info.header_offset + 30 + name_length])
-        if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
-            raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
-        pos = info.header_offset + 30 + name_length + extra_length
+        pos = self.start(info)
         left = info.compress_size
         inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         out = bytearray()
@@ -607,6 +621,25 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
 
 _WORKBOOK_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def xml_attributes(tag: bytes) -> dict[bytes, bytes]:
+    """The attributes in the text of one start tag, name -> value as written (entities not expanded).
+
+    >>> xml_attributes(b' name="KPI Budi" sheetId = "2" r:id="rId2"')
+    {b'name': b'KPI Budi', b'sheetId': b'2', b'r:id': b'rId2'}
+    """
+    return dict(_ATTR.findall(tag))
+
+
+def workbook_sheet_names(workbook_xml: bytes) -> list[str]:
+    """The names of the sheets an .xlsx's `xl/workbook.xml` lists, in its order.
+
+    >>> workbook_sheet_names(b'<sheets><sheet name="Scorecard" sheetId="1"/><sheet name="R&amp;D"/></sheets>')
+    ['Scorecard', 'R&D']
+    """
+    return [html.unescape(xml_attributes(m.group(1)).get(b"name", b"").decode("utf-8", "replace"))
+            for m in _WORKBOOK_SHEET.finditer(workbook_xml)]
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _BOOK, _BOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
 # Parts a reader (python-calamine) parses when it opens an .xlsx, besides the sheets it opens: these
@@ -691,7 +724,7 @@ def _parse_workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[st
     targets: dict[bytes, str] = {}
     typed: set[str] = set()
     for m in _RELATIONSHIP.finditer(rels_xml):
-        attrs = dict(_ATTR.findall(m.group(1)))
+        attrs = xml_attributes(m.group(1))
         target = attrs.get(b"Target", b"").decode("utf-8", "replace")
         part = target.lstrip("/") if target.startswith("/") else "xl/" + target
         part = posixpath.normpath(part)
@@ -701,7 +734,7 @@ def _parse_workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[st
     parts: dict[str, str] = {}
     plain = True
     for m in _WORKBOOK_SHEET.finditer(workbook_xml):
-        attrs = dict(_ATTR.findall(m.group(1)))
+        attrs = xml_attributes(m.group(1))
         rid = attrs.get(b"r:id") or next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
         sheet = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
         part = targets.get(rid)
@@ -719,13 +752,11 @@ def _plain_prolog(parts: _Parts, info: zipfile.ZipInfo) -> bool:
     """True when a part plainly starts with its first element (an XML declaration at most before
     it), from its first 256 unpacked bytes: the quick answer for the parts no reader parses. False
     means "look properly" (`_scan_part`), not that anything is wrong."""
-    buffer = parts.buffer
-    offset = info.header_offset
-    if bytes(buffer[offset : offset + 4]) != b"PK\x03\x04":
+    try:
+        start = parts.start(info)
+    except zipfile.BadZipFile:
         return False
-    name_length, extra_length = struct.unpack_from("<HH", buffer, offset + 26)
-    start = offset + 30 + name_length + extra_length
-    packed = buffer[start : start + min(info.compress_size, 512)]
+    packed = parts.buffer[start : start + min(info.compress_size, 512)]
     try:
         if info.compress_type == zipfile.ZIP_DEFLATED:
             head = zlib.decompressobj(-15).decompress(packed, 256)
@@ -844,13 +875,16 @@ def _prolog_state(data: bytes, strict: bool) -> str:
 
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_REF_ATTR = re.compile(rb'\sr\s*=\s*["\']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})["\']')
+# An r attribute as written, and what a reference must be: column letters and a row number, each of
+# any length (a reader takes "C1000000000" and "C00000000008000000" at their word: 10^9 rows, 8 million).
+_R_ATTR = re.compile(rb'\sr\s*=\s*["\']([^"\'>]*)["\']')
+_CELL_REF = re.compile(rb"\$?([A-Za-z]+)\$?([0-9]+)")
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _IMPLICIT = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?=[\s/>])(?![^>]*\sr\s*=)")
 # As Excel, LibreOffice and openpyxl write cells: <c r="B12" ...>, r first, no prefix: found by their
 # literal start (letters, digits, and "/" when the tag closes itself), several times faster than the
 # general pattern below, which is used when `_all_plain` finds a cell tag written otherwise.
-_PLAIN_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3})\$?([0-9]{1,9})"[^>]*?(/?)>')
+_PLAIN_CELL = re.compile(rb'<c r="\$?([A-Za-z]+)\$?([0-9]+)"[^>]*?(/?)>')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
@@ -858,24 +892,36 @@ _CELL_START = re.compile(rb"<c[\s/>]")
 
 
 def _all_plain(data: bytes, plain: int) -> bool:
-    """Every cell tag of `data` is one of the `plain` ones `_PLAIN_CELL` found (a tag such as `<c\tr=`
-    or `<c/>` is a cell too, for an XML parser)."""
+    """Every cell tag of `data` is one of the `plain` ones `_PLAIN_CELL` found (a tag such as `<c\tr=`,
+    `<c/>` or `<c r="C-5">` is a cell too, for an XML parser)."""
     return len(_CELL_START.findall(data)) == plain and not _PREFIXED_CELL.search(data)
 
 
-# A cell with content: its start tag has an r attribute and does not close itself.
-_VALUED_CELL = re.compile(
-    rb"<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([0-9]{1,9})[\"'][^>]*(?<!/)>"
-)
-_LAST_ROW = re.compile(rb".*<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,9})[\"']", re.S)
-_LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})", re.S)
+# A cell with content: its start tag has an r attribute (as written) and does not close itself.
+_VALUED_CELL = re.compile(rb"<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']([^\"'>]*)[\"'][^>]*(?<!/)>")
+_LAST_ROW = re.compile(rb".*<" + _PREFIX + rb"row\s[^>]*?\br\s*=\s*[\"']([0-9]+)[\"']", re.S)
+_LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]+)", re.S)
+# Longer references are over any limit; capping them keeps the numbers (and messages) bounded.
+_MAX_ROW_DIGITS, _MAX_LETTERS = 30, 12
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: str | bytes) -> int:
+    """A column's number from its letters, 1-based, either case ("A" is 1, "iv" 256).
+
+    >>> column_number("A"), column_number(b"iv"), column_number("XFD")
+    (1, 256, 16384)
+    """
+    raw = letters.encode("ascii") if isinstance(letters, str) else letters
     n = 0
-    for ch in letters.upper():
+    for ch in raw[:_MAX_LETTERS].upper():
         n = n * 26 + ch - 64
     return n
+
+
+def _row_number(digits: bytes) -> int:
+    """A row number as written, leading zeros and all ("00000000008000000" is 8,000,000)."""
+    digits = digits.lstrip(b"0")
+    return int(digits[:_MAX_ROW_DIGITS]) if digits else 0
 
 
 def _column_letters(n: int) -> str:
@@ -918,6 +964,8 @@ class _SheetExtent:
 
     A cell with content (`<c ...>...</c>`) counts, a styled empty cell (`<c .../>`) does not: readers
     skip those too. Rows and cells without an `r` attribute follow the previous one, as the format says.
+    A reference that is no cell name ("C-5", "C1e3") is refused with the extent problems: where the
+    sheet ends cannot be told.
     """
 
     def __init__(self, file: str, sheet: str, limits: Limits) -> None:
@@ -953,19 +1001,26 @@ class _SheetExtent:
                 self.implicit = True
                 self._resume(self.previous)
             else:
-                cells = _VALUED_CELL.findall(data)
+                cells = [self._reference(raw) for raw in _VALUED_CELL.findall(data)]
         if self.implicit:
             self._one_by_one(data)
             return
         # Every tag says where it is: compare the largest row and column of the cells with content,
         # and look closer only when one is over a limit.
         if cells:
-            rows = max(map(int, {digits for _, digits in cells}))
-            cols = max(map(_column_number, {letters for letters, _ in cells}))
+            rows = max(map(_row_number, {digits for _, digits in cells}))
+            cols = max(map(column_number, {letters for letters, _ in cells}))
             if rows > self.limits.max_rows or cols > self.limits.max_columns:
                 for letters, digits in cells:  # the first cell over a limit, in the sheet's order
-                    self._check(int(digits), _column_number(letters))
+                    self._check(_row_number(digits), column_number(letters))
         self.previous = data
+
+    def _reference(self, raw: bytes) -> tuple[bytes, bytes]:
+        """A cell's r attribute as (letters, digits); refused when it is no cell name."""
+        ref = _CELL_REF.fullmatch(raw)
+        if ref is None:
+            self._unreadable_reference(raw)
+        return ref.group(1), ref.group(2)
 
     def _error_cells(self, data: bytes) -> None:
         """Cells whose value is an error (`t="e"`): readers give them as blanks, the rollup must not."""
@@ -973,38 +1028,57 @@ class _SheetExtent:
             attrs = m.group(1)
             if attrs.endswith(b"/"):
                 continue  # no value at all
-            ref = _REF_ATTR.search(b" " + attrs)
-            if ref is None or not ref.group(1):
-                continue
+            raw = _R_ATTR.search(b" " + attrs)
+            ref = _CELL_REF.fullmatch(raw.group(1)) if raw else None
+            if ref is None:
+                continue  # the extent check refuses a reference that is no cell name
             value = _ERROR_VALUE.match(data, m.end())
             text = value.group(1).decode("ascii", "replace").strip() if value else ""
-            self.errors[f"{ref.group(1).decode('ascii').upper()}{int(ref.group(2))}"] = text
+            self.errors[f"{ref.group(1).decode('ascii').upper()}{_row_number(ref.group(2))}"] = text
 
     def _resume(self, data: bytes) -> None:
         """Where the previous piece ended (its last row, and the last cell in it), to go on one by one."""
         row = _LAST_ROW.match(data)
         if row:
-            self.row = int(row.group(1))
+            self.row = _row_number(row.group(1))
             cell = _LAST_CELL.match(data, row.end())
-            self.col = _column_number(cell.group(1)) if cell else 0
+            self.col = column_number(cell.group(1)) if cell else 0
 
     def _one_by_one(self, data: bytes) -> None:
         for m in _CELL_TAG.finditer(data):
             attrs = m.group(2)
-            ref = _REF_ATTR.search(attrs)
+            raw = _R_ATTR.search(attrs)
             if m.group(1) == b"row":
-                self.row = int(ref.group(2)) if ref else self.row + 1
+                if raw is None:
+                    self.row += 1
+                elif raw.group(1).isdigit():
+                    self.row = _row_number(raw.group(1))
+                else:
+                    self._unreadable_reference(raw.group(1))
                 self.col = 0
                 continue
-            if ref:
-                if ref.group(1):
-                    self.col = _column_number(ref.group(1))
-                if ref.group(2):
-                    self.row = int(ref.group(2))
-            else:
+            valued = not attrs.endswith(b"/")
+            if raw is None:
                 self.col += 1
-            if not attrs.endswith(b"/"):
+            elif valued:
+                letters, digits = self._reference(raw.group(1))
+                self.row, self.col = _row_number(digits), column_number(letters)
+            else:
+                ref = _CELL_REF.fullmatch(raw.group(1))  # an empty cell only moves the count on
+                if ref is not None:
+                    self.row, self.col = _row_number(ref.group(2)), column_number(ref.group(1))
+            if valued:
                 self._check(self.row, self.col)
+
+    def _unreadable_reference(self, raw: bytes) -> None:
+        shown = _SURROGATE.sub("\ufffd", raw[:40].decode("utf-8", "replace"))
+        raise _Refused(
+            TOO_MANY_ROWS,
+            f"{self.file}: sheet '{self.sheet}' has a cell whose reference {shown!r} is no cell name, so "
+            "where the sheet ends cannot be told: "
+            f"{_SAVE_AS}",
+            self.sheet,
+        )
 
     def _check(self, row: int, col: int) -> None:
         limits = self.limits

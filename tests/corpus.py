@@ -1544,6 +1544,16 @@ def _hostile(b: _Builder) -> None:
             "too-many-columns",
             "ALL31",
         ),
+        # Row numbers of ten digits and more, and leading zeros: python-calamine takes them at their word
+        # (a grid of 10^9 rows aborts the process; 8 million rows take 1.8 GB).
+        ("row-ten-digits.xlsx", '<row r="32"><c r="C1000000000"><v>4</v></c></row>', "too-many-rows",
+         "C1000000000"),
+        ("row-leading-zeros.xlsx", '<row r="33"><c r="C00000000008000000"><v>5</v></c></row>', "too-many-rows",
+         "C8000000"),
+        # A row far down whose cell has no reference of its own: the cell is in that row.
+        ("implicit-far-row.xlsx", '<row r="1000000000"><c><v>6</v></c></row>', "too-many-rows", "A1000000000"),
+        ("column-seven-letters.xlsx", '<row r="34"><c r="AAAAAAA34"><v>7</v></c></row>', "too-many-columns",
+         "AAAAAAA34"),
     ]
     for name, row, code, cell in far:
         blob = zip_bytes(

@@ -131,7 +131,9 @@ def test_make_scorecards_then_main_rolls_them_up(console_dir):
     assert by_id["E001"]["KPI value (%)"] == 113.65
     assert by_id["E001"]["Label"] == "Exceeds Target"
     assert by_id["E001"]["Bonus amount"] == 15_000_000  # the salary from the Roster sheet
-    assert by_id["E002"]["Status"] == "incomplete"
+    # E002 has not typed one actual: not started, so no level and no bonus (not "incomplete" at level 1).
+    assert by_id["E002"]["Status"] == "not started"
+    assert (by_id["E002"]["KPI value (%)"], by_id["E002"]["Level"], by_id["E002"]["Bonus amount"]) == (None, None, None)
     status = book.names[STATUS].refers_to_range.value
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d: 3 scorecards from 3 files \(0 could not be read\); "
                         r"0 errors, 0 warnings; summary: .*kpi-summary\.xlsx", status), status

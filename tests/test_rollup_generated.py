@@ -128,13 +128,19 @@ def test_summary_sheets_chart_and_counts_read_back(department, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
     summary = list(wb["Summary"].iter_rows(min_row=2, values_only=True))
-    assert len(summary) == len(DEPARTMENT)
+    # The scorecards, then (E05 is incomplete) a blank row and the note saying who gets a bonus amount.
+    assert len(summary) == len(DEPARTMENT) + 2
+    assert summary[-1][0].startswith("Bonus amount: filled only for complete scorecards")
+    summary = summary[:len(DEPARTMENT)]
     header = [c.value for c in wb["Summary"][1]]
-    level_at, amount_at = header.index("Level"), header.index("Bonus amount")
+    level_at, amount_at, status_at = header.index("Level"), header.index("Bonus amount"), header.index("Status")
     levels = Counter(row[level_at] for row in summary)
-    level_rows = {row[0]: row[-1] for row in wb["Levels"].iter_rows(min_row=2, values_only=True)}
+    level_rows = {row[0]: row[-1] for row in wb["Levels"].iter_rows(min_row=2, max_row=6, values_only=True)}
     assert level_rows == {lv: levels.get(lv, 0) for lv in range(1, 6)}
-    assert all(row[amount_at] == {1: 0.25, 2: 0.5, 3: 1, 4: 1.5, 5: 2}[row[level_at]] * 10_000_000 for row in summary)
+    # A bonus amount only for a complete scorecard: the incomplete one (E05) shows its level, no amount.
+    assert all(row[amount_at] == ({1: 0.25, 2: 0.5, 3: 1, 4: 1.5, 5: 2}[row[level_at]] * 10_000_000
+                                  if row[status_at] == "complete" else None) for row in summary)
+    assert [row[0] for row in summary if row[amount_at] is None] == ["E05"]
     chart = wb["Levels"]._charts[0]
     assert chart.tagname == "barChart"
     kpi_rows = sum(len(list(builtin_role(r).kpi_rows())) for _, _, r, _, _, _ in DEPARTMENT)

@@ -505,6 +505,67 @@ def test_an_error_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path: Path) ->
         assert check_file(path).error_cells["KPI"]["D31"] in ("#VALUE!", ""), shift
 
 
+# --- references of any length, and references that are no cell name ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag, code_, cell",
+    [
+        ('<c r="C1000000000"><v>1</v></c>', "too-many-rows", "C1000000000"),  # ten digits
+        ('<c r="C12345678901234567890"><v>1</v></c>', "too-many-rows", "C12345678901234567890"),
+        ('<c r="C00000000008000000"><v>1</v></c>', "too-many-rows", "C8000000"),  # leading zeros
+        ('<c r="C0000000040"><v>1</v></c>', None, ""),  # leading zeros, row 40: fine
+        ('<c r="AAAA40"><v>1</v></c>', "too-many-columns", "AAAA40"),  # four letters
+        ('<c s="1" r="C1000000000"><v>1</v></c>', "too-many-rows", "C1000000000"),  # the general pattern
+        ('<c t="e" r="C1000000000"><v>#N/A</v></c>', "too-many-rows", "C1000000000"),
+    ],
+)
+def test_references_are_read_whatever_their_length(tmp_path: Path, tag: str, code_: str | None, cell: str) -> None:
+    path = write(tmp_path, "far.xlsx", cp.zip_bytes(scorecard_parts(f'<row r="40">{tag}</row>')))
+    problem = preflight(path)
+    if code_ is None:
+        assert problem is None, problem
+    else:
+        assert problem is not None and (problem.code, problem.cell) == (code_, cell), problem
+
+
+def test_a_row_number_of_ten_digits_without_cell_references_is_seen(tmp_path: Path) -> None:
+    path = write(tmp_path, "rows.xlsx", cp.zip_bytes(scorecard_parts('<row r="1000000000"><c><v>1</v></c></row>')))
+    problem = preflight(path)
+    assert problem is not None and (problem.code, problem.cell) == ("too-many-rows", "A1000000000")
+
+
+@pytest.mark.parametrize("ref", ["C-5", "C1e3", " C5", "5", "C", ""])
+def test_a_reference_that_is_no_cell_name_is_refused(tmp_path: Path, ref: str) -> None:
+    # A reader would stop on it (or worse); where the sheet ends cannot be told, so it is refused.
+    path = write(tmp_path, "odd.xlsx", cp.zip_bytes(scorecard_parts(f'<row r="40"><c r="{ref}"><v>1</v></c></row>')))
+    problem = preflight(path)
+    assert problem is not None and (problem.code, problem.sheet) == ("too-many-rows", "KPI")
+    assert problem.message == (
+        f"'odd.xlsx': sheet 'KPI' has a cell whose reference {ref!r} is no cell name, so where the sheet ends "
+        f"cannot be told: {SAVE_AS}"
+    )
+
+
+def test_the_name_checks_are_preflights_and_check_file_reads_what_it_is_given(tmp_path: Path) -> None:
+    # The rollup sorts lock files and other files out by name before it reads; check_file looks at content.
+    lock = write(tmp_path, "~$budi.xlsx", cp.zip_bytes(scorecard_parts()))
+    assert code(lock) == "lock-file" and check_file(lock).problem is None
+    text = write(tmp_path, "notes.txt", b"Catatan rapat")
+    assert code(text) == "other-file" and check_file(text).problem.code == "not-a-workbook"
+
+
+def test_a_local_header_naming_another_part_is_refused_in_every_part(tmp_path: Path) -> None:
+    # [Content_Types].xml is only checked for a DTD (no reader parses it); its local header must still
+    # carry its own name, as for the parts that are read.
+    data = cp.zip_bytes(scorecard_parts())
+    name = b"[Content_Types].xml"
+    assert data[:4] == b"PK\x03\x04" and data[30 : 30 + len(name)] == name  # the first part's local header
+    forged = data[:30] + b"[Content_Typez].xml" + data[30 + len(name) :]
+    problem = preflight(write(tmp_path, "forged.xlsx", forged))
+    assert problem is not None and problem.code == "corrupt" and "[Content_Types].xml" in problem.message
+
+
 # --- numbers typed as text ------------------------------------------------------------------------------
 
 READ = [

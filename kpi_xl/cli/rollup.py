@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
 from .excel import excel_app
@@ -29,41 +31,65 @@ def _fmt(value: object, digits: int = 2) -> str:
     return str(value)
 
 
+# The screen table: who, KPI value, level, label, status (department, bonus and the rest are on the
+# Summary sheet). ID, label and status are never cut: they are how HR finds the scorecard in the workbook.
+_SCREEN_COLUMNS = (("ID", "left", True), ("name", "left", False), ("KPI %", "right", True),
+                   ("level", "right", True), ("label", "left", True), ("status", "left", True))
+_WIDEST_ID = 24  # characters of an employee ID kept whole on screen; a longer one is cut with "…"
+
+
+def _results_table(s: Any) -> Table:
+    rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value), str(row.level or ""),
+             str(row.label or ""), str(row.status)] for row in s.itertuples(index=False)]
+    table = Table(title="Department summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for k, (header, justify, whole) in enumerate(_SCREEN_COLUMNS):
+        widest = max([len(header), *(len(r[k]) for r in rows)])
+        # Only the name may wrap: rich narrows wrapping columns first, the others only as a last resort.
+        table.add_column(header, justify=justify, no_wrap=whole, overflow="ellipsis",
+                         min_width=min(widest, _WIDEST_ID) if whole else None)
+    for r in rows:
+        # Text from the scorecards as plain text: "[/b]" in a name is no markup error, "[link=...]" no link.
+        table.add_row(*(Text(v) for v in r))
+    return table
+
+
 def print_result(result: RollupResult, *, limit: int = TABLE_ROWS) -> None:
     """The short table of scorecards, then the counts that reconcile, then where the summary is."""
     s = result.summary
-    table = Table(title="Department summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("ID", "name", "department", "KPI %", "level", "label", "bonus x", "status"):
-        numeric = column in ("KPI %", "level", "bonus x")
-        table.add_column(column, justify="right" if numeric else "left", no_wrap=numeric or column == "ID",
-                         overflow="ellipsis")
-    for row in s.head(limit).itertuples(index=False):
-        table.add_row(row.employee_id, row.name, row.department, _fmt(row.kpi_value), str(row.level or ""),
-                      row.label, f"{row.bonus_multiple:g}" if row.bonus_multiple == row.bonus_multiple else "",
-                      row.status)
     if len(s):
-        console.print(table)
+        console.print(_results_table(s.head(limit)))
     if len(s) > limit:
         console.print(f"... and {len(s) - limit:,} more scorecards (all of them are on the Summary sheet)",
                       highlight=False)
-    levels = ", ".join(f"level {level}: {sum(counts)}" for level, _, counts in result.tables.levels.rows
-                       if level is not None)
+    counted = result.tables.levels
+    levels = ", ".join(f"level {level}: {sum(counts)}" for level, _, counts in counted.rows if level is not None)
+    left_out = [f"{n:,} {'with errors' if status == 'error' else status}"
+                for status, n in counted.not_counted.items() if n]
+    if left_out:
+        levels += f" (not counted: {', '.join(left_out)})"
     parts = [f"{result.files_with_scorecards:,} with scorecards", f"{result.files_unreadable:,} could not be read"]
     if result.lock_files:
         parts.append(f"{result.lock_files:,} lock files skipped")
     if result.other_files:
         parts.append(f"{result.other_files:,} other files skipped")
-    status = result.status_counts
+    status = Counter(str(v) for v in s["status"])
     issues = result.issue_counts
+    read = (f"Scorecards read: {result.scorecards:,} ({status['complete']:,} complete, "
+            f"{status['incomplete']:,} incomplete, {status['error']:,} with errors"
+            + (f", {status['not started']:,} not started" if status["not started"] else "") + ")")
     lines = [
         f"Files found: {result.files_found:,} ({', '.join(parts)})",
-        f"Scorecards read: {result.scorecards:,} ({status['complete']:,} complete, "
-        f"{status['incomplete']:,} incomplete, {status['error']:,} with errors)",
+        read,
         f"Levels: {levels}",
         f"Issues: {issues['error']:,} errors, {issues['warning']:,} warnings, {issues['info']:,} info"
         + (" (see the Issues sheet)" if sum(issues.values()) else ""),
         f"Files that could not be read: {result.files_unreadable:,}",
     ]
+    missing = result.tables.missing
+    if missing is not None:
+        n = len(missing)
+        lines.append(f"Missing: {n:,} roster employee{'' if n == 1 else 's'} without a scorecard"
+                     + (" (see the Missing sheet)" if n else ""))
     if result.inputs_missing:
         lines.append(f"Inputs not found: {result.inputs_missing:,}")
     if not result.reconciles:  # never expected: say so loudly rather than hide it
@@ -97,26 +123,35 @@ def rollup_command(
 
     check_lang(lang)
     pol = load_cli_policy(policy)
-    with Progress(TextColumn("Reading scorecards"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as bar:
-        task = None
+    bar: Progress | None = None
+    task = None
 
-        def progress(done: int, total: int) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM:
-                return
-            if task is None:
-                task = bar.add_task("read", total=total)
-            bar.update(task, completed=done)
+    def progress(done: int, total: int) -> None:
+        # Drawn only on a terminal and for long runs: a progress display stopped on a pipe prints an
+        # empty line, which would come before an error message.
+        nonlocal bar, task
+        if total < PROGRESS_FROM or not console.is_terminal:
+            return
+        if bar is None:
+            bar = Progress(TextColumn("Reading scorecards"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), console=console, transient=True)
+            bar.start()
+            task = bar.add_task("read", total=total)
+        bar.update(task, completed=done)
 
+    try:
         result = rollup(inputs, output, roster=roster, policy=pol, lang=lang, jobs=jobs, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
     print_result(result)
 
 
 @app.command("demo")
 def demo_command(
-    directory: Path = typer.Argument(Path("kpi-xl-demo"), help="Folder for the demo department "
-                                     "(created; files made by an earlier demo are replaced).", file_okay=False),
+    directory: Path = typer.Argument(Path("kpi-xl-demo"), help="Folder for the demo department (created; "
+                                     "files an earlier demo made are replaced, a folder holding other "
+                                     "workbooks there is refused).", file_okay=False),
     lang: str = LangOption,
 ) -> None:
     """Build a small demo department (roster, filled scorecards, a hand-made sheet) and roll it up."""
@@ -139,17 +174,24 @@ def demo_command(
 def excel_console(
     directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False),
     lang: str = LangOption,
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace kpi_console.xlsm and kpi_console.py "
+                                   "if they exist (their Console and Roster sheets are lost)."),
 ) -> None:
     """One click in Excel: write kpi_console.xlsm and kpi_console.py (classic xlwings add-in).
 
     Fill in the Console sheet (scorecards folder, roster, summary file), then xlwings tab > Run main:
     it rolls the scorecards up into the summary file and into sheets of the console workbook. With the
     Action cell set to "make scorecards" it writes one scorecard per employee of the Roster sheet.
+    Existing console files are kept unless --overwrite is given.
     """
     from ..console import write_console
 
     check_lang(lang)
-    for path in write_console(directory, lang=lang):
+    made = write_console(directory, lang=lang, overwrite=overwrite)
+    for path in made.written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+    for path in made.kept:
+        console.print(f"kept {path} (it exists: --overwrite replaces it)", markup=False, highlight=False,
+                      soft_wrap=True)
     console.print("Next: open kpi_console.xlsm in Excel (xlwings add-in installed), fill in the Console sheet, "
                   "then xlwings tab > Run main", markup=False, highlight=False, soft_wrap=True)

@@ -3,7 +3,8 @@
 One public call, `rollup(inputs, output)`: find the workbooks, read every scorecard (generated ones
 through their defined names, hand-made ones by their header labels), recompute every score with the
 scoring core and the policy, match the roster, and write the summary workbook atomically. Inputs are
-only ever read. Every input file ends up in the summary or in the issues, and `RollupResult` carries
+only ever read, and never overwritten: the summary may not be one of them, and only a kpi-xl summary
+is ever replaced. Every input file ends up in the summary or in the issues, and `RollupResult` carries
 the counts that prove it.
 """
 
@@ -21,11 +22,19 @@ import pandas as pd
 
 from ..errors import KpiFileError
 from ..policy import Policy, load_policy
-from .compute import Tables, build_tables
+from .compute import STATUSES, Tables, build_tables
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
-from .reader import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits, find_files, read_workbook, read_workbooks
-from .summary import write_summary
+from .reader import (
+    DEFAULT_LIMITS,
+    WORKBOOK_SUFFIXES,
+    Limits,
+    find_files,
+    is_summary_file,
+    read_workbook,
+    read_workbooks,
+)
+from .summary import check_output, write_summary
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -34,18 +43,21 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 class RollupResult:
     """What a rollup did: the summary's tables, the issues and the counts that reconcile.
 
-    files_found = files_with_scorecards + files_unreadable + lock_files + other_files.
+    files_found = files_with_scorecards + files_unreadable + lock_files + other_files, and every file
+    found (`files`) is the source of a scorecard or named by an issue (`reconciles`).
     """
 
     output: Path | None
     tables: Tables
     files_found: int
     files_with_scorecards: int
-    files_unreadable: int  # workbooks that gave no scorecard: each has an error issue
+    files_unreadable: int  # workbooks that gave no scorecard, broken links: each has an error issue
     lock_files: int  # Excel's ~$ lock files, skipped
-    other_files: int  # files that are no workbook (and the summary itself), skipped
+    other_files: int  # files that are no workbook, kpi-xl summaries, a second path to a file: skipped
     inputs_missing: int  # input paths that do not exist
     issues: list[Issue] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file found, as issues and the summary name it
+    folders_unreadable: int = 0  # folders that could not be opened: each has an error issue
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -63,20 +75,44 @@ class RollupResult:
 
     @property
     def reconciles(self) -> bool:
-        """Every file found is in the summary or in the issues."""
-        return self.files_found == (self.files_with_scorecards + self.files_unreadable + self.lock_files
-                                    + self.other_files)
+        """Every file found is counted once, and is the source of a scorecard or named by an issue."""
+        counted = self.files_with_scorecards + self.files_unreadable + self.lock_files + self.other_files
+        if not self.files_found == counted == len(self.files):
+            return False
+        listed = {issue.file for issue in self.issues}
+        if "file" in self.tables.summary:
+            listed.update(self.tables.summary["file"])
+        return all(f in listed for f in self.files)
 
     @property
     def status_counts(self) -> dict[str, int]:
         counts = Counter(self.tables.summary["status"])
-        return {s: counts.get(s, 0) for s in ("complete", "incomplete", "error")}
+        return {s: counts.get(s, 0) for s in STATUSES}
 
 
 def _as_list(inputs: Any) -> list[str]:
     if isinstance(inputs, (str, os.PathLike)):
         return [os.fspath(inputs)]
     return [os.fspath(p) for p in inputs]
+
+
+def _check_output(out: Path, inputs: list[str], roster: Any) -> None:
+    """Refuse a summary file that is one of the inputs named (a scorecard, the roster): it would be
+    skipped as the summary, then overwritten."""
+    real = os.path.realpath(out)
+    named = inputs + ([os.fspath(roster)] if isinstance(roster, (str, os.PathLike)) else [])
+    if any(os.path.realpath(p) == real for p in named):
+        raise KpiFileError(f"{out}: this file is one of the inputs; choose another summary file")
+
+
+def _check_existing_output(out: Path, found_among_inputs: bool) -> None:
+    """Only a kpi-xl summary is replaced: any other file at `out` is refused, never overwritten."""
+    if not os.path.lexists(out) or is_summary_file(out):
+        return
+    if found_among_inputs:
+        raise KpiFileError(f"{out}: this file is one of the inputs; choose another summary file")
+    raise KpiFileError(f"{out}: this file exists and is not a kpi-xl summary; choose another summary file "
+                       "(kpi-xl replaces only a summary it wrote)")
 
 
 def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, str]:
@@ -138,20 +174,19 @@ def rollup(
     `roster`: a roster file (see `kpi_xl.roster`), a `Roster` or a list of employees; it gives
     department, supervisor, monthly salary (for the bonus amount) and potential (for the 9-box).
     `policy`: a `Policy` or a policy file (default: $KPI_XL_POLICY, else the built-in one).
-    Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output);
-    every problem with an input is an issue in the result and on the Issues sheet.
+    Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output, an
+    output that is one of the inputs or an existing file that is no kpi-xl summary); every problem
+    with an input is an issue in the result and on the Issues sheet.
     """
     if lang not in ("en", "id"):
         raise KpiFileError(f"lang {lang!r} is not en or id")
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     paths = _as_list(inputs)
     if output is not None:
-        out = Path(output)
-        if out.suffix.lower() != ".xlsx":
-            raise KpiFileError(f"{out}: the summary must be an .xlsx file")
-        if not out.parent.is_dir():
-            raise KpiFileError(f"{out.parent}: the summary's folder does not exist")
+        _check_output(check_output(output), paths, roster)  # before a long read
     found = find_files(paths, exclude=[output] if output is not None else [])
+    if output is not None:
+        _check_existing_output(Path(output), bool(found.excluded))
     if not found.workbooks:
         where = ", ".join(paths) or "(no input given)"
         raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
@@ -166,17 +201,19 @@ def rollup(
 
     tables = build_tables(cards, issues, pol, lang, employees, roster_name)
     written = write_summary(tables, output, lang) if output is not None else None
-    inputs_missing = sum(1 for issue in found.issues if issue.message == "no such file or folder")
+    skipped = sum(1 for r in reads if r.skipped)  # kpi-xl summaries among the inputs
     return RollupResult(
         output=written,
         tables=tables,
         files_found=found.total,
         files_with_scorecards=sum(1 for r in reads if r.scorecards),
-        files_unreadable=sum(1 for r in reads if not r.scorecards),
+        files_unreadable=sum(1 for r in reads if not r.scorecards and not r.skipped) + len(found.unreadable),
         lock_files=len(found.lock_files),
-        other_files=len(found.other_files),
-        inputs_missing=inputs_missing,
+        other_files=len(found.other_files) + skipped,
+        inputs_missing=len(found.missing),
         issues=tables.issues,
+        files=found.files,
+        folders_unreadable=len(found.folders_unreadable),
     )
 
 

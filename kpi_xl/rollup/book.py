@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..policy import Policy, load_policy
+from ..safety import looks_like_formula
 from .compute import Tables, build_tables
 from .handmade import read_handmade_grid
 from .layout import SHEETS, summary_sheets
@@ -32,13 +33,16 @@ BOOK = "this workbook"  # the "file" of issues about the open workbook's own she
 
 def excel_text(value: str) -> str:
     """Text for Excel's `range.value`, which parses what it is given like typed input: a leading
-    apostrophe keeps "=HYPERLINK(...)" from becoming a formula and "00123" or "2025-01-31" from becoming
-    a number or date. Excel shows the text without the apostrophe.
+    apostrophe keeps "=HYPERLINK(...)" from becoming a formula (`kpi_xl.safety.looks_like_formula`
+    decides what could be one) and "00123" or "2025-01-31" from becoming a number or date. Excel shows
+    the text without the apostrophe.
 
     >>> excel_text("=1+1"), excel_text("00123"), excel_text("Budi"), excel_text("")
     ("'=1+1", "'00123", 'Budi', '')
+    >>> excel_text(" \uff1dSUM(A1)"), excel_text("'quoted"), excel_text(" 42")
+    ("' \uff1dSUM(A1)", "''quoted", "' 42")
     """
-    if value and (value[0] in "=+-@'\t\r\n " or value[0].isdigit()):
+    if value and (looks_like_formula(value) or value[0] == "'" or value.lstrip(" \t\r\n")[:1].isdigit()):
         return "'" + value
     return value
 
@@ -125,7 +129,9 @@ def write_summary_sheets(book: Any, tables: Tables, lang: str = "en") -> list[st
             rows.append([excel_text(c.header(lang)) for c in content.columns])
         rows.extend([_plain(v) for v in row] for row in content.rows)
         if content.note:
-            rows.append([content.note])
+            if len(rows) > (1 if content.columns else 0):
+                rows.append([])  # a blank row between the table and its note, as in the summary file
+            rows.append([excel_text(content.note)])
         width = max((len(r) for r in rows), default=0)
         if width:
             # One rectangular block in one call: cell by cell would take minutes over COM.

@@ -8,18 +8,21 @@ without a Python loop per scorecard.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..errors import KpiError
 from ..policy import Policy
+from ..roster import parse_potential
 from ..scoring import levels_column, round_kpi_column, score_column_checked
 from .model import ERROR, HEADER_KEYS, INFO, SEVERITIES, WARNING, Issue, RawScorecard
 
@@ -27,11 +30,13 @@ from .model import ERROR, HEADER_KEYS, INFO, SEVERITIES, WARNING, Issue, RawScor
 CACHED_TOLERANCE = 0.005
 
 PERFORMANCE_GROUPS = ("low", "medium", "high")
-POTENTIAL_WORDS = {
-    "low": "low", "rendah": "low", "l": "low", "1": "low",
-    "medium": "medium", "med": "medium", "sedang": "medium", "menengah": "medium", "m": "medium", "2": "medium",
-    "high": "high", "tinggi": "high", "h": "high", "3": "high",
-}
+
+# A scorecard's status. Only a complete one gets a bonus amount; an incomplete one shows its level,
+# label, bonus multiple and raise as they stand; one with errors, or not started (no actual reported
+# at all), gets none of them and is not counted on the Levels sheet nor in the 9-box.
+COMPLETE, INCOMPLETE, NOT_STARTED = "complete", "incomplete", "not started"
+STATUSES = (COMPLETE, INCOMPLETE, ERROR, NOT_STARTED)
+NO_LEVEL = (ERROR, NOT_STARTED)
 
 
 @dataclass
@@ -91,16 +96,24 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
                             f"{message}; this KPI row counts as 0 until it is fixed"))
 
-    # Grouped sums per scorecard. A blank score counts as 0, as the spreadsheet formulas add it up.
-    sum_weight = np.bincount(card_of_row, weights=np.nan_to_num(weight, nan=0.0), minlength=n_cards)
+    # Grouped sums per scorecard. A blank score counts as 0, as the spreadsheet formulas add it up. A
+    # negative weight (refused, as the core refuses it) counts like a blank one: no KPI value from it.
+    with np.errstate(invalid="ignore"):
+        weight_refused = np.isnan(weight) | (weight < 0)
+    sum_weight = np.bincount(card_of_row, weights=np.where(weight_refused, 0.0, weight), minlength=n_cards)
     sum_final = np.bincount(card_of_row, weights=np.nan_to_num(finals, nan=0.0), minlength=n_cards)
-    weight_blank = np.bincount(card_of_row, weights=np.isnan(weight), minlength=n_cards) > 0
+    weight_blank = np.bincount(card_of_row, weights=weight_refused, minlength=n_cards) > 0
     row_error = bad | problem_rows
     card_error = np.bincount(card_of_row, weights=row_error, minlength=n_cards) > 0
     blank_actual = np.isnan(actual) & ~row_error
-    card_blank = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards) > 0
+    blank_count = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards)
+    card_blank = blank_count > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         kpi = np.where(weight_blank | (sum_weight == 0), np.nan, sum_final / sum_weight * 100)
+    card_error |= np.isnan(kpi)
+    # Not one actual reported: a KPI value of 0 would read as "far below target"; there is none yet.
+    not_started = ~card_error & (blank_count == counts) & (counts > 0)
+    kpi[not_started] = np.nan
     levels = levels_column(kpi, policy).astype(np.int64)
 
     for i in np.flatnonzero((sum_weight == 0) & ~weight_blank):
@@ -115,14 +128,19 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     for i in np.flatnonzero(card_blank):
         rows = np.flatnonzero(blank_actual & (card_of_row == i))
         cells = ", ".join(cell(int(r), "actual") for r in rows[:10]) + (", ..." if rows.size > 10 else "")
-        issues.append(Issue(cards[i].file, cards[i].sheet, cell(int(rows[0]), "actual"), INFO,
-                            f"{rows.size} of {counts[i]} actuals not yet reported ({cells}); they count as 0 "
-                            "and the scorecard is incomplete"))
+        if not_started[i]:
+            message = (f"none of the {counts[i]} actuals is reported yet ({cells}): the scorecard is not "
+                       "started and gets no KPI value, level or bonus until they are typed in")
+        else:
+            message = (f"{rows.size} of {counts[i]} actuals not yet reported ({cells}); they count as 0 "
+                       "and the scorecard is incomplete")
+        issues.append(Issue(cards[i].file, cards[i].sheet, cell(int(rows[0]), "actual"), INFO, message))
 
     _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell)
     _compare_cached_results(cards, kpi, sum_final, levels, issues)
 
-    status = np.where(card_error | np.isnan(kpi), "error", np.where(card_blank, "incomplete", "complete"))
+    status = np.where(card_error, ERROR, np.where(not_started, NOT_STARTED,
+                                                  np.where(card_blank, INCOMPLETE, COMPLETE)))
     summary = pd.DataFrame({key: [card.header.get(key, "") for card in cards] for key in HEADER_KEYS})
     summary["kpi_value"] = kpi
     summary["level"] = levels
@@ -172,49 +190,54 @@ def _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell) -> No
 
 
 def _compare_cached_results(cards, kpi, sum_final, levels, issues) -> None:
-    for i, card in enumerate(cards):
-        for cached in card.cached:
-            if cached.what == "level":
-                if levels[i] and cached.value != levels[i]:
-                    issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                        f"the level in the file is {cached.value:g} but the policy gives "
-                                        f"{levels[i]}: formula overwritten by hand, or another policy?"))
-                continue
-            ours = float(kpi[i] if cached.what == "kpi_value" else sum_final[i])
-            if math.isnan(ours) or math.isnan(cached.value):
-                continue
-            # `_differs` for one value (a numpy call per scorecard would cost more than the reading)
-            if abs(cached.value - ours) > CACHED_TOLERANCE and abs(cached.value * 100 - ours) > CACHED_TOLERANCE:
-                what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
+    found = [(i, cached) for i, card in enumerate(cards) for cached in card.cached]
+    results = [(i, cached) for i, cached in found if cached.what != "level"]
+    # One `_differs` call over every cached KPI value and total of the run.
+    ours = np.array([kpi[i] if cached.what == "kpi_value" else sum_final[i] for i, cached in results], dtype=float)
+    theirs = np.array([cached.value for _, cached in results], dtype=float)
+    differs = iter(_differs(theirs, ours) & ~np.isnan(ours) if results else ())
+    for i, cached in found:
+        card = cards[i]
+        if cached.what == "level":
+            if levels[i] and cached.value != levels[i]:
                 issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                    f"the {what} in the file is {cached.value:g} but computes to {ours:.2f}: "
-                                    "formula overwritten by hand? The summary uses the computed value"))
+                                    f"the level in the file is {cached.value:g} but the policy gives "
+                                    f"{levels[i]}: formula overwritten by hand, or another policy?"))
+            continue
+        if next(differs):
+            mine = float(kpi[i] if cached.what == "kpi_value" else sum_final[i])
+            what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
+            issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
+                                f"the {what} in the file is {cached.value:g} but computes to {mine:.2f}: "
+                                "formula overwritten by hand? The summary uses the computed value"))
 
 
 # --- roster ------------------------------------------------------------------------------------------
 
 
 def id_key(value: Any) -> str:
-    """Employee IDs compare without case and surrounding spaces ('e001 ' is 'E001')."""
-    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+    """Employee IDs (and names) compare without case and surrounding spaces ('e001 ' is 'E001').
 
-
-def _name_key(value: Any) -> str:
+    >>> id_key(" e001 "), id_key("Rina  Dewi") == id_key("rina dewi")
+    ('e001', True)
+    """
     return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
 
 
 def _potential(value: Any) -> str | None:
-    if value is None:
+    """The roster's own reading of a potential rating; one it cannot read gives no 9-box place."""
+    try:
+        return parse_potential(value)
+    except ValueError:
         return None
-    word = str(value).strip().lower()
-    return POTENTIAL_WORDS.get(word)
 
 
 def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_name: str,
                  issues: list[Issue]) -> pd.DataFrame | None:
     """Fill department, supervisor, salary and potential from the roster, matched by employee ID.
 
-    Returns the roster employees with no scorecard (None when no roster was given).
+    Returns the roster employees with no scorecard (None when no roster was given). An ID on two roster
+    rows (IDs match without case and spaces) is a warning naming both rows; the first row is used.
     """
     summary["monthly_salary"] = np.nan
     summary["potential"] = None
@@ -222,9 +245,20 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
         return None
     by_id: dict[str, Any] = {}
     for e in employees:
-        key = id_key(getattr(e, "employee_id", ""))
-        if key and key not in by_id:
+        emp_id = getattr(e, "employee_id", "")
+        key = id_key(emp_id)
+        if not key:
+            continue
+        first = by_id.get(key)
+        if first is None:
             by_id[key] = e
+            continue
+        rows = [getattr(x, "row", None) for x in (first, e)]
+        where = f"rows {rows[0]} and {rows[1]}" if all(rows) else "two rows"
+        issues.append(Issue(roster_name, "", f"row {rows[1]}" if rows[1] else "", WARNING,
+                            f"employee ID {emp_id} is on the roster twice ({where}: "
+                            f"{getattr(first, 'employee_id', '')!r} and {emp_id!r}); the first row is used, "
+                            "the other ignored: give each employee one row"))
     matched: set[str] = set()
     salary = summary["monthly_salary"].to_numpy(copy=True)
     potential = summary["potential"].to_numpy(copy=True)
@@ -245,7 +279,7 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
         roster_fields = {k: str(getattr(e, k, "") or "") for k in ("name", "department", "supervisor", "role",
                                                                    "period")}
         if columns["name"][i] and roster_fields["name"] and \
-                _name_key(columns["name"][i]) != _name_key(roster_fields["name"]):
+                id_key(columns["name"][i]) != id_key(roster_fields["name"]):
             issues.append(Issue(file, sheet, "", WARNING,
                                 f"employee ID {emp_id} is {roster_fields['name']!r} on the roster but "
                                 f"{columns['name'][i]!r} on the scorecard; check the ID"))
@@ -261,7 +295,8 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
         summary[k] = v
     summary["monthly_salary"] = salary
     summary["potential"] = potential
-    missing = [e for e in employees if id_key(getattr(e, "employee_id", "")) not in matched]
+    keys = [id_key(getattr(e, "employee_id", "")) for e in employees]
+    missing = [e for e, key in zip(employees, keys) if key not in matched and (not key or by_id[key] is e)]
     return pd.DataFrame({
         "employee_id": [str(getattr(e, "employee_id", "") or "") for e in missing],
         "name": [str(getattr(e, "name", "") or "") for e in missing],
@@ -273,25 +308,50 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
 
 
 def flag_duplicates(summary: pd.DataFrame, issues: list[Issue]) -> None:
-    """Two scorecards for the same employee and period: an error on both (a bonus must not be paid twice)."""
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, (emp_id, period) in enumerate(zip(summary["employee_id"], summary["period"])):
+    """Two scorecards for the same employee and period, or for the same employee where one gives no
+    period (it may be the same one): an error on each (a bonus must not be paid twice)."""
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for i, emp_id in enumerate(summary["employee_id"]):
         key = id_key(emp_id)
         if key:
-            groups[(key, id_key(period))].append(i)
+            by_id[key].append(i)
     status = summary["status"].to_numpy(copy=True)
-    for rows in groups.values():
+    for rows in by_id.values():
         if len(rows) < 2:
             continue
-        where = "; ".join(f"{summary['file'].iat[i]} [{summary['sheet'].iat[i]}]" for i in rows)
-        emp_id = summary["employee_id"].iat[rows[0]]
-        period = summary["period"].iat[rows[0]]
-        for i in rows:
-            status[i] = "error"
-            issues.append(Issue(summary["file"].iat[i], summary["sheet"].iat[i], "", ERROR,
-                                f"employee ID {emp_id}{f' (period {period})' if period else ''} is on "
-                                f"{len(rows)} scorecards: {where}; keep one"))
+        for group in _same_period_groups(rows, [id_key(summary["period"].iat[i]) for i in rows]):
+            where = "; ".join(f"{summary['file'].iat[i]} [{summary['sheet'].iat[i]}]" for i in group)
+            emp_id = summary["employee_id"].iat[group[0]]
+            periods = {id_key(summary["period"].iat[i]) for i in group}
+            if len(periods) == 1:
+                period = summary["period"].iat[group[0]]
+                message = (f"employee ID {emp_id}{f' (period {period})' if period else ''} is on "
+                           f"{len(group)} scorecards: {where}; keep one")
+            else:
+                message = (f"employee ID {emp_id} is on {len(group)} scorecards and not all of them give the "
+                           f"period, so they may be for the same one: {where}; type the period on each, or "
+                           "keep one")
+            for i in group:
+                status[i] = ERROR
+                issues.append(Issue(summary["file"].iat[i], summary["sheet"].iat[i], "", ERROR, message))
     summary["status"] = status
+
+
+def _same_period_groups(rows: list[int], periods: list[str]) -> list[list[int]]:
+    """The scorecards of one employee that clash: same period, or either without one (joined through
+    a card without a period, which may be any of them). Groups of two or more, in input order.
+
+    >>> _same_period_groups([0, 1, 2, 3], ["2025", "2024", "2025", "2023"])
+    [[0, 2]]
+    >>> _same_period_groups([0, 1, 2], ["2025", "", "2024"])
+    [[0, 1, 2]]
+    """
+    if any(not p for p in periods):
+        return [rows]  # a card without a period clashes with every other card of the employee
+    groups: dict[str, list[int]] = defaultdict(list)
+    for row, period in zip(rows, periods):
+        groups[period].append(row)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 # --- the finished tables ------------------------------------------------------------------------------
@@ -314,16 +374,26 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
 
 def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
            issues: list[Issue], missing: pd.DataFrame | None) -> Tables:
-    """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards."""
+    """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards.
+
+    The money rule: the bonus amount is filled only for a complete scorecard; a scorecard with errors
+    or not started has no level, label, bonus multiple or raise (its KPI value, if any, stays, and its
+    status says it is not reliable).
+    """
     bands = {b.level: b for b in policy.bands}
+    status = summary["status"].to_numpy()
+    no_level = np.isin(status, NO_LEVEL)
+    summary["level"] = np.where(no_level, 0, summary["level"].to_numpy())
     levels = summary["level"].to_numpy()
     summary["kpi_value"] = round_kpi_column(summary["kpi_value"].to_numpy(dtype=float))
     summary["label"] = [bands[lv].label(lang) if lv in bands else "" for lv in levels]
     multiple = np.array([bands[lv].bonus if lv in bands else np.nan for lv in levels], dtype=float)
     summary["bonus_multiple"] = multiple
-    summary["bonus_amount"] = multiple * summary["monthly_salary"].to_numpy(dtype=float)
+    salary = summary["monthly_salary"].to_numpy(dtype=float)
+    summary["bonus_amount"] = np.where(status == COMPLETE, multiple * salary, np.nan)
     summary["raise"] = [bands[lv].raise_text if lv in bands else "" for lv in levels]
     summary["department"] = summary["department"].astype(object)
+    role_names(summary, lang)
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
@@ -341,6 +411,32 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     order = {s: i for i, s in enumerate(SEVERITIES)}
     issues.sort(key=lambda issue: order.get(issue.severity, 9))
     return Tables(summary, details, by_kra, level_table, missing, nine_box, issues)
+
+
+def role_names(frame: pd.DataFrame, lang: str) -> None:
+    """Where a scorecard names a built-in role by its id (RoleID, or a roster's role column holding
+    "sales-manager"), show the role's name in the summary's language, not in the scorecard's."""
+    ids = frame["role_id"] if "role_id" in frame else pd.Series([""] * len(frame), index=frame.index)
+    if not len(frame) or not (ids.astype(bool).any() or frame["role"].astype(str).str.contains("-").any()):
+        return
+    index = _builtin_roles()
+    if not index:
+        return
+    names = []
+    for role_id, role in zip(ids, frame["role"]):
+        found = index.get(str(role_id or "").strip()) or index.get(str(role or "").strip())
+        names.append(found.name(lang) if found is not None else role)
+    frame["role"] = names
+
+
+def _builtin_roles() -> dict[str, Any]:
+    """The built-in roles by id; empty when the role library is not there. xlwings Lite embeds the
+    rollup without it (and without pydantic): the import by name keeps the embedder from following it."""
+    try:
+        roles = importlib.import_module("kpi_xl.roles")
+        return {role.id: role for role in roles.builtin_roles()}
+    except (ImportError, KpiError):
+        return {}
 
 
 def _by_kra(details: pd.DataFrame) -> pd.DataFrame:
@@ -364,26 +460,27 @@ def department_of(value: Any) -> str:
 
 @dataclass
 class LevelCounts:
-    """Scorecards per level (rows, lowest level first) and department (columns)."""
+    """Scorecards per level (rows, lowest level first) and department (columns), and how many were not
+    counted for want of a level (status -> count: error, not started)."""
 
     departments: list[str]
-    rows: list[tuple[int | None, str, list[int]]]  # level (None: no level), label, count per department
+    rows: list[tuple[int | None, str, list[int]]]  # level, label, count per department
+    not_counted: dict[str, int] = field(default_factory=dict)
 
     def total(self, level: int | None) -> int:
         return sum(next((counts for lv, _, counts in self.rows if lv == level), []))
 
 
 def _level_counts(summary: pd.DataFrame, policy: Policy, lang: str) -> LevelCounts:
-    departments = sorted({department_of(d) for d in summary["department"]}, key=str.casefold)
+    counted = summary["level"].to_numpy() != 0
+    departments = sorted({department_of(d) for d in summary["department"][counted]}, key=str.casefold)
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    for level, dep in zip(summary["level"], summary["department"]):
+    for level, dep in zip(summary["level"][counted], summary["department"][counted]):
         counts[(int(level), department_of(dep))] += 1
     rows: list[tuple[int | None, str, list[int]]] = [
         (band.level, band.label(lang), [counts[(band.level, d)] for d in departments]) for band in policy.bands]
-    if any(level == 0 for level, _ in counts):
-        rows.append((None, "no level (error)" if lang == "en" else "tanpa level (error)",
-                     [counts[(0, d)] for d in departments]))
-    return LevelCounts(departments, rows)
+    not_counted = Counter(str(s) for s in summary["status"][~counted])
+    return LevelCounts(departments, rows, {s: not_counted[s] for s in NO_LEVEL if not_counted[s]})
 
 
 def _nine_box(summary: pd.DataFrame) -> dict[tuple[str, str], list[str]] | None:
@@ -393,7 +490,7 @@ def _nine_box(summary: pd.DataFrame) -> dict[tuple[str, str], list[str]] | None:
     for name, emp_id, level, potential in zip(summary["name"], summary["employee_id"], summary["level"],
                                               summary["potential"]):
         if not isinstance(potential, str) or not level:
-            continue
+            continue  # no level: a scorecard with errors or not started is not placed
         group = "low" if level <= 2 else "medium" if level == 3 else "high"
         label = f"{name} ({emp_id})" if name and emp_id else str(name or emp_id)
         boxes[(potential, group)].append(label)

@@ -16,6 +16,7 @@ from .labels import (
     HEADER_LABELS,
     KPI_VALUE_LABELS,
     REQUIRED_COLUMNS,
+    TOTAL_LABELS,
     is_total,
     match,
     normalize,
@@ -49,31 +50,62 @@ def find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
 def find_header_fields(grid: list[list[Any]], above: int,
                        cells: dict[str, tuple[int, int]] | None = None) -> dict[str, str]:
     """Employee name, ID, department... from "label | value" (or "label: value") cells above the table.
-    `cells`, when given, receives where each value was found (0-based row and column in the grid)."""
+    `cells`, when given, receives where each value was found (0-based row and column in the grid).
+
+    A label's value is the next filled cell to its right, unless that cell is a label itself: in
+    `Nama | (blank) | NIK | E5` the name is blank, not "NIK". A cell that reads like a label but sits
+    between two labels is a value (`Jabatan | Manager | Atasan | Sari`: the role is "Manager").
+
+    >>> find_header_fields([["Nama", None, "NIK", "E5"], ["Jabatan", "Manager", "Atasan", "Sari"]], 2)
+    {'employee_id': 'E5', 'role': 'Manager', 'supervisor': 'Sari'}
+    """
     fields: dict[str, str] = {}
     for i, row in enumerate(grid[:above]):
-        for j, value in enumerate(row):
-            if not isinstance(value, str) or not value.strip():
+        filled = [(j, value) for j, value in enumerate(row) if text_of(value) not in ("", ":")]
+        kinds = [_label_kind(value) for _, value in filled]
+        p = 0
+        while p < len(filled):
+            kind = kinds[p]
+            p += 1
+            if kind is None:
                 continue
-            key = match(value, HEADER_LABELS)
-            found = ""
-            at = j
-            if key is not None:
-                for k, right in enumerate(row[j + 1:], j + 1):
-                    text = text_of(right)
-                    if text and text != ":":
-                        found = text.lstrip(":").strip()
-                        at = k
-                        break
-            elif ":" in value:
-                label, _, rest = value.partition(":")
-                key = match(label, HEADER_LABELS)
-                found = rest.strip()
-            if key is not None and found and key not in fields:
+            key, inline = kind
+            found, at = inline, filled[p - 1][0]
+            if inline is None:  # "Label | value": the value is the next filled cell, unless it is a label
+                found = ""
+                if p < len(filled) and _is_value(kinds, p):
+                    at, value = filled[p]
+                    found = text_of(value).lstrip(":").strip()
+                    p += 1
+            if found and key not in fields:
                 fields[key] = found
                 if cells is not None:
                     cells[key] = (i, at)
     return fields
+
+
+def _label_kind(value: Any) -> tuple[str, str | None] | None:
+    """(field, None) for a label cell, (field, value) for a "Label: value" cell, None for any other."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = match(value, HEADER_LABELS)
+    if key is not None:
+        return key, None
+    if ":" in value:
+        label, _, rest = value.partition(":")
+        key = match(label, HEADER_LABELS)
+        if key is not None:
+            return key, rest.strip()
+    return None
+
+
+def _is_value(kinds: list[tuple[str, str | None] | None], p: int) -> bool:
+    """Whether the filled cell `p`, right of a label, is that label's value."""
+    if kinds[p] is None:
+        return True
+    # A plain label word followed by another label is a value ("Jabatan | Manager | Atasan"); followed by
+    # a value, or by nothing, it is a label whose own value follows (or is blank).
+    return kinds[p][1] is None and p + 1 < len(kinds) and kinds[p + 1] is not None
 
 
 def read_handmade_sheet(issues: list[Issue], path: str, sheet_name: str, sheet: Any,
@@ -102,9 +134,7 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
     header = find_header(grid)
     if header is None:
         if not hidden:
-            issues.append(Issue(path, sheet_name, "", INFO,
-                                    "no KPI table on this sheet (no header row with weight, target and actual); "
-                                    "sheet skipped"))
+            issues.append(_no_table_issue(path, sheet_name, grid, r0, c0))
         return None
     top, col = header
     columns = {key: column_letter(c0 + j) for key, j in col.items()}
@@ -126,11 +156,20 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
     # a row without target and actual; a unit such as "jumlah" (count) in a KPI row is no total.
     label_columns = [j for j in range(col["weight"]) if j not in (col.get("unit"), col.get("direction"))]
     total_at = None
+    weights_above = 0.0  # the sum of the KPI weights so far: an unlabelled SUM row repeats it
     for i in range(top + 1, len(grid)):
         row = grid[i]
         values = {key: (row[j] if j < len(row) else "") for key, j in col.items()}
-        if any(is_total(row[j]) for j in label_columns if j < len(row)) and \
-                text_of(values["target"]) == "" and text_of(values["actual"]) == "":
+        no_result = text_of(values["target"]) == "" and text_of(values["actual"]) == ""
+        labels = [row[j] for j in label_columns if j < len(row)]
+        if no_result and (any(is_total(v) for v in labels) or _is_sum_row(values, weights_above)):
+            if not any(isinstance(v, str) and normalize(v) in TOTAL_LABELS for v in labels) and \
+                    _has_result(grid, i + 1, col):
+                # "Total KRA 1" or a sum directly above more KPI rows: a subtotal, not the table's end.
+                issues.append(Issue(path, sheet_name, cell_name(r0 + i, c0 + col["weight"]), WARNING,
+                                    f"row {r0 + i + 1} looks like a subtotal (no target or actual) and is not "
+                                    "counted as a KPI"))
+                continue
             total_at = i
             final_j = col.get("final")
             if final_j is not None and final_j < len(row) and type(row[final_j]) in (float, int):
@@ -144,7 +183,8 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
         blanks = 0
         if "kra" in col:  # a merged objective holds its text in its top cell
             kra = reader.text(values["kra"], "objective (KRA)", cell_name(r0 + i, c0 + col["kra"])) or kra
-        reader.add_row(rows, r0 + i + 1, columns, values, kra)
+        if reader.add_row(rows, r0 + i + 1, columns, values, kra) and rows.weight[-1] > 0:
+            weights_above += rows.weight[-1]
     if total_at is not None:
         cached.extend(_kpi_value_cell(grid, total_at, r0, c0))
     if not len(rows):
@@ -152,6 +192,73 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
                                 "the KPI table has a header row but no KPI rows below it"))
         return None
     return RawScorecard(path, sheet_name, HAND_MADE, info, rows, columns, cached)
+
+
+def _has_result(grid: list[list[Any]], i: int, col: dict[str, int]) -> bool:
+    """Whether row `i` of the grid holds a target or an actual."""
+    if i >= len(grid):
+        return False
+    row = grid[i]
+    return any(col[k] < len(row) and text_of(row[col[k]]) != "" for k in ("target", "actual"))
+
+
+def _is_sum_row(values: dict[str, Any], weights_above: float) -> bool:
+    """A row with no indicator, target or actual whose weight is the sum of the weights above: the
+    table's total row without a label (`=SUM(C8:C14)`), not one more KPI.
+
+    >>> _is_sum_row({"indicator": None, "weight": 100.0, "target": None, "actual": ""}, 100.0)
+    True
+    >>> _is_sum_row({"indicator": "new KPI", "weight": 100.0, "target": None, "actual": ""}, 100.0)
+    False
+    """
+    weight = values.get("weight")
+    return (weights_above > 0 and type(weight) in (float, int) and abs(weight - weights_above) < 1e-9
+            and text_of(values.get("indicator")) == "")
+
+
+# The fields a KPI table needs, as the warning names them.
+_REQUIRED_WORDS = {"weight": "weight (Bobot/Weight)", "target": "target (Target)",
+                   "actual": "actual (Aktual/Actual/Realisasi)"}
+
+
+def _no_table_issue(path: str, sheet_name: str, grid: list[list[Any]], r0: int, c0: int) -> Issue:
+    """Why a sheet gave no scorecard. A scorecard nearly read is a warning: a row with two of the three
+    required labels over numbers (headed "Nilai" instead of "Aktual"), or an employee named above no
+    table at all. Any other sheet is info: notes, lists, or a table of text targets (the KRA record a
+    generated scorecard carries, read by labels in an .xls or .ods copy)."""
+    text_table = False
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for j, value in enumerate(row):
+            key = match(value, COLUMN_LABELS)
+            if key in REQUIRED_COLUMNS and key not in found:
+                found[key] = j
+        if len(found) != len(REQUIRED_COLUMNS) - 1:
+            continue
+        if not _numbers_below(grid, i, list(found.values())):
+            text_table = True
+            continue
+        missing = next(k for k in REQUIRED_COLUMNS if k not in found)
+        have = " and ".join(text_of(row[j]) for j in sorted(found.values()))
+        return Issue(path, sheet_name, cell_name(r0 + i, c0 + min(found.values())), WARNING,
+                     f"no KPI table read on this sheet: row {r0 + i + 1} has {have} but no column for the "
+                     f"{_REQUIRED_WORDS[missing]}; name that column so the scorecard can be read")
+    who = find_header_fields(grid, HEADER_SEARCH_ROWS) if not text_table else {}
+    named = [text for key, text in (("name", "name"), ("employee_id", "employee ID")) if key in who]
+    if named:
+        return Issue(path, sheet_name, "", WARNING,
+                     f"the sheet gives an employee's {' and '.join(named)} but no KPI table was found (a header "
+                     "row with weight, target and actual: Bobot, Target, Aktual); sheet skipped")
+    return Issue(path, sheet_name, "", INFO,
+                 "no KPI table on this sheet (no header row with weight, target and actual); sheet skipped")
+
+
+def _numbers_below(grid: list[list[Any]], top: int, columns: list[int], rows: int = 50) -> bool:
+    """Whether some row under `top` holds a number in every one of `columns`."""
+    for row in grid[top + 1:top + 1 + rows]:
+        if all(j < len(row) and type(row[j]) in (float, int) for j in columns):
+            return True
+    return False
 
 
 def _kpi_value_cell(grid: list[list[Any]], total_at: int, r0: int, c0: int) -> list[Cached]:

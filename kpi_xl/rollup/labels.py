@@ -2,7 +2,8 @@
 
 A label matches after `normalize`: lower case, single spaces, no trailing colon, and either with or
 without a trailing bracket ("Bobot (%)" matches "bobot", "Indikator (KPI)" matches itself and
-"indikator"). Keep every synonym in normalized form.
+"indikator") or a trailing year ("Target 2025" matches "target", "Realisasi 2025" matches "realisasi").
+Keep every synonym in normalized form.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ COLUMN_LABELS: dict[str, frozenset[str]] = {
     }),
     "unit": frozenset({"unit", "satuan", "unit of measure", "uom"}),
     "direction": frozenset({"direction", "arah", "polaritas", "polarity"}),
-    "weight": frozenset({"bobot", "weight", "weighting", "bobot %", "weight %"}),
+    "weight": frozenset({"bobot", "weight", "weighting", "bobot %", "weight %", "bobot%", "weight%"}),
     "target": frozenset({"target", "target value", "nilai target"}),
     "tolerance": frozenset({"tolerance", "toleransi"}),
     "due": frozenset({"due", "due date", "deadline", "tenggat", "tenggat waktu", "batas waktu",
@@ -54,8 +55,10 @@ HEADER_LABELS: dict[str, frozenset[str]] = {
                          "review period"}),
 }
 
-# First cell of the row that closes the KPI table (its final column holds the cached total).
+# First cell of the row that closes the KPI table (its final column holds the cached total): one of
+# these, or a label starting with "total"/"jumlah" ("Total skor KPI", "Jumlah nilai").
 TOTAL_LABELS = frozenset({"total", "jumlah", "total skor", "grand total", "sum"})
+TOTAL_PREFIXES = ("total ", "jumlah ", "total:", "jumlah:")
 # A labelled cell below the table holding the cached KPI value.
 KPI_VALUE_LABELS = frozenset({"nilai kpi", "kpi value", "kpi score", "skor kpi", "nilai kinerja"})
 
@@ -71,6 +74,7 @@ DIRECTION_WORDS = {
 
 _SPACES = re.compile(r"\s+")
 _BRACKET = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
+_YEAR = re.compile(r"\s+(?:19|20)\d\d$")
 
 
 def normalize(text: str) -> str:
@@ -83,9 +87,16 @@ def normalize(text: str) -> str:
 
 
 def _forms(text: str) -> tuple[str, ...]:
+    """'Target 2025 (Rp)' -> ('target 2025 (rp)', 'target 2025', 'target')."""
     norm = normalize(text)
+    forms = [norm]
     bare = _BRACKET.sub("", norm).strip()
-    return (norm, bare) if bare and bare != norm else (norm,)
+    if bare and bare != norm:
+        forms.append(bare)
+    undated = _YEAR.sub("", forms[-1])
+    if undated and undated != forms[-1]:
+        forms.append(undated)
+    return tuple(forms)
 
 
 def match(text: object, table: dict[str, frozenset[str]]) -> str | None:
@@ -104,4 +115,12 @@ def match(text: object, table: dict[str, frozenset[str]]) -> str | None:
 
 
 def is_total(text: object) -> bool:
-    return isinstance(text, str) and len(text) <= 40 and normalize(text) in TOTAL_LABELS
+    """The label of the row that closes a KPI table.
+
+    >>> is_total("TOTAL"), is_total("Total skor KPI"), is_total("Jumlah:"), is_total("Totalitas")
+    (True, True, True, False)
+    """
+    if not isinstance(text, str) or len(text) > 40:
+        return False
+    norm = normalize(text)
+    return norm in TOTAL_LABELS or norm.startswith(TOTAL_PREFIXES)

@@ -66,6 +66,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "lengkap"),
     "incomplete": ("incomplete", "belum lengkap"),
     "error": ("error", "error"),
+    "not started": ("not started", "belum dimulai"),
     "ok": ("ok", "ok"),
     "blank": ("blank", "kosong"),
     "warning": ("warning", "peringatan"),
@@ -88,6 +89,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "perf_low": ("Low (level 1-2)", "Rendah (level 1-2)"),
     "perf_medium": ("Medium (level 3)", "Sedang (level 3)"),
     "perf_high": ("High (level 4-5)", "Tinggi (level 4-5)"),
+    "money_rule": ("Bonus amount: filled only for complete scorecards. An incomplete scorecard shows its level, "
+                   "bonus multiple and raise as they stand; a scorecard with errors, or not started (no actual "
+                   "reported), has no level, label, bonus or raise (a KPI value shown with errors is not "
+                   "reliable) and is not counted on the Levels and 9-Box sheets. Fix them (see the Issues "
+                   "sheet) and run the rollup again.",
+                   "Jumlah bonus: hanya diisi untuk scorecard yang lengkap. Scorecard yang belum lengkap "
+                   "menunjukkan level, kelipatan bonus dan kenaikan gaji sementara; scorecard dengan error, atau "
+                   "yang belum dimulai (belum ada aktual), tidak punya level, kriteria, bonus atau kenaikan gaji "
+                   "(nilai KPI yang tampil pada scorecard error tidak dapat dipercaya) dan tidak dihitung di "
+                   "sheet Levels dan 9-Box. Perbaiki (lihat sheet Issues) lalu jalankan rollup lagi."),
+    "not_counted_error": ("{n} scorecards with errors are not counted here (see the Issues sheet).",
+                          "{n} scorecard dengan error tidak dihitung di sini (lihat sheet Issues)."),
+    "not_counted_not started": ("{n} scorecards not started (no actual reported) are not counted here.",
+                                "{n} scorecard yang belum dimulai (belum ada aktual) tidak dihitung di sini."),
 }
 
 
@@ -102,6 +117,19 @@ def word(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[1] if lang == "id" else pair[0]
+
+
+def not_counted_note(tables: Tables, lang: str) -> str | None:
+    """The line saying how many scorecards the Levels sheet and the 9-box leave out (no level), or None.
+
+    >>> from kpi_xl.rollup.compute import LevelCounts, Tables
+    >>> t = Tables(None, None, None, LevelCounts([], [], {"error": 2}), None, None, [])
+    >>> not_counted_note(t, "en")
+    '2 scorecards with errors are not counted here (see the Issues sheet).'
+    """
+    counts = tables.levels.not_counted
+    lines = [word(f"not_counted_{status}", lang).format(n=n) for status, n in counts.items() if n]
+    return " ".join(lines) or None
 
 
 @dataclass(frozen=True)
@@ -174,13 +202,15 @@ def summary_sheets(tables: Tables, lang: str = "en") -> list[SheetContent]:
     sheets = []
     s = tables.summary
     columns = SUMMARY_COLUMNS
-    if s["bonus_amount"].isna().all():
+    if s["monthly_salary"].isna().all():
         columns = [c for c in columns if c.key != "bonus_amount"]  # no salary on the roster
     keys = [c.key for c in columns]
+    # The money rule is written under the table when some scorecard is not complete (its blanks need
+    # explaining).
     sheets.append(SheetContent("Summary", columns, _frame_rows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
-        keys.index("level"): lambda v: v or None,  # no level: the scorecard has an error
-    }), count=len(s)))
+        keys.index("level"): lambda v: v or None,  # no level: the scorecard has errors or is not started
+    }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s)))
     sheets.append(SheetContent("By KRA", BY_KRA_COLUMNS,
                                _frame_rows(tables.by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(tables.by_kra)))
     counts = tables.levels
@@ -189,7 +219,8 @@ def summary_sheets(tables: Tables, lang: str = "en") -> list[SheetContent]:
                      + [Column("total", 10)])
     sheets.append(SheetContent("Levels", level_columns,
                                iter([[level, text, *per_department, sum(per_department)]
-                                     for level, text, per_department in counts.rows])))
+                                     for level, text, per_department in counts.rows]),
+                               note=not_counted_note(tables, lang)))
     keys = [c.key for c in DETAIL_COLUMNS]
     sheets.append(SheetContent("Details", DETAIL_COLUMNS, _frame_rows(tables.details, keys, {
         keys.index("row_status"): lambda v: word(v, lang)}), count=len(tables.details)))
@@ -208,9 +239,11 @@ def summary_sheets(tables: Tables, lang: str = "en") -> list[SheetContent]:
 
 
 def nine_box_rows(tables: Tables, lang: str) -> list[list[Any]]:
-    """Title, header (performance low to high), then potential high to low with the names in each box."""
+    """Title, the line saying who is left out (no level; else a blank row), header (performance low to
+    high), then potential high to low with the names in each box."""
     boxes = tables.nine_box or {}
-    rows: list[list[Any]] = [[word("nine_box_title", lang)], [],
+    note = not_counted_note(tables, lang)
+    rows: list[list[Any]] = [[word("nine_box_title", lang)], [note] if note else [],
                              [f"{word('potential', lang)} \\ {word('performance', lang)}"]
                              + [word(f"perf_{g}", lang) for g in PERFORMANCE_GROUPS]]
     for potential in reversed(PERFORMANCE_GROUPS):  # high potential on top

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+from ..safety import ERROR, INFO, WARNING
+
 SEVERITIES = (ERROR, WARNING, INFO)
 
 GENERATED, HAND_MADE = "generated", "hand-made"
@@ -91,4 +92,4 @@ class WorkbookRead:
     file: str
     scorecards: list[RawScorecard] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    unreadable: bool = False  # the file could not be opened at all
+    skipped: bool = False  # a kpi-xl summary, not a scorecard: counted with the other skipped files

@@ -2,7 +2,9 @@
 
 A generated scorecard is read through the defined names of `kpi_xl.contract`, taken straight from the
 zip's `xl/workbook.xml` (python-calamine does not expose defined names, and openpyxl would load the whole
-workbook to give them). Any other sheet is searched for a KPI table by its header labels (`handmade`).
+workbook to give them). Any other sheet is searched for a KPI table by its header labels (`handmade`):
+every sheet of a hand-made workbook, and a sheet someone added to a generated one. A kpi-xl summary
+among the inputs is recognised by its workbook part and skipped, never read as a scorecard.
 
 Nothing here scores: the reader turns cells into numbers and text, records an `Issue` for every cell it
 cannot read, and hands `RawScorecard`s to the scorer, which scores every row of the run at once.
@@ -16,6 +18,8 @@ import io
 import math
 import os
 import re
+import stat
+import zipfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +28,21 @@ from typing import Any
 import python_calamine as calamine
 
 from .. import contract as c
-from ..safety import DEFAULT_LIMITS, Limits, check_file
+from ..files import TEMP_PREFIX  # atomic_write's temporary files
+from ..safety import (
+    DEFAULT_LIMITS,
+    LOCK_PREFIX,
+    WORKBOOK_SUFFIXES,
+    Limits,
+    check_file,
+    column_number,
+    short_text,
+    workbook_sheet_names,
+    xml_attributes,
+)
 from .cells import column_letter
 from .handmade import read_handmade_sheet
+from .layout import SHEETS
 from .model import (
     ERROR,
     GENERATED,
@@ -41,10 +57,7 @@ from .model import (
 )
 from .values import CellReader
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-LOCK_PREFIX = "~$"
-TEMP_PREFIX = ".kpi-xl-"  # kpi_xl.files.atomic_write's temporary files
 
 
 # --- finding files ---------------------------------------------------------------------------------
@@ -56,60 +69,176 @@ class Found:
 
     workbooks: list[str] = field(default_factory=list)
     lock_files: list[str] = field(default_factory=list)
-    other_files: list[str] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)  # skipped: no workbook, a temporary file, ...
+    unreadable: list[str] = field(default_factory=list)  # broken links, pipes: found, never readable
+    missing: list[str] = field(default_factory=list)  # inputs that do not exist
+    excluded: list[str] = field(default_factory=list)  # the summary being written, met among the inputs
+    folders_unreadable: list[str] = field(default_factory=list)  # folders that could not be opened
     issues: list[Issue] = field(default_factory=list)
 
     @property
+    def files(self) -> list[str]:
+        """Every file found, by the path it was found under (a file reached by two paths is here under
+        both: read under one, skipped under the other)."""
+        return self.workbooks + self.lock_files + self.other_files + self.unreadable
+
+    @property
     def total(self) -> int:
-        return len(self.workbooks) + len(self.lock_files) + len(self.other_files)
+        return len(self.workbooks) + len(self.lock_files) + len(self.other_files) + len(self.unreadable)
 
 
 def find_files(inputs: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> Found:
-    """Every file under the inputs (folders recursively, sorted), sorted into workbooks and skipped files.
+    """Every file under the inputs (folders recursively, links followed, sorted), sorted into workbooks
+    and skipped files.
 
     Excel's lock files (`~$name.xlsx`) and files that are no workbook are skipped with an info issue;
-    an input that does not exist is an error issue. `exclude` (the summary being written) is skipped.
+    an input that does not exist, a folder that cannot be opened, a broken link and a pipe are error
+    issues. A file reached by a second path (a link to it) is read once, the second path skipped with
+    an info issue; a folder reached again through a link is not walked twice. `exclude` (the summary
+    being written) is skipped.
     """
     found = Found()
-    excluded = {_same_file_key(p) for p in exclude}
-    seen: set[str] = set()
+    excluded = {_real(p) for p in exclude}
+    named: set[str] = set()  # files as named: the same file given twice (a folder and a file in it)
+    seen: dict[str, str] = {}  # the real file -> the path it was first found by
+    visited: dict[str, str] = {}  # the real folder -> the path it was walked by
     for given in inputs:
-        p = Path(given)
-        if p.is_dir():
-            files = sorted((f for f in p.rglob("*") if f.is_file()), key=lambda f: str(f).lower())
-        elif p.is_file():
-            files = [p]
+        top = os.fspath(Path(given))
+        if os.path.isdir(top):
+            entries = _walk(top, visited, found)
+        elif os.path.lexists(top):
+            entries = [(top, _real(os.path.dirname(top) or "."))]
         else:
-            found.issues.append(Issue(str(p), "", "", ERROR, "no such file or folder"))
+            found.missing.append(top)
+            found.issues.append(Issue(top, "", "", ERROR, "no such file or folder"))
             continue
-        for f in files:
-            key = _same_file_key(f)
-            if key in seen:
-                continue  # the same file given twice (a folder and a file in it)
-            seen.add(key)
-            name = str(f)
-            if key in excluded:
-                found.other_files.append(name)
-                found.issues.append(Issue(name, "", "", INFO, "skipped: this is the summary being written"))
-            elif f.name.startswith(TEMP_PREFIX):
+        for name, real_folder in entries:
+            base = os.path.basename(name)
+            key = os.path.normcase(os.path.join(real_folder, base))
+            if key in named:
+                continue
+            named.add(key)
+            if base.startswith(TEMP_PREFIX):
                 found.other_files.append(name)
                 found.issues.append(Issue(name, "", "", INFO, "skipped: a temporary file an interrupted kpi-xl "
                                                               "run left behind; delete it"))
-            elif f.name.startswith(LOCK_PREFIX):
+            elif base.startswith(LOCK_PREFIX):
                 found.lock_files.append(name)
                 found.issues.append(Issue(name, "", "", INFO,
                                           "skipped: Excel's lock file (the workbook is open somewhere)"))
-            elif f.suffix.lower() in WORKBOOK_SUFFIXES:
-                found.workbooks.append(name)
-            else:
+            elif Path(base).suffix.lower() not in WORKBOOK_SUFFIXES:  # "..xlsx" is a workbook too
                 found.other_files.append(name)
                 found.issues.append(Issue(name, "", "", INFO,
                                           "skipped: not a workbook (.xlsx, .xlsm, .xls, .ods)"))
+            else:
+                _sort_workbook(found, name, real_folder, excluded, seen)
     return found
 
 
-def _same_file_key(p: str | os.PathLike[str]) -> str:
-    return os.path.normcase(os.path.abspath(p))
+def _walk(top: str, visited: dict[str, str], found: Found) -> list[tuple[str, str]]:
+    """Every file under `top` with the real path of its folder, sorted. Links to folders are followed,
+    each real folder walked once (a link back to a parent makes no loop); a folder that cannot be opened
+    is an error issue naming it."""
+
+    def cannot_open(error: OSError) -> None:
+        folder = error.filename if isinstance(error.filename, str) else top
+        found.folders_unreadable.append(folder)
+        found.issues.append(Issue(folder, "", "", ERROR, f"cannot open this folder ({error.strerror or error}): "
+                                                         "the scorecards in it are not read; check that you may "
+                                                         "read it"))
+
+    files: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(top, onerror=cannot_open, followlinks=True):
+        real = _real(folder)
+        first = visited.get(real)
+        if first is not None:
+            subfolders.clear()
+            if os.path.abspath(first) != os.path.abspath(folder):
+                found.issues.append(Issue(folder, "", "", INFO, f"the same folder as {first} (reached "
+                                                                "through a link): read once"))
+            continue
+        visited[real] = folder
+        files.extend((os.path.join(folder, name), real) for name in names)
+    files.sort(key=lambda entry: entry[0].lower())
+    return files
+
+
+def _real(path: str | os.PathLike[str]) -> str:
+    """The one name of a file or folder, links resolved (and case folded where names ignore it)."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _sort_workbook(found: Found, name: str, real_folder: str, excluded: set[str], seen: dict[str, str]) -> None:
+    """A file named like a workbook: to read, or skipped (the summary, a second path to a file read
+    already), or unreadable (a broken link, a pipe)."""
+    try:
+        st = os.lstat(name)
+        real = os.path.normcase(os.path.join(real_folder, os.path.basename(name)))
+        if stat.S_ISLNK(st.st_mode):
+            try:
+                st = os.stat(name)
+            except OSError:
+                found.unreadable.append(name)
+                found.issues.append(Issue(name, "", "", ERROR, "a broken link: the file it points to does not "
+                                                               "exist; put the scorecard itself in the folder"))
+                return
+            real = _real(name)
+    except OSError as e:  # gone since the folder was listed
+        found.unreadable.append(name)
+        found.issues.append(Issue(name, "", "", ERROR, f"cannot be opened ({e.strerror or e}); check that the "
+                                                       "file is still there and that you may read it"))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        found.unreadable.append(name)
+        found.issues.append(Issue(name, "", "", ERROR, "not a regular file (a folder, pipe or device); put the "
+                                                       "scorecard itself in the folder"))
+    elif real in excluded:
+        found.other_files.append(name)
+        found.excluded.append(name)
+        found.issues.append(Issue(name, "", "", INFO, "skipped: this is the summary being written"))
+    elif real in seen:
+        found.other_files.append(name)
+        found.issues.append(Issue(name, "", "", INFO, f"skipped: the same file as {seen[real]} (one is a link "
+                                                      "to the other), which is read"))
+    else:
+        seen[real] = name
+        found.workbooks.append(name)
+
+
+# --- kpi-xl summaries ------------------------------------------------------------------------------
+
+# The sheets every summary has (the 9-Box only when the roster gives potentials).
+SUMMARY_SHEETS = frozenset(SHEETS) - {"9-Box"}
+_SUMMARY_BOOK_BYTES = 4 * 2**20  # a summary's workbook part is a few kilobytes
+
+
+def is_summary_book(workbook_xml: bytes) -> bool:
+    """True when an .xlsx's `xl/workbook.xml` is a kpi-xl summary's: it carries the hidden defined name
+    `kpi_xl.contract.SUMMARY_MARKER` (summaries written since), or it has every sheet a summary has.
+
+    >>> is_summary_book(b'<sheets>' + b''.join(b'<sheet name="%s"/>' % n.encode() for n in SUMMARY_SHEETS) + b'</sheets>')
+    True
+    >>> is_summary_book(b'<sheets><sheet name="Summary"/><sheet name="Details"/></sheets>')
+    False
+    """
+    if c.SUMMARY_MARKER.encode() in workbook_xml:
+        for m in _DEFINED_NAME.finditer(workbook_xml):
+            if xml_attributes(m.group(1)).get(b"name") == c.SUMMARY_MARKER.encode():
+                return True
+    if b"Details" not in workbook_xml:  # the quick answer for scorecards
+        return False
+    return SUMMARY_SHEETS <= set(workbook_sheet_names(workbook_xml))
+
+
+def is_summary_file(path: str | os.PathLike[str]) -> bool:
+    """True when the file at `path` is a kpi-xl summary (`is_summary_book` of its workbook part);
+    False for anything else, a file that cannot be read included."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            return info.file_size <= _SUMMARY_BOOK_BYTES and is_summary_book(z.read(info))
+    except Exception:  # noqa: BLE001 - whatever it is, it is no summary kpi-xl can replace
+        return False
 
 
 # --- one workbook ----------------------------------------------------------------------------------
@@ -121,17 +250,16 @@ def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
     try:
         _read_into(out, path, limits)
     except _Unreadable as e:
-        out.unreadable = True
         out.scorecards.clear()
         out.issues.append(Issue(path, e.sheet, e.cell, e.severity, str(e)))
+        return out
     except Exception as e:  # one bad file must never stop a department's rollup
-        out.unreadable = True
         out.scorecards.clear()
         out.issues.append(Issue(path, "", "", ERROR,
-                                f"cannot be read ({type(e).__name__}: {_short(str(e))}); "
+                                f"cannot be read ({type(e).__name__}: {short_text(str(e), 160)}); "
                                 "open it in Excel and save it again as .xlsx"))
-    if not out.unreadable and not out.scorecards:
-        out.unreadable = True
+        return out
+    if not out.scorecards and not out.skipped:
         out.issues.append(Issue(path, "", "", ERROR,
                                 "no scorecard found: no sheet has a KPI table with weight, target and actual "
                                 "columns (Bobot, Target, Aktual)"))
@@ -151,14 +279,15 @@ class _Unreadable(Exception):
         self.severity, self.sheet, self.cell = severity, sheet, cell
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _sheets_read(workbook_xml: bytes) -> Collection[str] | None:
-    """The sheets the reader opens in a workbook: a generated scorecard's named ones, else all (None)."""
-    return set(scorecard_names(workbook_xml)) or None
+    """The sheets the reader opens in an .xlsx: a generated scorecard's named ones and any sheet added
+    to it, none of a summary, else all (None)."""
+    plan = book_plan(workbook_xml)
+    if plan.summary:
+        return ()
+    if plan.names:
+        return set(plan.names) | plan.by_label
+    return None
 
 
 def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
@@ -169,7 +298,10 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
     problem = checked.problem
     if problem is not None:
         raise _Unreadable(problem.message, problem.severity, problem.sheet, problem.cell)
-    names = scorecard_names(checked.workbook_xml) if checked.workbook_xml is not None else {}
+    plan = book_plan(checked.workbook_xml) if checked.workbook_xml is not None else _HAND_MADE
+    if plan.summary:
+        _skip_summary(out, path)
+        return
     try:
         book = _open_book(path, checked.data)
     except calamine.PasswordError:
@@ -177,12 +309,15 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
     except Exception as e:  # calamine raises several types for broken files
         raise _Unreadable(_open_error(path, e)) from None
     with book:
+        if SUMMARY_SHEETS <= set(book.sheet_names):  # a summary saved as .xls or .ods
+            _skip_summary(out, path)
+            return
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart and dialog sheets hold no KPI rows
-            sheet_names = names.get(meta.name)
-            if names and not sheet_names:
-                continue  # a generated workbook's other sheets (KRA record, tasks, policy)
+            sheet_names = plan.names.get(meta.name)
+            if plan.names and not sheet_names and meta.name not in plan.by_label:
+                continue  # a generated workbook's own other sheets (KRA record, tasks, policy)
             sheet = book.get_sheet_by_name(meta.name)
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
             errors = checked.error_cells.get(meta.name, {})
@@ -193,6 +328,12 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
                                            errors=errors)
             if card is not None:
                 out.scorecards.append(card)
+
+
+def _skip_summary(out: WorkbookRead, path: str) -> None:
+    # Its Details sheet has a KPI table's headers: read as a scorecard it would add a bogus row.
+    out.skipped = True
+    out.issues.append(Issue(path, "", "", INFO, "a kpi-xl summary, not a scorecard: skipped"))
 
 
 def _open_book(path: str, data: bytes | None = None) -> Any:
@@ -222,22 +363,14 @@ def _open_error(path: str, error: Exception) -> str:
                 "); open it in Excel and save it as .xlsx without a password")
     if suffix in ZIP_SUFFIXES and not head.startswith(b"PK"):
         return f"not a real {suffix} workbook (the content is something else); ask for the scorecard again"
-    return (f"cannot be read ({type(error).__name__}: {_short(str(error))}); "
+    return (f"cannot be read ({type(error).__name__}: {short_text(str(error), 160)}); "
             "open it in Excel and save it again as .xlsx")
 
 
 # --- generated scorecards: defined names ------------------------------------------------------------
 
 _DEFINED_NAME = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def parse_ref(ref: str) -> tuple[str, int, int, int, int] | None:
@@ -250,40 +383,77 @@ def parse_ref(ref: str) -> tuple[str, int, int, int, int] | None:
     if not m:
         return None
     sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    r1, c1 = int(m.group(4)) - 1, _column_index(m.group(3))
+    r1, c1 = int(m.group(4)) - 1, column_number(m.group(3)) - 1
     r2 = int(m.group(6)) - 1 if m.group(6) else r1
-    c2 = _column_index(m.group(5)) if m.group(5) else c1
+    c2 = column_number(m.group(5)) - 1 if m.group(5) else c1
     return sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
+@dataclass(frozen=True)
+class BookPlan:
+    """Which sheets of an .xlsx the reader opens, and how, from its `xl/workbook.xml` alone.
+
+    `names`: the sheets of a generated scorecard, each with the defined names pointing at it (empty:
+    not a generated workbook, every sheet is read by its labels). `by_label`: the sheets of a
+    generated workbook that no defined name points at and that the generator did not make either
+    (a "KPI Budi" sheet someone added), read by their labels. `summary`: a kpi-xl summary, not read.
+    """
+
+    names: dict[str, dict[str, tuple[str, int, int, int, int]]] = field(default_factory=dict)
+    by_label: frozenset[str] = frozenset()
+    summary: bool = False
+
+
+_HAND_MADE = BookPlan()
 # The scorecards of one role share their workbook.xml byte for byte: parse each distinct one once.
-_NAMES_CACHE: dict[bytes, dict[str, dict[str, tuple]]] = {}
-_NAMES_CACHE_SIZE = 256
+_PLANS: dict[bytes, BookPlan] = {}
+_PLANS_SIZE = 256
+
+
+def book_plan(workbook_xml: bytes) -> BookPlan:
+    """The `BookPlan` of an .xlsx's `xl/workbook.xml`."""
+    plan = _PLANS.get(workbook_xml)
+    if plan is None:
+        if len(_PLANS) >= _PLANS_SIZE:
+            _PLANS.clear()
+        plan = _PLANS[workbook_xml] = _make_plan(workbook_xml)
+    return plan
 
 
 def scorecard_names(workbook_xml: bytes) -> dict[str, dict[str, tuple[str, int, int, int, int]]]:
     """Defined names of `xl/workbook.xml` grouped by the sheet they point at, for sheets that carry a
     scorecard's KPI table (weight, target and actual ranges). Sheet-scoped names win over workbook ones.
     Empty when the workbook is not a generated scorecard."""
+    return book_plan(workbook_xml).names
+
+
+def _make_plan(workbook_xml: bytes) -> BookPlan:
+    if is_summary_book(workbook_xml):
+        return BookPlan(summary=True)
     if c.MARKER.encode() not in workbook_xml and c.KPI_ACTUAL.encode() not in workbook_xml:
-        return {}
-    cached = _NAMES_CACHE.get(workbook_xml)
-    if cached is None:
-        if len(_NAMES_CACHE) >= _NAMES_CACHE_SIZE:
-            _NAMES_CACHE.clear()
-        cached = _NAMES_CACHE[workbook_xml] = _parse_names(workbook_xml)
-    return cached
+        return _HAND_MADE
+    names, covered = _parse_names(workbook_xml)
+    if not names:
+        return _HAND_MADE
+    own = _generator_sheets()
+    added = frozenset(s for s in workbook_sheet_names(workbook_xml) if s not in covered and s not in own)
+    return BookPlan(names, added)
 
 
-def _parse_names(workbook_xml: bytes) -> dict[str, dict[str, tuple[str, int, int, int, int]]]:
+def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[str]]:
+    """The scorecard sheets with their names, and every sheet some name points at (Excel's own
+    print areas and titles aside: a sheet copied in from elsewhere brings those along)."""
     by_sheet: dict[str, dict[str, tuple]] = {}
     local: dict[str, set[str]] = {}
+    covered: set[str] = set()
     for m in _DEFINED_NAME.finditer(workbook_xml):
-        attrs = dict(_ATTR.findall(m.group(1)))
+        attrs = xml_attributes(m.group(1))
         name = attrs.get(b"name", b"").decode("utf-8")
         ref = parse_ref(html.unescape(m.group(2).decode("utf-8")))
         if ref is None:
             continue
+        if not name.startswith("_xlnm."):
+            covered.add(ref[0])
         scope = attrs.get(b"localSheetId")
         sheet_names = by_sheet.setdefault(ref[0], {})
         if scope is not None:
@@ -291,7 +461,22 @@ def _parse_names(workbook_xml: bytes) -> dict[str, dict[str, tuple[str, int, int
             local.setdefault(ref[0], set()).add(name)
         elif name not in local.get(ref[0], ()):
             sheet_names[name] = ref
-    return {s: n for s, n in by_sheet.items() if all(k in n for k in (c.KPI_WEIGHT, c.KPI_TARGET, c.KPI_ACTUAL))}
+    scorecards = {s: n for s, n in by_sheet.items() if all(k in n for k in (c.KPI_WEIGHT, c.KPI_TARGET, c.KPI_ACTUAL))}
+    return scorecards, covered
+
+
+_OWN_SHEETS: frozenset[str] | None = None
+
+
+def _generator_sheets() -> frozenset[str]:
+    """The names of the record sheets `kpi_xl.scorecard` writes beside a scorecard (KRA record, task
+    inventory, policy), in every language: no defined name points at some of them."""
+    global _OWN_SHEETS
+    if _OWN_SHEETS is None:
+        from ..scorecard import LABELS  # only once a generated workbook is met: it imports the roles
+
+        _OWN_SHEETS = frozenset(m[k] for m in LABELS.values() for k in ("sheet_kra", "sheet_tasks", "sheet_policy"))
+    return _OWN_SHEETS
 
 
 _HEADER_NAMES = {

@@ -10,7 +10,9 @@ lone surrogates of an undecodable file name, become U+FFFD) and is written as a 
 that a spreadsheet could take for a formula ("=HYPERLINK(...)", "+62...", "@SUM") also gets Excel's
 quote prefix, so editing the cell later does not turn it into one either.
 The workbook is written to a temporary file beside the target and moved into place in one step, so a
-reader never sees half a summary and a crash leaves the previous summary intact.
+reader never sees half a summary and a crash leaves the previous summary intact. Every summary carries
+the hidden workbook name `KPIXL_Summary` (`kpi_xl.contract.SUMMARY_MARKER`, value 1), so a summary can be
+told from a scorecard without reading its sheets.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 
+from ..contract import SUMMARY_MARKER
 from ..errors import KpiFileError
 from ..files import atomic_write
 from ..safety import looks_like_formula, put_text, safe_text
@@ -115,14 +119,20 @@ class _TableWriter:
             self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows + 1}"
 
 
-def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "en") -> Path:
-    """Write the summary workbook atomically (a temporary file beside it, then `os.replace`)."""
+def check_output(output: str | os.PathLike[str]) -> Path:
+    """The summary's path, refused unless it is an .xlsx file in a folder that exists (checked before
+    a long read, and again before writing)."""
     target = Path(output)
     if target.suffix.lower() != ".xlsx":
         raise KpiFileError(f"{target}: the summary must be an .xlsx file")
-    folder = target.parent
-    if not folder.is_dir():
-        raise KpiFileError(f"{folder}: the summary's folder does not exist")
+    if not target.parent.is_dir():
+        raise KpiFileError(f"{target.parent}: the summary's folder does not exist")
+    return target
+
+
+def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "en") -> Path:
+    """Write the summary workbook atomically (a temporary file beside it, then `os.replace`)."""
+    target = check_output(output)
     skeleton, tables_xml = _skeleton(tables, lang)
     try:
         atomic_write(target, lambda tmp: _assemble(skeleton, tables_xml, str(tmp)))
@@ -155,6 +165,7 @@ class _TableXml:
 def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
     """The summary made by openpyxl with the big tables' sheets left empty, and what goes in them."""
     wb = Workbook(write_only=True)
+    wb.defined_names[SUMMARY_MARKER] = DefinedName(SUMMARY_MARKER, attr_text="1", hidden=True)
     fast: dict[str, _TableXml] = {}
     for content in summary_sheets(tables, lang):
         ws = wb.create_sheet(content.name)
@@ -184,6 +195,7 @@ def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
             if content.name == "Levels":
                 _levels_chart(ws, tables, lang)
             if content.note:
+                ws.append([])  # a blank row keeps the note out of the table's region (sorting, Ctrl+A)
                 ws.append([content.note])
         else:
             ws.column_dimensions["A"].width = 100
@@ -252,7 +264,9 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
     columns = content.columns
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     count = content.count or 0
-    last_row = count + 1 + (1 if content.note else 0)
+    # A note goes under the table, a blank row between (see `_skeleton`).
+    note_row = count + (3 if count else 2)
+    last_row = note_row if content.note else count + 1
     view = ('<sheetView workbookViewId="0"' + (' tabSelected="1"' if table.selected else "") + '>'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
@@ -297,8 +311,7 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
             f.write("".join(buffer).encode("utf-8", "replace"))
             buffer.clear()
     if content.note:
-        r += 1
-        buffer.append(f'<row r="{r}"><c r="A{r}" t="inlineStr">{_xml_text(content.note)}</c></row>')
+        buffer.append(f'<row r="{note_row}"><c r="A{note_row}" t="inlineStr">{_xml_text(content.note)}</c></row>')
     tail = ["</sheetData>"]
     if count:
         tail.append(f'<autoFilter ref="A1:{letters[-1]}{count + 1}"/>')

@@ -140,7 +140,9 @@ class CellReader:
             self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {at('weight')}")
             bad[0] = True
         elif w < 0:
-            self._issue(at("weight"), ERROR, f"weight {w:g} is below 0; weights are positive and sum to 100")
+            # Refused like a blank weight (the scorer gives the scorecard no KPI value), as the core does.
+            self._issue(at("weight"), ERROR, f"weight {w:g} is below 0; weights are positive and sum to 100: "
+                                             f"type the KPI's weight in {at('weight')}")
             bad[0] = True
         elif w == 0:
             self._issue(at("weight"), WARNING, "weight is 0: this KPI does not count in the KPI value")
