@@ -488,6 +488,7 @@ def test_cli_exit_0_with_a_summary_even_when_no_file_could_be_read(tmp_path):
 
 @pytest.mark.parametrize("args, code, message", [
     (["rollup", "{tmp}/nothing", "-o", "{tmp}/s.xlsx"], 1, "no scorecard workbooks (.xlsx, .xlsm, .xls, .ods) found"),
+    (["rollup", "{tmp}/gone", "-o", "{tmp}/s.xlsx"], 1, "gone: no such file or folder"),
     (["rollup", "{tmp}/in", "-o", "{tmp}/s.xlsx", "--lang", "fr"], 2, "'fr' is not en or id"),
     (["rollup", "{tmp}/in"], 2, "Missing option '-o'"),
     (["rollup", "{tmp}/in", "-o", "{tmp}/no/s.xlsx"], 1, "the summary's folder does not exist"),

@@ -188,6 +188,8 @@ def rollup(
     if output is not None:
         _check_existing_output(Path(output), bool(found.excluded))
     if not found.workbooks:
+        if found.missing and len(found.missing) == len(paths):
+            raise KpiFileError(f"{', '.join(found.missing)}: no such file or folder")
         where = ", ".join(paths) or "(no input given)"
         raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
 
