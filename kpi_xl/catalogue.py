@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RoleError
-from .files import atomic_write
+from .files import save_workbook
 from .roles import Role, Text, role_from_dict
 from .safety import read_number
 
@@ -497,11 +497,4 @@ def export_catalogue(roles: Iterable[Role], path: str | os.PathLike[str]) -> Pat
         cell.alignment = Alignment(wrap_text=True)
     wb.active = 1
 
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise RoleError(f"{p}: folder {folder} does not exist")
-    try:
-        atomic_write(p, wb.save)
-    except OSError as e:
-        raise RoleError(f"{p}: cannot write the role catalogue ({e.strerror or e})") from None
-    return p
+    return save_workbook(wb, p, "role catalogue", RoleError)

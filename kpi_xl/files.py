@@ -116,3 +116,15 @@ def read_yaml(path: str | os.PathLike[str], what: str, error: type[Exception], s
         mark = getattr(e, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
         raise error(f"{source}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
+
+
+def save_workbook(workbook: Any, path: str | os.PathLike[str], what: str, error: type[Exception]) -> Path:
+    """Save an openpyxl workbook whole or not at all; `error` names the file and `what` it is."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise error(f"{target}: folder {folder} does not exist")
+    try:
+        return atomic_write(target, workbook.save)
+    except OSError as e:
+        raise error(f"{target}: cannot write the {what} ({e.strerror or e})") from None

@@ -34,6 +34,7 @@ from typing import Any
 
 from .csvfile import read_csv_rows
 from .errors import KpiFileError
+from .safety import read_number
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -131,39 +132,19 @@ def _text(value: Any) -> str:
 
 
 def parse_salary(value: Any) -> float | None:
-    """A monthly salary from a cell: a number, or text such as "10.000.000", "Rp 7,500,000" or "7500000,50".
+    """A monthly salary from a cell: a number, or text such as "10.000.000", "Rp 7,500,000" or "7500000,50",
+    read by the same rules as every number typed as text (`kpi_xl.safety.read_number`): an ambiguous
+    "1,500" is refused, never guessed.
 
     >>> parse_salary("Rp 10.000.000"), parse_salary("7,500,000"), parse_salary(8.5e6), parse_salary("")
     (10000000.0, 7500000.0, 8500000.0, None)
     """
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # TRUE in a salary column is a mistake, not 1
         raise ValueError(f"{value!r} is not a number")
-    if isinstance(value, (int, float)):
-        v = float(value)
-        if math.isnan(v):
-            return None
-        if not math.isfinite(v):
-            raise ValueError(f"{value!r} is not a finite number")
-        return v
-    text = str(value).strip()
-    if not text:
-        return None
-    cleaned = re.sub(r"(?i)^(rp\.?|idr)\s*", "", text).replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", cleaned):  # Indonesian: 10.000.000,50
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cleaned):  # English: 10,000,000.50
-        cleaned = cleaned.replace(",", "")
-    elif re.fullmatch(r"\d+,\d{1,2}", cleaned):  # 7500000,50
-        cleaned = cleaned.replace(",", ".")
-    try:
-        v = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{text!r} is not a finite number")
-    return v
+    number, problem = read_number(value, "monthly salary")
+    if number is None and problem is not None:
+        raise ValueError(f"{str(value).strip()!r} is not a number")
+    return number
 
 
 def parse_potential(value: Any) -> str | None:

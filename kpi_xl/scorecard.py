@@ -56,7 +56,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import contract as C
 from .checks import ERROR, check_role
 from .errors import KpiFileError, KpiInputError, RoleError
-from .files import atomic_write
+from .files import save_workbook
 from .policy import Policy, load_policy
 from .roles import Role, builtin_roles, resolve_role
 from .roster import Employee, Roster, RosterProblem, read_roster
@@ -499,13 +499,7 @@ def write_scorecard(role: Role | str, path: str | os.PathLike[str], employee: Em
 
 def _save(wb: Workbook, path: Path) -> None:
     """Save next to the target and rename, so a crash never leaves half a scorecard."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise KpiFileError(f"{path}: folder {folder} does not exist")
-    try:
-        atomic_write(path, wb.save)
-    except OSError as e:
-        raise KpiFileError(f"{path}: cannot write the scorecard ({e.strerror or e})") from None
+    save_workbook(wb, path, "scorecard", KpiFileError)
 
 
 def _resolve_policy(policy: Policy | str | os.PathLike[str] | None) -> Policy:
