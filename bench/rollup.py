@@ -25,6 +25,8 @@ faster than the whole baseline; peak memory under 400 MB.
 
 from __future__ import annotations
 
+from kpi_xl.policy import default_policy
+
 import argparse
 import json
 import os
@@ -115,7 +117,7 @@ def generate(n: int) -> Path:
             value = finals.sum() / weights.sum() * 100
             fields = {"id": f"E{i:06d}", "name": f"Employee {i:06d}", "dept": DEPARTMENTS[i % len(DEPARTMENTS)],
                       "total": repr(float(finals.sum())), "value": repr(float(value)),
-                      "level": int(levels_column([value], default_policy())[0])}
+                      "level": int(levels_column([value], policy=default_policy())[0])}
             fields.update({f"a{j}": repr(float(a)) for j, a in enumerate(actuals)})
             fields.update({f"s{j}": repr(float(s)) for j, s in enumerate(scores)})
             fields.update({f"f{j}": repr(float(f)) for j, f in enumerate(finals)})

@@ -32,45 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RoleError
-from .files import save_workbook
+from .io.files import save_workbook
 from .roles import Role, Text, role_from_dict
-from .safety import read_number
+from .values import cell_text, is_blank, read_number, serial_date
+from .words import CATALOGUE_COLUMNS, NO_WORDS, YES_WORDS, match, split_lang_suffix
 
-# Field -> header words (normalised: lower case, single spaces, no punctuation, no "(en)"/"(id)").
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "role_id": ("role id", "role code", "id jabatan", "kode jabatan", "id peran"),
-    "role_name": ("role name", "role", "nama jabatan", "jabatan", "nama peran", "peran"),
-    "department": ("department", "departemen", "divisi", "division"),
-    "description": ("description", "role description", "deskripsi", "deskripsi peran", "deskripsi jabatan"),
-    "period": ("period", "periode"),
-    "kra": ("kra", "key result area", "objective", "area"),
-    "goal": ("goal", "goal it serves", "company goal", "company goal it serves", "tujuan",
-             "tujuan perusahaan", "tujuan perusahaan yang didukung"),
-    "indicator": ("indicator", "kpi", "indikator", "indikator kpi", "indicator kpi"),
-    "unit": ("unit", "satuan"),
-    "weight": ("weight", "bobot"),
-    "target": ("target",),
-    "direction": ("direction", "arah"),
-    "tolerance": ("tolerance", "toleransi"),
-    "due": ("due", "due date", "tenggat", "batas waktu", "deadline", "tanggal tenggat"),
-    "tolerance_or_due": ("tolerance or due date", "tolerance due date", "toleransi atau tenggat",
-                         "toleransi tenggat"),
-    "method": ("method", "measurement method", "metode", "metode pengukuran"),
-    "activity": ("activity", "supporting activity", "aktivitas", "aktivitas pendukung"),
-    "task": ("task", "tugas"),
-    "frequency": ("frequency", "frekuensi"),
-    "duration": ("duration", "duration per task", "durasi", "durasi per tugas"),
-    "delegable": ("can be delegated", "delegable", "delegated", "bisa didelegasikan", "dapat didelegasikan"),
-    "notes": ("notes", "note", "keterangan", "catatan"),
-}
-_HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 TEXT_FIELDS = {"role_name", "department", "description", "kra", "goal", "indicator", "unit", "method",
                "activity", "task", "frequency", "duration", "notes"}
-_LANG_SUFFIX = re.compile(r"[\s\-_]*[\(\[]\s*(en|id|english|indonesian|indonesia|inggris)\s*[\)\]]\s*$", re.IGNORECASE)
-_YES = {"yes", "ya", "y", "true", "1", "benar", "bisa"}
-_NO = {"no", "tidak", "n", "false", "0", "salah", "tidak bisa"}
 _HEADER_SCAN_ROWS = 10
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 # What the exported sheets are called; the reader does not rely on these names.
 SHEET_KPIS, SHEET_ROLES, SHEET_ACTIVITIES, SHEET_TASKS, SHEET_README = (
@@ -88,16 +57,8 @@ def _header(value: Any) -> tuple[str, str | None] | None:
     """(field, language) a header cell names, or None."""
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip()
-    lang = None
-    m = _LANG_SUFFIX.search(text)
-    if m:
-        word = m.group(1).lower()
-        lang = "en" if word in ("en", "english", "inggris") else "id"
-        text = text[: m.start()]
-    text = re.sub(r"[()\[\]]", " ", text.lower())
-    text = re.sub(r"[\s_.\-:/#?]+", " ", text).strip()
-    field = _HEADER_TO_FIELD.get(text)
+    text, lang = split_lang_suffix(value.strip())
+    field = match(text, CATALOGUE_COLUMNS)
     return None if field is None else (field, lang)
 
 
@@ -175,19 +136,8 @@ _FIELD_WORDS = {"weight": "weight", "target": "target", "tolerance": "tolerance"
                 "tolerance_or_due": "tolerance or due date"}
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+_blank = is_blank
+_as_text = cell_text
 
 
 def _as_date(value: Any) -> dt.date:
@@ -196,7 +146,7 @@ def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # a serial number without a date format
+        return serial_date(value)  # a serial number without a date format
     if isinstance(value, str):
         return dt.date.fromisoformat(value.strip()[:10])
     raise ValueError(value)
@@ -208,9 +158,9 @@ def _as_bool(value: Any, where: str) -> bool | None:
     if isinstance(value, bool):
         return value
     word = _as_text(value).lower()
-    if word in _YES:
+    if word in YES_WORDS:
         return True
-    if word in _NO:
+    if word in NO_WORDS:
         return False
     raise RoleError(f"{where}: {value!r} is not yes or no")
 

@@ -25,7 +25,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .errors import KpiError, KpiFileError
-from .files import atomic_write
+from .io.files import atomic_write
+from .roles import builtin_role_index
 from .rollup import RollupResult, rollup
 from .rollup.book import roster_from_rows, sheet_grid, write_summary_sheets
 
@@ -361,7 +362,8 @@ def run_console(book: Any) -> RollupResult | Any | None:
             raise KpiFileError(f"{CONSOLE_SHEET}!B{CELLS[ACTION][0]}: {settings.action!r} is not "
                                f"{ROLL_UP!r} or {MAKE_SCORECARDS!r}")
         roster = settings.roster if settings.roster is not None else _roster_sheet(book)
-        result = rollup(settings.input_folder, settings.output, roster=roster, lang=settings.lang)
+        result = rollup(settings.input_folder, settings.output, roster=roster, lang=settings.lang,
+                        roles=builtin_role_index())
         write_summary_sheets(book, result.tables, settings.lang)
         issues = result.issue_counts
         _status(book, f"{_stamp()}: {result.scorecards} scorecards from {result.files_found} files "

@@ -27,8 +27,8 @@ from openpyxl import Workbook, load_workbook
 
 from . import contract as c
 from .errors import KpiFileError
-from .files import atomic_write
-from .roles import KPI, builtin_role
+from .io.files import atomic_write
+from .roles import KPI, builtin_role, builtin_role_index
 from .rollup import RollupResult, rollup
 from .roster import Employee, Roster
 from .scorecard import write_roster_scorecards
@@ -270,6 +270,7 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
         _fill(path, actuals)
     handmade = write_handmade_golden(cards_dir / HANDMADE_FILE)
     demo = Demo(root, roster_path, cards_dir, [*run.written, handmade])
-    demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang)
+    demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang,
+                         roles=builtin_role_index())
     _write_manifest(root, [roster_path, *demo.scorecards, root / SUMMARY_FILE])
     return demo

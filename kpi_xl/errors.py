@@ -8,7 +8,10 @@ from __future__ import annotations
 
 
 class KpiError(Exception):
-    """Base of every error kpi-xl raises on purpose."""
+    """Base of every error kpi-xl raises on purpose. `exit_code` is what the `kpi-xl` command exits
+    with when it stops on one (usage errors, which the command line parser reports, exit 2)."""
+
+    exit_code = 1
 
 
 class KpiInputError(KpiError, ValueError):

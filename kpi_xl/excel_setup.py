@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .files import atomic_write
+from .io.files import atomic_write
 from .errors import KpiFileError
 from .policy import POLICY_ENV, load_policy
 from .resources import templates_dir

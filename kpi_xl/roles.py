@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RoleError
-from .files import read_yaml
+from .io.files import read_yaml
 from .resources import roles_dir
 
 ROLE_SUFFIXES = (".yaml", ".yml")
@@ -201,8 +201,13 @@ def _builtin() -> dict[str, Role]:
 
 
 def builtin_roles() -> list[Role]:
-    """The ten example roles of seed 000, in file-name order."""
+    """The ten example roles of the role library, in file-name order."""
     return list(_builtin().values())
+
+
+def builtin_role_index() -> dict[str, Role]:
+    """The built-in roles by id (what the rollup shows role names from)."""
+    return dict(_builtin())
 
 
 def builtin_role(role_id: str) -> Role:

@@ -32,39 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .csvfile import read_csv_rows
+from .io.csvfile import read_csv_rows
 from .errors import KpiFileError
-from .safety import read_number
+from .values import cell_text, read_number
+from .words import POTENTIAL_WORDS, POTENTIALS, ROSTER_COLUMNS, match
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
-# Header aliases per field, normalised (see `_normalise_header`).
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "employee_id": ("employee id", "employeeid", "emp id", "staff id", "id", "id karyawan", "nik",
-                    "nip", "no induk", "nomor induk", "nomor induk karyawan", "employee number",
-                    "employee no", "no karyawan", "nomor karyawan"),
-    "name": ("name", "employee name", "full name", "nama", "nama karyawan", "nama lengkap", "nama pegawai"),
-    "department": ("department", "dept", "departemen", "divisi", "division", "bagian"),
-    "supervisor": ("supervisor", "manager", "line manager", "reports to", "atasan", "atasan langsung",
-                   "supervisor langsung"),
-    "role": ("role", "role id", "job title", "job", "position", "jabatan", "posisi", "peran"),
-    "period": ("period", "review period", "periode", "periode penilaian"),
-    "monthly_salary": ("monthly salary", "salary", "base salary", "gaji", "gaji bulanan", "gaji pokok",
-                       "upah bulanan"),
-    "potential": ("potential", "potential rating", "potensi", "nilai potensi"),
-}
 REQUIRED = ("employee_id", "name", "role")
 _FIELD_NAMES = {"employee_id": "employee ID", "name": "name", "role": "role", "department": "department",
                 "supervisor": "supervisor", "period": "period", "monthly_salary": "monthly salary",
                 "potential": "potential"}
-_HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
-
-POTENTIALS = ("low", "medium", "high")
-_POTENTIAL_WORDS = {
-    "low": "low", "l": "low", "1": "low", "rendah": "low",
-    "medium": "medium", "med": "medium", "m": "medium", "2": "medium", "sedang": "medium", "menengah": "medium",
-    "high": "high", "h": "high", "3": "high", "tinggi": "high",
-}
 
 _HEADER_SCAN_ROWS = 10  # a title or notes above the header row are allowed
 
@@ -105,35 +83,12 @@ class Roster:
     source: str = ""
 
 
-def _normalise_header(value: Any) -> str:
-    text = str(value or "").strip().lower()
-    text = re.sub(r"\(.*?\)", " ", text)  # "Gaji (Rp)" -> "gaji"
-    text = re.sub(r"[\s_.\-:/#]+", " ", text)
-    return text.strip()
-
-
-def _text(value: Any) -> str:
-    """A cell as text: whole numbers without ".0" (IDs typed as numbers), dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+_text = cell_text
 
 
 def parse_salary(value: Any) -> float | None:
     """A monthly salary from a cell: a number, or text such as "10.000.000", "Rp 7,500,000" or "7500000,50",
-    read by the same rules as every number typed as text (`kpi_xl.safety.read_number`): an ambiguous
+    read by the same rules as every number typed as text (`kpi_xl.values.read_number`): an ambiguous
     "1,500" is refused, never guessed.
 
     >>> parse_salary("Rp 10.000.000"), parse_salary("7,500,000"), parse_salary(8.5e6), parse_salary("")
@@ -157,7 +112,7 @@ def parse_potential(value: Any) -> str | None:
     if not text:
         return None
     try:
-        return _POTENTIAL_WORDS[text]
+        return POTENTIAL_WORDS[text]
     except KeyError:
         raise ValueError(
             f"{_text(value)!r} is not a potential rating (low/medium/high, 1-3, rendah/sedang/tinggi)"
@@ -205,7 +160,7 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]
     for idx, (_, cells) in enumerate(rows[:_HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         for col, value in enumerate(cells):
-            name = _HEADER_TO_FIELD.get(_normalise_header(value))
+            name = match(value, ROSTER_COLUMNS)
             if name is not None and name not in columns:
                 columns[name] = col
         if sum(f in columns for f in REQUIRED) >= 2:

@@ -56,11 +56,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import contract as C
 from .checks import ERROR, check_role
 from .errors import KpiFileError, KpiInputError, RoleError
-from .files import save_workbook
+from .io.files import save_workbook
 from .policy import Policy, load_policy
 from .roles import Role, builtin_roles, resolve_role
 from .roster import Employee, Roster, RosterProblem, read_roster
-from .scoring import DONE_WORDS, NOT_DONE_WORDS
+from .words import DONE_WORDS, NOT_DONE_WORDS
 
 LANGS = ("en", "id")
 FORMULA_MODES = ("native", "udf")

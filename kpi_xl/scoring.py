@@ -10,7 +10,11 @@ Two paths with the same results:
 Blank means "not yet reported": `None`, an empty string or NaN. A blank actual gives a blank score
 (None, or NaN in a column) and counts as 0 in the KPI value.
 
->>> round(score(50, 40), 6)
+Every rule that depends on the policy takes it as `policy=`: the core reads no file (the policy comes
+from `kpi_xl.policy.files` or a policy range, chosen by the caller).
+
+>>> from kpi_xl.policy import default_policy
+>>> round(score(50, 40, policy=default_policy()), 6)
 125.0
 >>> kpi_value([15, 10], [125, 150])
 135.0
@@ -18,9 +22,8 @@ Blank means "not yet reported": `None`, an empty string or NaN. A blank actual g
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,121 +31,30 @@ from typing import Any
 import numpy as np
 
 from .errors import KpiInputError
-from .policy import Band, Policy, default_policy
+from .policy.model import Band, Policy
+from .values import (
+    date_or_number,
+    is_blank,
+    milestone_actual,
+    number_column,
+    parse_direction,
+    to_number,
+)
+from .words import DIRECTIONS
 
-DIRECTIONS = ("higher", "lower", "within", "milestone")
 _DIRECTION_CODE = {name: i for i, name in enumerate(DIRECTIONS)}
 HIGHER, LOWER, WITHIN, MILESTONE = range(4)
 
-# Words HR types for "done" / "not done" in a milestone's actual cell (English and Indonesian).
-DONE_WORDS = frozenset({"yes", "ya", "y", "done", "selesai", "true", "benar", "sudah"})
-NOT_DONE_WORDS = frozenset({"no", "tidak", "n", "not done", "belum", "false", "salah"})
+# A scorecard's status. Only a complete one earns a bonus amount (`bonus_amounts`); an incomplete one
+# has its level as it stands; one with errors, or not started (no actual reported at all), has none.
+COMPLETE, INCOMPLETE, ERROR, NOT_STARTED = "complete", "incomplete", "error", "not started"
+STATUSES = (COMPLETE, INCOMPLETE, ERROR, NOT_STARTED)
+NO_LEVEL = (ERROR, NOT_STARTED)
 
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (valid after 1900-03-01)
-
-Number = float | int
-
-
-def excel_serial(value: _dt.date | _dt.datetime | np.datetime64) -> float:
-    """A date as Excel stores it (days since 1899-12-30), so dates compare like numbers."""
-    if isinstance(value, np.datetime64):
-        return float(_datetime64_serials(np.asarray([value]))[0])
-    if isinstance(value, _dt.datetime):
-        delta = value - _dt.datetime(1899, 12, 30, tzinfo=value.tzinfo)
-        return delta.days + delta.seconds / 86400
-    return float((value - _EXCEL_EPOCH).days)
-
-
-def _datetime64_serials(values: np.ndarray) -> np.ndarray:
-    """datetime64 values (pandas date columns) as Excel serials; NaT is blank."""
-    days = (values.astype("datetime64[ns]") - np.datetime64("1899-12-30", "ns")) / np.timedelta64(1, "D")
-    return np.where(np.isnat(values), np.nan, days)
-
-
-def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    return False
-
-
-def to_number(value: Any, name: str = "value") -> float | None:
-    """One cell's value as a float, None when blank; text that is no number is an input error.
-
-    Booleans count as 1 and 0 and dates as Excel serial numbers, as a spreadsheet stores them.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, (int, float)):
-        v = float(value)
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            raise KpiInputError(f"{name} {value!r} is not a finite number")
-        return v
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return excel_serial(value)
-    if isinstance(value, np.datetime64):
-        serial = excel_serial(value)
-        return None if math.isnan(serial) else serial
-    if isinstance(value, np.generic):
-        return to_number(value.item(), name)
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            v = float(text)
-        except ValueError:
-            raise KpiInputError(f"{name} {value!r} is not a number") from None
-        if not math.isfinite(v):
-            raise KpiInputError(f"{name} {value!r} is not a finite number")
-        return v
-    raise KpiInputError(f"{name} {value!r} is not a number")
-
-
-_LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
-
-
-def date_or_number(value: Any, name: str = "value") -> float | None:
-    """Like `to_number`, and a date written as text in ISO form (2026-03-31, as a CSV holds it) is
-    that date's serial. Other date texts (20/03/2026) are refused: day and month could be swapped."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return excel_serial(_dt.datetime.fromisoformat(value.strip()))
-        except ValueError:
-            raise KpiInputError(f"{name} {value!r} is not a date") from None
-    if isinstance(value, str) and _LOCAL_DATE.fullmatch(value.strip()):
-        raise KpiInputError(f"{name} {value!r} is not a date kpi-xl can read: write it as YYYY-MM-DD")
-    return to_number(value, name)
-
-
-def milestone_actual(value: Any, name: str = "actual") -> float | None:
-    """A milestone's actual as a number: 1 done, 0 not done, a date as its serial; None when blank."""
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in DONE_WORDS:
-            return 1.0
-        if word in NOT_DONE_WORDS:
-            return 0.0
-    return date_or_number(value, name)
-
-
-def parse_direction(value: Any, name: str = "direction") -> str:
-    """A direction name; blank means `higher`, the default."""
-    if is_blank(value):
-        return "higher"
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _DIRECTION_CODE:
-            return word
-    raise KpiInputError(f"{name} {value!r} is not one of {', '.join(DIRECTIONS)}")
+__all__ = ["COMPLETE", "DIRECTIONS", "ERROR", "INCOMPLETE", "NOT_STARTED", "NO_LEVEL", "STATUSES",
+           "ColumnScores", "ManyScorecards", "ScorecardResult", "band_for", "bonus_amount", "bonus_amounts",
+           "final", "final_column", "is_blank", "kpi_value", "levels_column", "round_kpi", "round_kpi_column",
+           "score", "score_column", "score_column_checked", "score_scorecard", "score_scorecards"]
 
 
 def _finish(s: float, policy: Policy) -> float:
@@ -158,20 +70,18 @@ def score(
     direction: Any = "higher",
     tolerance: Any = None,
     due: Any = None,
-    policy: Policy | None = None,
+    *,
+    policy: Policy,
 ) -> float | None:
     """One KPI row's score in percent, or None when the actual is blank.
 
     `tolerance` applies to `within`, `due` (a date or Excel serial) to `milestone`.
 
-    >>> score(22, 25)
-    88.0
-    >>> score(8, 10, "lower")
-    120.0
-    >>> score("ya", None, "milestone")
-    100.0
+    >>> from kpi_xl.policy import default_policy
+    >>> P = default_policy()
+    >>> score(22, 25, policy=P), score(8, 10, "turun", policy=P), score("ya", None, "milestone", policy=P)
+    (88.0, 120.0, 100.0)
     """
-    policy = policy or default_policy()
     d = parse_direction(direction)
     if d == "milestone":
         a = milestone_actual(actual)
@@ -268,13 +178,13 @@ def round_kpi(value: float) -> float:
     return math.copysign(math.floor(abs(value) * 1e6 + 0.5) / 1e6, value)
 
 
-def band_for(value: Any, policy: Policy | None = None) -> Band:
+def band_for(value: Any, *, policy: Policy) -> Band:
     """The band of a KPI value: bounds are exclusive below, inclusive above (105 is level 3).
 
-    >>> band_for(113.65).level
+    >>> from kpi_xl.policy import default_policy
+    >>> band_for(113.65, policy=default_policy()).level
     4
     """
-    policy = policy or default_policy()
     v = to_number(value, "KPI value")
     if v is None:
         raise KpiInputError("KPI value is blank")
@@ -286,13 +196,14 @@ def band_for(value: Any, policy: Policy | None = None) -> Band:
     return found
 
 
-def bonus_amount(value: Any, monthly_salary: Any, policy: Policy | None = None) -> float | None:
+def bonus_amount(value: Any, monthly_salary: Any, *, policy: Policy) -> float | None:
     """The bonus: the band's multiple x the monthly salary; None when the salary is blank.
 
-    >>> bonus_amount(113.65, 10_000_000)
+    >>> from kpi_xl.policy import default_policy
+    >>> bonus_amount(113.65, 10_000_000, policy=default_policy())
     15000000.0
     """
-    return _bonus(band_for(value, policy), monthly_salary)
+    return _bonus(band_for(value, policy=policy), monthly_salary)
 
 
 def _bonus(band: Band, monthly_salary: Any) -> float | None:
@@ -307,56 +218,9 @@ def _bonus(band: Band, monthly_salary: Any) -> float | None:
 # --- columns --------------------------------------------------------------------------------------
 
 
-def number_column(values: Any, name: str, *, dates: bool = False) -> np.ndarray:
-    """A column (list, nested lists, numpy array, pandas Series) as a flat float array, NaN for blanks;
-    text that is no number raises, naming its row. The one converter every column path shares.
-
-    >>> number_column([[1], [None], ["2.5"]], "actual").tolist()
-    [1.0, nan, 2.5]
-    """
-    if hasattr(values, "to_numpy"):  # a pandas Series, without importing pandas
-        values = values.to_numpy()
-    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
-        return _finite(values.astype(float, copy=False).ravel(), name)
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        return _datetime64_serials(values.ravel())
-    try:
-        # Fast path: numbers, None (NaN with dtype=float) and numeric text, which numpy parses as
-        # float() would. Anything else falls to the slow path, which names the row.
-        arr = _finite(np.asarray(values, dtype=float).ravel(), name)
-        if not np.isnan(arr).any() or not _nan_from_text(values, arr):
-            return arr
-    except (TypeError, ValueError):
-        pass
-    items = list(np.asarray(values, dtype=object).ravel())
-    out = np.empty(len(items))
-    for i, item in enumerate(items):
-        try:
-            v = date_or_number(item, name) if dates else to_number(item, name)
-        except KpiInputError as e:
-            raise KpiInputError(f"row {i + 1}: {e}", row=i, detail=str(e)) from None
-        out[i] = np.nan if v is None else v
-    return out
-
-
-def _nan_from_text(values: Any, arr: np.ndarray) -> bool:
-    """Did numpy read the text "nan" as a blank? Only the NaN positions are looked at; the slow path
-    then refuses that text, as `to_number` does, instead of taking it for a blank cell."""
-    flat = np.asarray(values, dtype=object).ravel()
-    return any(isinstance(flat[i], str) and flat[i].strip() for i in np.flatnonzero(np.isnan(arr)))
-
-
-def _finite(arr: np.ndarray, name: str) -> np.ndarray:
-    if np.isinf(arr).any():
-        i = int(np.flatnonzero(np.isinf(arr))[0])
-        detail = f"{name} {float(arr[i])!r} is not a finite number"
-        raise KpiInputError(f"row {i + 1}: {detail}", row=i, detail=detail)
-    return arr
-
-
 def _broadcast(values: Any, n: int, name: str) -> Any:
     """A scalar applies to every row; a sequence must have one value per row."""
-    if values is None or isinstance(values, (str, int, float, _dt.date)):
+    if values is None or isinstance(values, (str, int, float, dt.date)):
         return [values] * n
     seq = list(np.asarray(values, dtype=object).ravel())
     if len(seq) != n:
@@ -409,10 +273,10 @@ def score_column_checked(
     directions: Any = None,
     tolerances: Any = None,
     dues: Any = None,
-    policy: Policy | None = None,
+    *,
+    policy: Policy,
 ) -> ColumnScores:
     """Score every row at once; rows that cannot be scored get NaN and a message instead of raising."""
-    policy = policy or default_policy()
     t = number_column(targets, "target", dates=True)  # a milestone's target may hold its due date
     n = t.size
     codes = _direction_codes(directions, n)
@@ -485,14 +349,16 @@ def score_column(
     directions: Any = None,
     tolerances: Any = None,
     dues: Any = None,
-    policy: Policy | None = None,
+    *,
+    policy: Policy,
 ) -> np.ndarray:
     """Score every row at once (NaN where the actual is blank); the first refused row raises.
 
-    >>> score_column([50, None, 22], [40, 1, 25]).round(6).tolist()
+    >>> from kpi_xl.policy import default_policy
+    >>> score_column([50, None, 22], [40, 1, 25], policy=default_policy()).round(6).tolist()
     [125.0, nan, 88.0]
     """
-    result = score_column_checked(actuals, targets, directions, tolerances, dues, policy)
+    result = score_column_checked(actuals, targets, directions, tolerances, dues, policy=policy)
     if result.problems:
         row = min(result.problems)
         raise KpiInputError(f"row {row + 1}: {result.problems[row]}", row=row, detail=result.problems[row])
@@ -511,14 +377,119 @@ def round_kpi_column(values: np.ndarray) -> np.ndarray:
     return np.copysign(np.floor(np.abs(values) * 1e6 + 0.5) / 1e6, values)
 
 
-def levels_column(values: Any, policy: Policy | None = None) -> np.ndarray:
+def levels_column(values: Any, *, policy: Policy) -> np.ndarray:
     """The band level of every KPI value at once (same rule as `band_for`); NaN values give 0."""
-    policy = policy or default_policy()
     v = round_kpi_column(number_column(values, "KPI value"))
     # Number of thresholds strictly below v = index of the band (lower bounds are exclusive).
     idx = np.searchsorted(np.asarray(policy.thresholds), v, side="left")
     levels = np.asarray([b.level for b in policy.bands])[np.minimum(idx, len(policy.bands) - 1)]
     return np.where(np.isnan(v), 0, levels)
+
+
+# --- many scorecards at once -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManyScorecards:
+    """What many scorecards add up to, their KPI rows stacked into one column set.
+
+    Per row: `scores`, `finals` (NaN where blank or refused), `refused` (a row that could not be scored:
+    a problem the core found, or a cell the caller could not read), `problems` (row -> the core's
+    message). Per scorecard: `sum_weight`, `sum_final`, `kpi_values` (NaN where a weight is blank or
+    below 0, or the weights sum to 0), `levels` (0 for no level), `blank_actuals` (rows not yet
+    reported), `status` (complete, incomplete, error, not started).
+    """
+
+    scores: np.ndarray
+    finals: np.ndarray
+    refused: np.ndarray
+    problems: dict[int, str]
+    sum_weight: np.ndarray
+    sum_final: np.ndarray
+    weight_refused: np.ndarray
+    kpi_values: np.ndarray
+    levels: np.ndarray
+    blank_actuals: np.ndarray
+    status: np.ndarray
+
+
+def score_scorecards(
+    card_of_row: np.ndarray,
+    n_cards: int,
+    weights: Any,
+    actuals: Any,
+    targets: Any,
+    directions: Any = None,
+    tolerances: Any = None,
+    dues: Any = None,
+    *,
+    policy: Policy,
+    unreadable: np.ndarray | None = None,
+) -> ManyScorecards:
+    """Score every KPI row of many scorecards with one vectorised call and add them up per scorecard.
+
+    `card_of_row[i]` is the scorecard (0..n_cards-1) of row i. `unreadable` marks rows with a cell the
+    caller could not read: they count as 0 and make their scorecard an error, like a row the core
+    refuses. A blank score counts as 0 in the KPI value; a weight that is blank or below 0 leaves the
+    scorecard without one. A scorecard without a single actual reported is "not started": it keeps its
+    sums but gets no level.
+
+    >>> from kpi_xl.policy import default_policy
+    >>> many = score_scorecards(np.array([0, 0, 1]), 2, [60, 40, 100], [50, None, None], [40, 1, 5],
+    ...                         policy=default_policy())
+    >>> many.kpi_values.tolist(), many.levels.tolist(), many.status.tolist()
+    ([75.0, 0.0], [2, 0], ['incomplete', 'not started'])
+    """
+    card_of_row = np.asarray(card_of_row, dtype=np.int64)
+    checked = score_column_checked(actuals, targets, directions, tolerances, dues, policy=policy)
+    w = number_column(weights, "weight")
+    if w.size != checked.scores.size or card_of_row.size != w.size:
+        raise KpiInputError(f"{w.size} weights for {checked.scores.size} rows")
+    refused = np.zeros(w.size, dtype=bool)
+    if checked.problems:
+        refused[list(checked.problems)] = True
+    if unreadable is not None and unreadable.any():
+        refused |= unreadable
+    scores = np.where(refused, np.nan, checked.scores) if refused.any() else checked.scores
+    finals = w * scores / 100
+
+    with np.errstate(invalid="ignore"):
+        weight_bad = np.isnan(w) | (w < 0)
+    counts = np.bincount(card_of_row, minlength=n_cards)
+    sum_weight = np.bincount(card_of_row, weights=np.where(weight_bad, 0.0, w), minlength=n_cards)
+    sum_final = np.bincount(card_of_row, weights=np.nan_to_num(finals, nan=0.0), minlength=n_cards)
+    weight_refused = np.bincount(card_of_row, weights=weight_bad, minlength=n_cards) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kpi = np.where(weight_refused | (sum_weight == 0), np.nan, sum_final / sum_weight * 100)
+    blank_actuals = np.isnan(checked.scores) & ~refused
+    blank_count = np.bincount(card_of_row, weights=blank_actuals, minlength=n_cards)
+    card_error = (np.bincount(card_of_row, weights=refused, minlength=n_cards) > 0) | np.isnan(kpi)
+    not_started = ~card_error & (blank_count == counts) & (counts > 0)
+    status = np.where(card_error, ERROR, np.where(not_started, NOT_STARTED,
+                                                  np.where(blank_count > 0, INCOMPLETE, COMPLETE)))
+    levels = levels_column(kpi, policy=policy).astype(np.int64)
+    levels[np.isin(status, NO_LEVEL)] = 0
+    return ManyScorecards(scores, finals, refused, checked.problems, sum_weight, sum_final, weight_refused,
+                          kpi, levels, blank_actuals, status.astype(object))
+
+
+def bonus_amounts(levels: np.ndarray, monthly_salaries: np.ndarray, status: np.ndarray, *,
+                  policy: Policy) -> tuple[np.ndarray, np.ndarray]:
+    """(bonus multiple, bonus amount) of each scorecard from its level: the band's multiple (NaN for no
+    level), and multiple x monthly salary for a complete scorecard only; a blank salary gives none.
+
+    >>> from kpi_xl.policy import default_policy
+    >>> m, a = bonus_amounts(np.array([4, 4, 0]), np.array([1e7, 1e7, 1e7]),
+    ...                      np.array(["complete", "incomplete", "error"]), policy=default_policy())
+    >>> m.tolist()[:2], a.tolist()[0]
+    ([1.5, 1.5], 15000000.0)
+    """
+    by_level = {b.level: b.bonus for b in policy.bands}
+    multiple = np.array([by_level.get(int(lv), np.nan) for lv in levels], dtype=float)
+    salary = np.asarray(monthly_salaries, dtype=float)
+    if (salary < 0).any():
+        raise KpiInputError(f"monthly salary {float(salary[salary < 0][0]):g} is below 0")
+    return multiple, np.where(np.asarray(status) == COMPLETE, multiple * salary, np.nan)
 
 
 # --- a whole scorecard ------------------------------------------------------------------------------
@@ -533,17 +504,12 @@ class ScorecardResult:
     kpi_value: float  # unrounded; `band` used round_kpi(kpi_value)
     band: Band
     problems: dict[int, str]  # 0-based row -> message, rows that could not be scored
+    status: str  # complete, incomplete, error (a refused row), not started (no actual reported)
 
     @property
     def complete(self) -> bool:
         """Every row reported and scored."""
-        return not self.problems and not bool(np.isnan(self.scores).any())
-
-    @property
-    def status(self) -> str:
-        if self.problems:
-            return "error"
-        return "complete" if self.complete else "incomplete"
+        return self.status == COMPLETE
 
     def bonus(self, monthly_salary: Any) -> float | None:
         """The bonus amount for this scorecard's band; None when the salary is blank."""
@@ -557,28 +523,30 @@ def score_scorecard(
     directions: Any = None,
     tolerances: Any = None,
     dues: Any = None,
-    policy: Policy | None = None,
+    *,
+    policy: Policy,
 ) -> ScorecardResult:
-    """Score a whole scorecard: the one call the CLI, the cell functions and the rollup share.
-
-    Refused rows (a target of 0 on `higher`...) count as 0, like blank ones, and are listed in
+    """Score one scorecard: `score_scorecards` for a single one, so one scorecard and a department add up
+    the same way. Weights must all be given, at least 0 and not sum to 0 (else a `KpiInputError` naming
+    the row). Refused rows (a target of 0 on `higher`...) count as 0, like blank ones, and are listed in
     `problems` so the caller can report them by row.
 
+    >>> from kpi_xl.policy import default_policy
     >>> r = score_scorecard([15, 10, 10, 10, 20, 20, 15], [50, 1.5e6, 32, 6, 22, 21, 33],
-    ...                     [40, 1e6, 25, 5, 25, 20, 30])
-    >>> round(r.kpi_value, 2), r.band.level, r.band.label_en
-    (113.65, 4, 'Exceeds Target')
+    ...                     [40, 1e6, 25, 5, 25, 20, 30], policy=default_policy())
+    >>> round(r.kpi_value, 2), r.band.level, r.band.label_en, r.status
+    (113.65, 4, 'Exceeds Target', 'complete')
     """
-    policy = policy or default_policy()
-    checked = score_column_checked(actuals, targets, directions, tolerances, dues, policy)
     w = number_column(weights, "weight")
-    if w.size != checked.scores.size:
-        raise KpiInputError(f"{w.size} weights for {checked.scores.size} rows")
-    value = _kpi_value(w, checked.scores)
+    _kpi_value(w, np.zeros(w.size))  # refuses a blank or negative weight, or weights summing to 0
+    many = score_scorecards(np.zeros(w.size, dtype=np.int64), 1, w, actuals, targets, directions,
+                            tolerances, dues, policy=policy)
+    value = float(many.kpi_values[0])
     return ScorecardResult(
-        scores=checked.scores,
-        finals=w * checked.scores / 100,
+        scores=many.scores,
+        finals=many.finals,
         kpi_value=value,
-        band=band_for(value, policy),
-        problems=checked.problems,
+        band=band_for(value, policy=policy),
+        problems=many.problems,
+        status=str(many.status[0]),
     )

@@ -52,31 +52,28 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from xlwings import arg, func
 
-from .errors import KpiError, KpiInputError, PolicyError
-from .policy import LANGS, LOWER_METHODS, POLICY_ENV, Policy, default_policy, load_policy, policy_from_dict
+from .errors import KpiError, KpiInputError
+from .policy import Policy, scoring_policy
+from .policy.cells import POLICY_COLUMNS, POLICY_SETTINGS, policy_from_range
 from .scoring import (
-    number_column,
     band_for,
     bonus_amount,
     final,
     final_column,
-    is_blank,
     levels_column,
-    parse_direction,
     round_kpi,
     score,
     score_column_checked,
     score_scorecard,
-    to_number,
 )
+from .values import number_column, parse_direction
+from .words import parse_lang
 
 FUNCTIONS = ("KPI_SCORE", "KPI_FINAL", "KPI_VALUE", "KPI_BAND", "KPI_LABEL", "KPI_BONUS", "KPI_RAISE")
 
@@ -91,247 +88,6 @@ __all__ = [*FUNCTIONS, "POLICY_COLUMNS", "POLICY_SETTINGS", "policy_from_range",
 
 
 # --- the policy the functions use --------------------------------------------------------------------
-
-_env_policies: dict[str, tuple[tuple[Any, ...], Policy]] = {}
-
-
-def scoring_policy() -> Policy:
-    """The policy of every function given no policy range: the file named by $KPI_XL_POLICY, else the
-    built-in one.
-
-    The file is read again only when it changes, so a single cell pays no file read.
-    """
-    path = os.environ.get(POLICY_ENV)
-    if not path:
-        return default_policy()
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return load_policy(path)  # raises the PolicyError that names the file
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _env_policies.get(path)
-    if cached is None or cached[0] != key:
-        cached = _env_policies[path] = (key, load_policy(path))
-    return cached[1]
-
-
-# Columns of a policy range, in the order they are read when the range has no header row.
-POLICY_COLUMNS = ("threshold", "level", "label", "bonus", "raise")
-# Rows of a policy range that set the scoring rules instead of a band: a label cell, then its value.
-POLICY_SETTINGS = ("score cap", "lower method")
-
-
-def policy_from_range(cells: Any, base: Policy | None = None) -> Policy:
-    """A policy from a block of cells on a sheet: one row per band, in any order, and optionally the
-    score cap and the `lower` method.
-
-    Columns, in this order when there is no header row: threshold (the band's lower bound, exclusive;
-    blank for the lowest band), level, label, bonus (times the monthly salary), raise (text such as
-    "7%–9%", or a percentage cell), and optionally a sixth column with the English label when the
-    label column holds the Indonesian one. With a header row (threshold/above, level, label, label
-    (id), label (en), bonus, raise; Indonesian words too) the columns may come in any order. Blank rows
-    are skipped.
-
-    A row whose first filled cell names a setting sets it from the next filled cell: "Score cap" (or
-    "max score", "Batas skor"; blank: no cap) and "Lower method" ("Metode lower"; difference or ratio,
-    blank: difference), as on a generated scorecard's policy sheet. A setting the range leaves out
-    comes from `base` (default: the scoring policy).
-
-    >>> p = policy_from_range([["Level", "Above", "Label", "Bonus", "Raise"],
-    ...                        [1, None, "Low", 0, 0], [2, 100, "High", 1, 0.05],
-    ...                        ["Score cap", None, None, 120, None], ["Lower method", "ratio"]])
-    >>> [(b.level, b.above, b.label("en"), b.bonus, b.raise_text) for b in p.bands]
-    [(1, None, 'Low', 0.0, '0%'), (2, 100.0, 'High', 1.0, '5%')]
-    >>> p.max_score, p.lower_method
-    (120.0, 'ratio')
-    """
-    base = base or scoring_policy()
-    try:
-        key = tuple(tuple(row) for row in _rows(cells))
-        hash(key)
-    except TypeError:  # unhashable cell values: parse without the cache
-        return _parse_policy_rows(_rows(cells), base)
-    return _cached_policy(key, base)
-
-
-@functools.lru_cache(maxsize=64)
-def _cached_policy(rows: tuple[tuple[Any, ...], ...], base: Policy) -> Policy:
-    return _parse_policy_rows(rows, base)
-
-
-def _rows(cells: Any) -> list[Sequence[Any]]:
-    if isinstance(cells, np.ndarray):
-        cells = cells.tolist()
-    if not isinstance(cells, (list, tuple)) or not cells or not isinstance(cells[0], (list, tuple)):
-        raise PolicyError(
-            "policy range: select a block of cells, one row per band, with the columns "
-            + ", ".join(POLICY_COLUMNS)
-        )
-    return list(cells)
-
-
-def _words(cell: str) -> set[str]:
-    return set(re.sub(r"[^a-z]+", " ", cell.lower()).split())
-
-
-def _header_key(cell: Any) -> str | None:
-    """Which policy column a header cell names, in English or Indonesian; None if none."""
-    if not isinstance(cell, str):
-        return None
-    words = _words(cell)
-    if words & {"label", "labels", "predikat", "keterangan"}:
-        if words & {"en", "english", "inggris"}:
-            return "label_en"
-        if words & {"id", "indonesian", "indonesia"}:
-            return "label_id"
-        return "label"
-    for column, names in (
-        ("threshold", {"threshold", "thresholds", "above", "batas", "ambang"}),
-        ("level", {"level", "levels", "tingkat"}),
-        ("bonus", {"bonus"}),
-        ("raise", {"raise", "kenaikan"}),
-    ):
-        if words & names:
-            return column
-    return None
-
-
-def _setting_key(cell: Any) -> str | None:
-    """Which setting a label cell names ("Score cap", "Batas skor", "Lower method"...); None if none."""
-    if not isinstance(cell, str):
-        return None
-    words = _words(cell)
-    if "cap" in words or {"batas", "skor"} <= words or (
-            words & {"max", "maximum", "maks", "maksimum", "maksimal"} and words & {"score", "skor"}):
-        return "max_score"
-    if "lower" in words and words & {"method", "metode"}:
-        return "lower_method"
-    return None
-
-
-def _setting_row(row: Sequence[Any]) -> tuple[str, Any] | None:
-    """(setting, value) when the row's first filled cell names a setting; the value is the next
-    filled cell (None: left blank)."""
-    filled = [v for v in row if not is_blank(v)]
-    key = _setting_key(filled[0]) if filled else None
-    if key is None:
-        return None
-    return key, (filled[1] if len(filled) > 1 else None)
-
-
-def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
-    width = max(len(row) for row in rows)
-    header = [_header_key(c) for c in rows[0]]
-    if sum(h is not None for h in header) >= 2:
-        columns = {h: i for i, h in reversed(list(enumerate(header))) if h is not None}
-        missing = [c for c in ("threshold", "level", "bonus", "raise") if c not in columns]
-        if not columns.keys() & {"label", "label_id", "label_en"}:
-            missing.insert(2, "label")
-        if missing:
-            raise PolicyError(
-                f"policy range: the header row has no {', '.join(missing)} column "
-                f"(it needs {', '.join(POLICY_COLUMNS)})"
-            )
-        first = 1
-    else:
-        if width < len(POLICY_COLUMNS):
-            raise PolicyError(
-                f"policy range has {width} column(s); it needs {len(POLICY_COLUMNS)}: "
-                + ", ".join(POLICY_COLUMNS)
-            )
-        columns = {c: i for i, c in enumerate(POLICY_COLUMNS)}
-        if width > len(POLICY_COLUMNS):
-            columns["label_id"], columns["label_en"] = columns.pop("label"), len(POLICY_COLUMNS)
-        first = 0
-
-    bands, rows_of_level = [], {}
-    settings: dict[str, tuple[Any, int]] = {}
-    for r in range(first, len(rows)):
-        row = rows[r]
-        where = f"policy range row {r + 1}"
-        setting = _setting_row(row)
-        if setting is not None:
-            key, value = setting
-            if key in settings:
-                raise PolicyError(
-                    f"{where}: {_SETTING_WORDS[key]} appears twice (also row {settings[key][1]})")
-            settings[key] = (_policy_setting(key, value, where), r + 1)
-            continue
-        cell = {c: (row[i] if i < len(row) else None) for c, i in columns.items()}
-        if all(is_blank(v) for v in cell.values()):
-            continue
-        level = _policy_level(cell["level"], where)
-        if level in rows_of_level:
-            raise PolicyError(f"{where}: level {level} appears twice (also row {rows_of_level[level]})")
-        rows_of_level[level] = r + 1
-        bands.append({
-            "level": level,
-            "above": _policy_number(cell["threshold"], where, "threshold", blank_ok=True),
-            "label": _policy_labels(cell, where),
-            "bonus": _policy_number(cell["bonus"], where, "bonus"),
-            "raise": _policy_raise(cell["raise"], where),
-        })
-    if not bands:
-        raise PolicyError("policy range has no bands: every row is blank")
-    data = {
-        "bands": bands,
-        "lower_method": settings["lower_method"][0] if "lower_method" in settings else base.lower_method,
-        "max_score": settings["max_score"][0] if "max_score" in settings else base.max_score,
-    }
-    return policy_from_dict(data, source="policy range")
-
-
-_SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method"}
-
-
-def _policy_setting(key: str, value: Any, where: str) -> Any:
-    if key == "max_score":  # blank: no cap, as the scorecard's formulas read a blank cap cell
-        return _policy_number(value, where, "score cap", blank_ok=True)
-    word = "" if is_blank(value) else str(value).strip().lower()
-    if not word:  # blank: difference, as the scorecard's formulas read a blank cell
-        return "difference"
-    if word not in LOWER_METHODS:
-        raise PolicyError(f"{where}: lower method {value!r} is not {' or '.join(LOWER_METHODS)}")
-    return word
-
-
-def _policy_number(value: Any, where: str, column: str, *, blank_ok: bool = False) -> float | None:
-    try:
-        number = to_number(value, column)
-    except KpiInputError as e:
-        raise PolicyError(f"{where}: {e}") from None
-    if number is None and not blank_ok:
-        raise PolicyError(f"{where}: {column} is blank")
-    return number
-
-
-def _policy_level(value: Any, where: str) -> int:
-    number = _policy_number(value, where, "level")
-    if not float(number).is_integer():  # type: ignore[arg-type]
-        raise PolicyError(f"{where}: level {value!r} is not a whole number")
-    return int(number)  # type: ignore[arg-type]
-
-
-def _policy_labels(cell: dict[str, Any], where: str) -> dict[str, str]:
-    def text(column: str) -> str:
-        value = cell.get(column)
-        return "" if is_blank(value) else str(value).strip()
-
-    label_id = text("label_id") or text("label") or text("label_en")
-    label_en = text("label_en") or text("label") or label_id
-    if not label_id:
-        raise PolicyError(f"{where}: label is blank")
-    return {"id": label_id, "en": label_en}
-
-
-def _policy_raise(value: Any, where: str) -> str:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    number = _policy_number(value, where, "raise")
-    # A cell typed as "6%" holds 0.06: a number below 1 is read as such a percentage.
-    percent = number * 100 if abs(number) < 1 else number  # type: ignore[operator]
-    return f"{round(percent, 6):g}%"
-
 
 def _policy(policy: Any) -> Policy:
     """The policy range given to a function, or the scoring policy when it is left out (both
@@ -572,12 +328,12 @@ def KPI_SCORE(actual, target, direction=None, tolerance=None, due=None, policy=N
     pol = _policy(policy)
     one = _one(actual), _one(target), _one(direction), _one(tolerance), _one(due)
     if not any(v is _MANY for v in one):
-        return score(*one, pol)
+        return score(*one, policy=pol)
 
     rows = _Rows((actual, target, direction, tolerance, due),
                  ("actual", "target", "direction", "tolerance", "due"))
     try:
-        checked = score_column_checked(*rows.arguments(), pol)
+        checked = score_column_checked(*rows.arguments(), policy=pol)
     except KpiInputError as e:
         raise rows.located(e) from None
     if checked.problems:
@@ -620,11 +376,11 @@ def KPI_VALUE(weights, actuals, targets, directions=None, tolerances=None, dues=
     w = _numbers(cells_w, rows.n)
     _blank_cells(w, "weights", rows.shape, np.ones(w.size, dtype=bool))
     try:
-        result = score_scorecard(w, *rows.arguments(), pol)
+        result = score_scorecard(w, *rows.arguments(), policy=pol)
     except KpiInputError as e:
         raise rows.located(e) from None
-    if result.problems:
-        raise _first_problem(result.problems, rows.shape)
+    # A refused row (a target of 0 on higher...) counts as 0, as on a scorecard with native formulas:
+    # its own KPI_SCORE cell says why, and the KPI value stays what the rows that can be scored give.
     return round_kpi(result.kpi_value)
 
 
@@ -635,7 +391,7 @@ def _levels(kpi_value: Any, policy: Policy) -> tuple[list[int], tuple[int, ...],
     """Each value's band level from one levels_column call, the range's shape, and its blank cells."""
     cells = _Cells(kpi_value, "KPI value")
     values = _numbers(cells, cells.size)
-    return levels_column(values, policy).tolist(), cells.shape, np.isnan(values)
+    return levels_column(values, policy=policy).tolist(), cells.shape, np.isnan(values)
 
 
 def _by_level(levels: list[int], blank: np.ndarray, texts: dict[int, str]) -> list[str | None]:
@@ -646,11 +402,7 @@ def _lang(lang: Any) -> str:
     value = _one(lang)
     if value is _MANY:
         raise KpiInputError("lang is a range: give one cell, en or id")
-    if is_blank(value):
-        return "en"
-    if isinstance(value, str) and value.strip().lower() in LANGS:
-        return value.strip().lower()
-    raise KpiInputError(f"lang {value!r} is not en or id")
+    return parse_lang(value)
 
 
 @func(category=CATEGORY)
@@ -662,7 +414,7 @@ def KPI_BAND(kpi_value, policy=None):  # noqa: N802
     pol = _policy(policy)
     one = _one(kpi_value)
     if one is not _MANY:
-        return band_for(one, pol).level
+        return band_for(one, policy=pol).level
     levels, shape, blank = _levels(kpi_value, pol)
     return _result(np.array(levels), shape, blank)
 
@@ -677,7 +429,7 @@ def KPI_LABEL(kpi_value, lang=None, policy=None):  # noqa: N802
     pol, language = _policy(policy), _lang(lang)
     one = _one(kpi_value)
     if one is not _MANY:
-        return band_for(one, pol).label(language)
+        return band_for(one, policy=pol).label(language)
     levels, shape, blank = _levels(kpi_value, pol)
     return _text_result(_by_level(levels, blank, {b.level: b.label(language) for b in pol.bands}), shape)
 
@@ -692,7 +444,7 @@ def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
     pol = _policy(policy)
     one_v, one_s = _one(kpi_value), _one(monthly_salary)
     if one_v is not _MANY and one_s is not _MANY:
-        return bonus_amount(one_v, one_s, pol)
+        return bonus_amount(one_v, one_s, policy=pol)
 
     cells_v, cells_s = _Cells(kpi_value, "KPI value"), _Cells(monthly_salary, "monthly salary")
     n, shape = _size(cells_v, cells_s), _shape(cells_v, cells_s)
@@ -702,7 +454,7 @@ def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
     # salaries is one cell per employee, never the 100,000 rows a score column may have.
     for i in np.flatnonzero(~np.isnan(values) & ~np.isnan(salaries)).tolist():
         try:
-            bonuses[i] = bonus_amount(values[i], salaries[i], pol)
+            bonuses[i] = bonus_amount(values[i], salaries[i], policy=pol)
         except KpiInputError as e:
             raise cells_s.refuse(i, e) from None
     return _result(bonuses, shape)
@@ -717,6 +469,6 @@ def KPI_RAISE(kpi_value, policy=None):  # noqa: N802
     pol = _policy(policy)
     one = _one(kpi_value)
     if one is not _MANY:
-        return band_for(one, pol).raise_text
+        return band_for(one, policy=pol).raise_text
     levels, shape, blank = _levels(kpi_value, pol)
     return _text_result(_by_level(levels, blank, {b.level: b.raise_text for b in pol.bands}), shape)

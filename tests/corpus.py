@@ -15,6 +15,8 @@ rows, a TOTAL row and a "Nilai KPI" cell.
 
 from __future__ import annotations
 
+from kpi_xl.policy import default_policy
+
 import hashlib
 import html
 import io
@@ -892,7 +894,7 @@ class Card:
             actuals = [float(k[4]) for k in self.kpis]
         except (TypeError, ValueError):
             return None
-        return float(score_scorecard(weights, actuals, targets).kpi_value)
+        return float(score_scorecard(weights, actuals, targets, policy=default_policy()).kpi_value)
 
     def sheet_obj(self, state: str = "visible", protect: bool = False) -> Sheet:
         words = LABELS[self.lang]
@@ -922,7 +924,7 @@ class Card:
         if self.blank_after_header:
             rows.append([])
         result = (
-            score_scorecard([k[2] for k in self.kpis], [k[4] for k in self.kpis], [k[3] for k in self.kpis])
+            score_scorecard([k[2] for k in self.kpis], [k[4] for k in self.kpis], [k[3] for k in self.kpis], policy=default_policy())
             if self.cached and self.result() is not None
             else None
         )

@@ -116,15 +116,15 @@ def test_score_csv_output_for_scripts():
     "content,message",
     [
         ("weight,target,actual\n50,40,50\n50,0,10\n", "Error: kpis.csv line 3: target is 0"),
-        ("weight,target,actual\n50,40,abc\n50,10,10\n", "Error: kpis.csv line 2: actual 'abc' is not a number"),
+        ("weight,target,actual\n50,40,abc\n50,10,10\n", "Error: kpis.csv line 2: actual 'abc' is not a number: type a number"),
         ("weight,target,actual,direction\n50,40,5,up\n50,10,10,\n",
-         "Error: kpis.csv line 2: direction 'up' is not one of higher, lower, within, milestone"),
+         "Error: kpis.csv line 2: direction 'up' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
         ("weight,target\n50,40\n", "Error: kpis.csv: missing column(s) actual (the header row needs weight, target, actual)"),
         ("weight,target,actual\n", "Error: kpis.csv: no KPI rows below the header"),
         ("weight,target,actual\n0,40,50\n", "Error: kpis.csv: weights sum to 0"),
         ("weight,target,actual\n50,40,50\n,10,10\n", "Error: kpis.csv line 3: weight is blank"),
         ("weight,target,actual\n50,40,50\n-50,10,10\n", "Error: kpis.csv line 3: weight -50 is below 0"),
-        ("weight,target,actual\n50,40,nan\n", "Error: kpis.csv line 2: actual 'nan' is not a finite number"),
+        ("weight,target,actual\n50,40,nan\n", "Error: kpis.csv line 2: actual 'nan' is not a number: type a number"),
     ],
 )
 def test_score_bad_csv(tmp_path, content, message):

@@ -143,7 +143,7 @@ def test_excel_lite_writes_main_and_requirements(tmp_path):
 
 
 def test_lite_embeds_only_what_the_functions_import():
-    assert lite_modules() == ["kpi_xl.errors", "kpi_xl.files", "kpi_xl.policy", "kpi_xl.resources", "kpi_xl.scoring",
+    assert lite_modules() == ["kpi_xl.errors", "kpi_xl.io.files", "kpi_xl.policy", "kpi_xl.resources", "kpi_xl.scoring",
                               "kpi_xl.udfs"]
 
 

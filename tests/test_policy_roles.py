@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpi_xl.policy import default_policy
+
 import textwrap
 from pathlib import Path
 
@@ -124,7 +126,7 @@ def test_builtin_roles_score_100_when_every_actual_meets_its_target():
         actuals = [1 if k.direction == "milestone" else k.target for k in rows]
         result = score_scorecard([k.weight for k in rows], actuals, [k.target for k in rows],
                                  [k.direction for k in rows], [k.tolerance for k in rows],
-                                 [k.due for k in rows])
+                                 [k.due for k in rows], policy=default_policy())
         assert result.kpi_value == pytest.approx(100), role.id
         assert result.band.level == 3
 
@@ -141,7 +143,7 @@ def test_digital_marketing_specialist_is_the_golden_scorecard():
         ("Grow marketing qualified leads", 20, 20, "higher"),
         ("Make ad spend efficient", 15, 30, "higher"),
     ]
-    result = score_scorecard([r[1] for r in rows], [50, 1_500_000, 32, 6, 22, 21, 33], [r[2] for r in rows])
+    result = score_scorecard([r[1] for r in rows], [50, 1_500_000, 32, 6, 22, 21, 33], [r[2] for r in rows], policy=default_policy())
     assert round(result.kpi_value, 2) == 113.65 and result.band.level == 4
 
 

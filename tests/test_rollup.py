@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpi_xl.policy import default_policy
+
 import datetime as dt
 import os
 from pathlib import Path
@@ -15,7 +17,8 @@ from rollup_helpers import GOLDEN_FINALS, GOLDEN_ROWS, GOLDEN_SCORES, digest, se
 from kpi_xl.errors import KpiFileError
 from kpi_xl.rollup import SHEETS, rollup
 from kpi_xl.rollup.handmade import find_header
-from kpi_xl.rollup.labels import COLUMN_LABELS, match
+from kpi_xl.words import SCORECARD_COLUMNS as COLUMN_LABELS
+from kpi_xl.words import match
 from kpi_xl.roster import Employee, Roster
 from kpi_xl.scoring import round_kpi, score_scorecard
 
@@ -73,7 +76,7 @@ def test_rollup_agrees_with_the_core_for_every_direction(tmp_path):
     wb.save(tmp_path / "mixed.xlsx")
     result = rollup(tmp_path / "mixed.xlsx", None)
     core = score_scorecard([r[2] for r in rows], [r[4] for r in rows], [r[3] for r in rows],
-                           [r[5] for r in rows], [r[6] for r in rows], [r[7] for r in rows])
+                           [r[5] for r in rows], [r[6] for r in rows], [r[7] for r in rows], policy=default_policy())
     assert result.summary["kpi_value"].iloc[0] == round_kpi(core.kpi_value)
     assert np.allclose(result.tables.details["score"], core.scores, equal_nan=True)
     assert result.summary["level"].iloc[0] == core.band.level

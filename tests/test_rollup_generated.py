@@ -7,6 +7,8 @@ issue, and the one score typed over a formula must give exactly its cells.
 
 from __future__ import annotations
 
+from kpi_xl.policy import default_policy
+
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -54,7 +56,7 @@ def _actuals(role_id: str, performance: float | None, blanks: int) -> list:
 def _expected(role_id: str, actuals: list):
     rows = [kpi for _, kpi in builtin_role(role_id).kpi_rows()]
     return score_scorecard([k.weight for k in rows], actuals, [k.target for k in rows],
-                           [k.direction for k in rows], [k.tolerance for k in rows], [k.due for k in rows])
+                           [k.direction for k in rows], [k.tolerance for k in rows], [k.due for k in rows], policy=default_policy())
 
 
 @pytest.fixture(scope="module")

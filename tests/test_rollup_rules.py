@@ -17,11 +17,12 @@ from kpi_xl import contract as c
 from kpi_xl.cli import app
 from kpi_xl.console import CONSOLE_MODULE, CONSOLE_WORKBOOK, write_console
 from kpi_xl.demo import MANIFEST_FILE, ROSTER_FILE, make_demo
-from kpi_xl.roles import builtin_role
+from kpi_xl.roles import builtin_role, builtin_role_index
 from kpi_xl.rollup import rollup
 from kpi_xl.rollup.book import excel_text
 from kpi_xl.rollup.handmade import find_header_fields, read_handmade_grid
-from kpi_xl.rollup.labels import COLUMN_LABELS, is_total, match
+from kpi_xl.words import SCORECARD_COLUMNS as COLUMN_LABELS
+from kpi_xl.words import is_total, match
 from kpi_xl.roster import Employee, Roster
 from kpi_xl.scorecard import write_roster_scorecards
 
@@ -437,7 +438,7 @@ def test_role_named_by_its_id_in_the_summarys_language(tmp_path):
     role = builtin_role("digital-marketing-specialist")
     assert role.name("en") != role.name("id")
     for lang in ("en", "id"):
-        row = rollup(tmp_path / "cards", None, lang=lang).summary.iloc[0]
+        row = rollup(tmp_path / "cards", None, lang=lang, roles=builtin_role_index()).summary.iloc[0]
         assert (row.role, row.kpi_value) == (role.name(lang), 113.65)
 
 

@@ -22,17 +22,15 @@ from corpus import PEAK_KB, Case, shared_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kpi_xl.values import mixed_percent, mixed_percent_message, read_number
 from kpi_xl.safety import (
     CODES,
     DEFAULT_LIMITS,
     Limits,
     check_file,
     looks_like_formula,
-    mixed_percent,
-    mixed_percent_message,
     preflight,
     put_text,
-    read_number,
     safe_text,
     shown_name,
     text_cut_message,

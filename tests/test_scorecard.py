@@ -17,7 +17,7 @@ from openpyxl.utils.protection import hash_password
 
 from kpi_xl import KpiFileError, KpiInputError, RoleError
 from kpi_xl import contract as C
-from kpi_xl.files import atomic_write
+from kpi_xl.io.files import atomic_write
 from kpi_xl.policy import default_policy, policy_from_dict
 from kpi_xl.roles import builtin_role, builtin_roles, role_from_dict
 from kpi_xl.roster import Employee, Roster, RosterProblem, read_roster

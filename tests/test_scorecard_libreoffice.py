@@ -326,7 +326,7 @@ def _core(weights, actuals, targets, directions, tolerances, dues, policy):
     refused: dict[int, str] = {}
     while True:
         try:
-            result = score_scorecard(weights, actuals, targets, directions, tolerances, dues, policy)
+            result = score_scorecard(weights, actuals, targets, directions, tolerances, dues, policy=policy)
         except KpiInputError as e:
             assert e.row is not None and e.row not in refused, e
             refused[e.row] = e.detail

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from kpi_xl import KpiInputError
 from kpi_xl.policy import default_policy, policy_from_dict
+from kpi_xl.values import excel_serial
 from kpi_xl.scoring import (
     band_for,
     bonus_amount,
-    excel_serial,
     final,
     final_column,
     kpi_value,
@@ -44,13 +44,13 @@ A = [r[2] for r in GOLDEN]
 
 @pytest.mark.parametrize("weight,target,actual,expected_score,expected_final", GOLDEN)
 def test_golden_rows_single_value(weight, target, actual, expected_score, expected_final):
-    s = score(actual, target)
+    s = score(actual, target, policy=default_policy())
     assert s == pytest.approx(expected_score, abs=1e-9)
     assert final(weight, s) == pytest.approx(expected_final, abs=1e-9)
 
 
 def test_golden_scorecard():
-    result = score_scorecard(W, A, T)
+    result = score_scorecard(W, A, T, policy=default_policy())
     assert result.scores.tolist() == pytest.approx([r[3] for r in GOLDEN], abs=1e-9)
     assert result.finals.tolist() == pytest.approx([r[4] for r in GOLDEN], abs=1e-9)
     assert result.kpi_value == pytest.approx(113.65, abs=1e-9)
@@ -65,16 +65,16 @@ def test_golden_scorecard():
 
 
 def test_golden_column_path_matches():
-    scores = score_column(A, T)
-    assert scores.tolist() == [score(a, t) for a, t in zip(A, T)]
+    scores = score_column(A, T, policy=default_policy())
+    assert scores.tolist() == [score(a, t, policy=default_policy()) for a, t in zip(A, T)]
     assert kpi_value(W, scores) == pytest.approx(113.65, abs=1e-9)
     assert final_column(W, scores).sum() == pytest.approx(113.65, abs=1e-9)
 
 
 def test_golden_bonus_amount_and_raise():
-    assert bonus_amount(113.65, 10_000_000) == 15_000_000
-    assert bonus_amount(113.65, None) is None
-    assert band_for(113.65).raise_text == "7%–9%"
+    assert bonus_amount(113.65, 10_000_000, policy=default_policy()) == 15_000_000
+    assert bonus_amount(113.65, None, policy=default_policy()) is None
+    assert band_for(113.65, policy=default_policy()).raise_text == "7%–9%"
 
 
 # SPEC 3: the band edge table.
@@ -84,18 +84,18 @@ EDGES = [(130, 4), (130.000001, 5), (105, 3), (105.05, 4), (95.05, 3), (70, 1), 
 
 @pytest.mark.parametrize("value,level", EDGES)
 def test_band_edges(value, level):
-    assert band_for(value).level == level
+    assert band_for(value, policy=default_policy()).level == level
 
 
 def test_band_edges_column():
     values = [v for v, _ in EDGES]
-    assert levels_column(values).tolist() == [lvl for _, lvl in EDGES]
+    assert levels_column(values, policy=default_policy()).tolist() == [lvl for _, lvl in EDGES]
 
 
 def test_float_noise_never_moves_a_band():
     noisy = 130 + 1e-9  # rounds to 130.000000 -> still level 4
-    assert band_for(noisy).level == 4
-    assert levels_column([noisy]).tolist() == [4]
+    assert band_for(noisy, policy=default_policy()).level == 4
+    assert levels_column([noisy], policy=default_policy()).tolist() == [4]
     assert round_kpi(2.0000005) == 2.000001  # half away from zero, as spreadsheets' ROUND
     assert round_kpi(-2.0000005) == -2.000001
 
@@ -156,12 +156,12 @@ DIRECTIONS = [
 
 @pytest.mark.parametrize("actual,target,direction,tolerance,due,expected", DIRECTIONS)
 def test_directions(actual, target, direction, tolerance, due, expected):
-    got = score(actual, target, direction, tolerance, due)
+    got = score(actual, target, direction, tolerance, due, policy=default_policy())
     if expected is None:
         assert got is None
     else:
         assert got == pytest.approx(expected, abs=1e-9)
-    col = score_column([actual], [target], [direction], [tolerance], [due])
+    col = score_column([actual], [target], [direction], [tolerance], [due], policy=default_policy())
     if expected is None:
         assert math.isnan(col[0])
     else:
@@ -184,27 +184,27 @@ BAD = [
     (50, 0, "higher", None, "target is 0"),
     (50, 0, "within", 5, "target is 0"),
     (50, None, "higher", None, "target is blank"),
-    ("abc", 40, "higher", None, "actual 'abc' is not a number"),
-    (50, "ten", "higher", None, "target 'ten' is not a number"),
-    (50, 40, "up", None, "direction 'up' is not one of higher, lower, within, milestone"),
-    (50, 40, 3, None, "direction 3 is not one of higher, lower, within, milestone"),
+    ("abc", 40, "higher", None, "actual 'abc' is not a number: type a number"),
+    (50, "ten", "higher", None, "target 'ten' is not a number: type a number"),
+    (50, 40, "up", None, "direction 'up' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
+    (50, 40, 3, None, "direction '3' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
     (50, 40, "within", -1, "tolerance -1 is below 0"),
-    ("maybe", 1, "milestone", None, "actual 'maybe' is not a number"),
-    (float("inf"), 40, "higher", None, "actual inf is not a finite number"),
+    ("maybe", 1, "milestone", None, "actual 'maybe' is not a number: type 1, yes/ya or the completion date"),
+    (float("inf"), 40, "higher", None, "actual inf is not a finite number: type a number"),
 ]
 
 
 @pytest.mark.parametrize("actual,target,direction,tolerance,message", BAD)
 def test_bad_input_messages(actual, target, direction, tolerance, message):
     with pytest.raises(KpiInputError) as e:
-        score(actual, target, direction, tolerance)
+        score(actual, target, direction, tolerance, policy=default_policy())
     assert str(e.value) == message
 
 
 @pytest.mark.parametrize("actual,target,direction,tolerance,message", BAD)
 def test_bad_input_messages_column_name_the_row(actual, target, direction, tolerance, message):
     with pytest.raises(KpiInputError) as e:
-        score_column([50, actual], [40, target], ["higher", direction], [None, tolerance])
+        score_column([50, actual], [40, target], ["higher", direction], [None, tolerance], policy=default_policy())
     assert str(e.value) == f"row 2: {message}"
     assert e.value.row == 1 and e.value.detail == message
 
@@ -216,13 +216,13 @@ def test_lower_ratio_refuses_zero_actual():
 
 
 def test_checked_column_keeps_going_past_bad_rows():
-    result = score_column_checked([50, 5, 22], [40, 0, 25])
+    result = score_column_checked([50, 5, 22], [40, 0, 25], policy=default_policy())
     assert result.problems == {1: "target is 0"}
     assert result.scores[0] == 125 and math.isnan(result.scores[1]) and result.scores[2] == pytest.approx(88)
 
 
 def test_blank_actual_counts_as_zero_and_marks_incomplete():
-    result = score_scorecard([50, 50], [None, 110], [100, 100])
+    result = score_scorecard([50, 50], [None, 110], [100, 100], policy=default_policy())
     assert math.isnan(result.scores[0])
     assert result.kpi_value == pytest.approx(55)
     assert result.status == "incomplete"
@@ -230,7 +230,7 @@ def test_blank_actual_counts_as_zero_and_marks_incomplete():
 
 
 def test_scorecard_with_refused_row_is_error_status():
-    result = score_scorecard([50, 50], [10, 110], [0, 100])
+    result = score_scorecard([50, 50], [10, 110], [0, 100], policy=default_policy())
     assert result.problems == {0: "target is 0"}
     assert result.status == "error"
 
@@ -247,33 +247,33 @@ def test_pandas_dates_and_datetime64_are_excel_serials():
 
     due = pd.Series(pd.to_datetime(["2026-03-31", "2026-03-31", None]))
     got = score_column([dt.date(2026, 3, 1), dt.date(2026, 5, 1), dt.date(2026, 5, 1)], [1, 1, 1],
-                       "milestone", None, due)
+                       "milestone", None, due, policy=default_policy())
     assert got.tolist() == [100, 0, 0]
-    assert score(dt.date(2026, 3, 1), 1, "milestone", due=np.datetime64("2026-03-31")) == 100
+    assert score(dt.date(2026, 3, 1), 1, "milestone", due=np.datetime64("2026-03-31"), policy=default_policy()) == 100
 
 
 def test_milestone_done_on_the_due_day_at_any_hour():
-    assert score(dt.datetime(2026, 3, 31, 15), 1, "milestone", due=DUE) == 100
-    assert score_column([dt.datetime(2026, 3, 31, 15)], [1], "milestone", None, [DUE]).tolist() == [100]
+    assert score(dt.datetime(2026, 3, 31, 15), 1, "milestone", due=DUE, policy=default_policy()) == 100
+    assert score_column([dt.datetime(2026, 3, 31, 15)], [1], "milestone", None, [DUE], policy=default_policy()).tolist() == [100]
 
 
 def test_milestone_due_date_may_stand_in_the_target():
-    assert score(dt.date(2026, 3, 1), DUE, "milestone") == 100
-    assert score(dt.date(2026, 4, 1), DUE, "milestone") == 0
-    assert score_column([dt.date(2026, 3, 1), dt.date(2026, 4, 1)], [DUE, DUE], "milestone").tolist() == [100, 0]
+    assert score(dt.date(2026, 3, 1), DUE, "milestone", policy=default_policy()) == 100
+    assert score(dt.date(2026, 4, 1), DUE, "milestone", policy=default_policy()) == 0
+    assert score_column([dt.date(2026, 3, 1), dt.date(2026, 4, 1)], [DUE, DUE], "milestone", policy=default_policy()).tolist() == [100, 0]
 
 
 def test_text_nan_is_refused_not_taken_for_blank():
-    with pytest.raises(KpiInputError, match=r"^row 1: actual 'nan' is not a finite number$"):
-        score_column(["nan", 5], [1, 1])
-    assert np.isnan(score_column([float("nan"), None], [1, 1])).all()  # a real NaN is a blank cell
+    with pytest.raises(KpiInputError, match=r"^row 1: actual 'nan' is not a number: type a number$"):
+        score_column(["nan", 5], [1, 1], policy=default_policy())
+    assert np.isnan(score_column([float("nan"), None], [1, 1], policy=default_policy())).all()  # a real NaN is a blank cell
 
 
 def test_negative_weight_and_salary_are_refused():
     with pytest.raises(KpiInputError, match=r"^row 1: weight -50 is below 0$"):
         kpi_value([-50, 150], [100, 100])
     with pytest.raises(KpiInputError, match=r"^monthly salary -100 is below 0$"):
-        score_scorecard([100], [50], [40]).bonus(-100)
+        score_scorecard([100], [50], [40], policy=default_policy()).bonus(-100)
 
 
 def test_excel_serial():
@@ -316,8 +316,8 @@ def kpi_rows(draw, min_size=1, max_size=30):
 @given(kpi_rows())
 def test_column_path_equals_single_value_path(rows):
     actual, target, d, tol, due = map(list, zip(*rows))
-    column = score_column(actual, target, d, tol, due)
-    single = [score(*row) for row in rows]
+    column = score_column(actual, target, d, tol, due, policy=default_policy())
+    single = [score(*row, policy=default_policy()) for row in rows]
     for c, s in zip(column, single):
         assert (math.isnan(c) and s is None) or c == s
 
@@ -326,8 +326,8 @@ def test_column_path_equals_single_value_path(rows):
 @given(nonzero.filter(lambda t: t > 0), finite, finite)
 def test_higher_never_falls_and_lower_never_rises_as_actual_rises(target, a1, a2):
     lo, hi = sorted((a1, a2))
-    assert score(hi, target, "higher") >= score(lo, target, "higher")
-    assert score(hi, target, "lower") <= score(lo, target, "lower")
+    assert score(hi, target, "higher", policy=default_policy()) >= score(lo, target, "higher", policy=default_policy())
+    assert score(hi, target, "lower", policy=default_policy()) <= score(lo, target, "lower", policy=default_policy())
 
 
 @settings(max_examples=200, deadline=None)

@@ -63,14 +63,14 @@ def test_score_one_cell_matches_the_core(shape):
     wrap = {"float": float, "int": int, "1x1": lambda v: [[v]], "list of one": lambda v: [v]}[shape]
     for a, t, expected in zip(A, T, SCORES):
         got = KPI_SCORE(wrap(a), wrap(t))
-        assert got == score(a, t)
+        assert got == score(a, t, policy=default_policy())
         assert got == pytest.approx(expected)
 
 
 def test_score_column_in_column_out_matches_the_core():
     got = KPI_SCORE(column(A), column(T))
     assert [len(row) for row in got] == [1] * 7
-    assert flat(got) == score_column(A, T).tolist()
+    assert flat(got) == score_column(A, T, policy=default_policy()).tolist()
     assert flat(got) == pytest.approx(SCORES)
 
 
@@ -134,7 +134,7 @@ def test_final_matches_the_core():
 @pytest.mark.parametrize("shape", ["column", "row", "1-D"])
 def test_kpi_value_golden(shape):
     wrap = {"column": column, "row": lambda v: [v], "1-D": list}[shape]
-    expected = round_kpi(score_scorecard(W, A, T).kpi_value)
+    expected = round_kpi(score_scorecard(W, A, T, policy=default_policy()).kpi_value)
     assert KPI_VALUE(wrap(W), wrap(A), wrap(T)) == expected == 113.65
     assert KPI_VALUE(wrap(W), wrap(A), wrap(T), wrap(["higher"] * 7)) == 113.65
     assert KPI_VALUE(wrap([int(w) for w in W]), wrap(A), wrap(T), "higher") == 113.65
@@ -143,7 +143,7 @@ def test_kpi_value_golden(shape):
 def test_kpi_value_counts_a_blank_actual_as_zero():
     actuals = A[:-1] + [None]
     assert KPI_VALUE(column(W), column(actuals), column(T)) == round_kpi(
-        score_scorecard(W, actuals, T).kpi_value) == pytest.approx(113.65 - 16.5)
+        score_scorecard(W, actuals, T, policy=default_policy()).kpi_value) == pytest.approx(113.65 - 16.5)
 
 
 def test_bands_and_rewards_golden():
@@ -151,7 +151,7 @@ def test_bands_and_rewards_golden():
     assert KPI_LABEL(113.65) == "Exceeds Target"
     assert KPI_LABEL(113.65, "id") == "Melebihi Target"
     assert KPI_LABEL([[113.65]], "EN") == "Exceeds Target"
-    assert KPI_BONUS(113.65, 10_000_000.0) == bonus_amount(113.65, 10_000_000) == 15_000_000
+    assert KPI_BONUS(113.65, 10_000_000.0) == bonus_amount(113.65, 10_000_000, policy=default_policy()) == 15_000_000
     assert KPI_BONUS(113.65, None) is None
     assert KPI_RAISE(113.65) == "7%–9%"
 
@@ -162,7 +162,7 @@ EDGES = [(130, 4), (130.000001, 5), (105, 3), (105.05, 4), (95.05, 3), (70, 1), 
 def test_band_edges_one_cell_and_one_call_agree_with_the_core():
     values = [float(v) for v, _ in EDGES]
     levels = [level for _, level in EDGES]
-    assert [KPI_BAND(v) for v in values] == levels == [band_for(v).level for v in values]
+    assert [KPI_BAND(v) for v in values] == levels == [band_for(v, policy=default_policy()).level for v in values]
     assert flat(KPI_BAND(column(values))) == levels
     assert KPI_BAND([values]) == [levels]
     policy = default_policy()
@@ -200,7 +200,7 @@ AS_THE_CORE_READS = [
 
 @pytest.mark.parametrize("a, t, d, tol, due", AS_THE_CORE_READS, ids=[repr(r[0]) for r in AS_THE_CORE_READS])
 def test_cells_are_read_as_the_core_reads_them(a, t, d, tol, due):
-    expected = score(a, t, d, tol, due)
+    expected = score(a, t, d, tol, due, policy=default_policy())
     assert KPI_SCORE(a, t, d, tol, due) == expected
     assert KPI_SCORE([[a]], [[t]], [[d]], [[tol]], [[due]]) == expected
     # The same row inside a range goes through the core's column path: same number.
@@ -214,7 +214,7 @@ def test_the_column_path_is_the_cores_column_path():
     targets = [40.0, 1.0, 25.0, 1.0, None, dt.datetime(2026, 6, 30)]
     directions = ["higher", "higher", "higher", "higher", "milestone", "milestone"]
     got = flat(KPI_SCORE(column(actuals), column(targets), column(directions)))
-    want = score_column(actuals, targets, directions).tolist()
+    want = score_column(actuals, targets, directions, policy=default_policy()).tolist()
     assert [v is None for v in got] == [math.isnan(v) for v in want]
     assert [v for v in got if v is not None] == [v for v in want if not math.isnan(v)] == [125, 88, 100, 100, 100]
 
@@ -243,45 +243,44 @@ def test_one_call_over_a_range_equals_one_call_per_cell(rows):
 # --- bad input: exact messages -----------------------------------------------------------------------
 
 BAD = [
-    (KPI_SCORE, ("abc", 40.0), "actual 'abc' is not a number"),
+    (KPI_SCORE, ("abc", 40.0), "actual 'abc' is not a number: type a number"),
     (KPI_SCORE, (50.0, 0.0), "target is 0"),
     (KPI_SCORE, (50.0, None), "target is blank"),
-    (KPI_SCORE, ("#N/A", 40.0), "actual '#N/A' is not a number"),  # an error cell, read with err_to_str
-    (KPI_SCORE, (50.0, 40.0, "up"), "direction 'up' is not one of higher, lower, within, milestone"),
+    (KPI_SCORE, ("#N/A", 40.0), "actual '#N/A' is not a number: type a number"),  # an error cell, read with err_to_str
+    (KPI_SCORE, (50.0, 40.0, "up"), "direction 'up' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
     (KPI_SCORE, (9.0, 10.0, "within", -1.0), "tolerance -1 is below 0"),
-    (KPI_SCORE, (column([1.0, 2.0, "abc"]), column([1.0, 2.0, 3.0])), "actual row 3: 'abc' is not a number"),
+    (KPI_SCORE, (column([1.0, 2.0, "abc"]), column([1.0, 2.0, 3.0])), "actual row 3: 'abc' is not a number: type a number"),
     (KPI_SCORE, (column([1.0, 2.0, 3.0]), column([1.0, 2.0, 3.0, 4.0])),
      "actual has 3 values but target has 4"),
     (KPI_SCORE, (column([1.0, 2.0, 3.0]), column([1.0, 0.0, 3.0])), "row 2: target is 0"),
     (KPI_SCORE, (column([1.0, 2.0]), column([1.0, None])), "row 2: target is blank"),
     (KPI_SCORE, ([[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, "x"]]),
-     "target row 2, column 2: 'x' is not a number"),
-    (KPI_SCORE, ([[1.0, 2.0, 3.0]], [[1.0, "x", 3.0]]), "target column 2: 'x' is not a number"),
+     "target row 2, column 2: 'x' is not a number: type a number"),
+    (KPI_SCORE, ([[1.0, 2.0, 3.0]], [[1.0, "x", 3.0]]), "target column 2: 'x' is not a number: type a number"),
     (KPI_SCORE, (column([1.0, 2.0]), column([1.0, 2.0]), column(["higher", "up"])),
-     "direction row 2: 'up' is not one of higher, lower, within, milestone"),
-    (KPI_SCORE, (column([1.0, "nan"]), column([1.0, 2.0])), "actual row 2: 'nan' is not a finite number"),
+     "direction row 2: 'up' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
+    (KPI_SCORE, (column([1.0, "nan"]), column([1.0, 2.0])), "actual row 2: 'nan' is not a number: type a number"),
     (KPI_SCORE, ([], 1.0), "actual is an empty range"),
     (KPI_FINAL, (None, 125.0), "weight is blank"),
     (KPI_FINAL, (column([15.0, None]), column([125.0, 100.0])), "weight row 2 is blank"),
-    (KPI_FINAL, (column([15.0, 10.0]), column([125.0, "x"])), "score row 2: 'x' is not a number"),
+    (KPI_FINAL, (column([15.0, 10.0]), column([125.0, "x"])), "score row 2: 'x' is not a number: type a number"),
     (KPI_VALUE, (column(W), column(A[:6]), column(T)), "weights has 7 values but actuals has 6"),
-    (KPI_VALUE, (column(W[:2]), column(A[:2]), column([40.0, 0.0])), "row 2: target is 0"),
     (KPI_VALUE, (column([15.0, None]), column(A[:2]), column(T[:2])), "weights row 2 is blank"),
-    (KPI_VALUE, (column(W[:2]), column(["abc", 1.0]), column(T[:2])), "actuals row 1: 'abc' is not a number"),
+    (KPI_VALUE, (column(W[:2]), column(["abc", 1.0]), column(T[:2])), "actuals row 1: 'abc' is not a number: type a number"),
     (KPI_VALUE, (column([0.0, 0.0]), column(A[:2]), column(T[:2])), "weights sum to 0"),
     (KPI_VALUE, (column([150.0, -50.0]), column(A[:2]), column(T[:2])), "weights row 2: -50 is below 0"),
     (KPI_VALUE, (column(W[:2]), column(A[:2]), column(T[:2]), column(["higher", "up"])),
-     "directions row 2: 'up' is not one of higher, lower, within, milestone"),
-    (KPI_VALUE, (column(W[:2]), column(A[:2]), column([40.0, "x"])), "targets row 2: 'x' is not a number"),
+     "directions row 2: 'up' is not one of higher, lower, within, milestone (or naik, turun, rentang, tonggak)"),
+    (KPI_VALUE, (column(W[:2]), column(A[:2]), column([40.0, "x"])), "targets row 2: 'x' is not a number: type a number"),
     (KPI_SCORE, (column([1.0, 2.0]), column([1.0, 2.0]), None, column([None, "wide"])),
-     "tolerance row 2: 'wide' is not a number"),
+     "tolerance row 2: 'wide' is not a number: type a number"),
     (KPI_SCORE, (column(["ya", "maybe"]), column([None, None]), "milestone"),
-     "actual row 2: 'maybe' is not a number"),
-    (KPI_SCORE, (column([1.0, 2.0]), "x"), "target 'x' is not a number"),  # one cell for every row
-    (KPI_SCORE, (column([1.0, "inf"]), column([1.0, 2.0])), "actual row 2: 'inf' is not a finite number"),
+     "actual row 2: 'maybe' is not a number: type 1, yes/ya or the completion date"),
+    (KPI_SCORE, (column([1.0, 2.0]), "x"), "target 'x' is not a number: type a number"),  # one cell for every row
+    (KPI_SCORE, (column([1.0, "inf"]), column([1.0, 2.0])), "actual row 2: 'inf' is not a number: type a number"),
     (KPI_BAND, (None,), "KPI value is blank"),
-    (KPI_BAND, ("high",), "KPI value 'high' is not a number"),
-    (KPI_BAND, (column([100.0, "high"]),), "KPI value row 2: 'high' is not a number"),
+    (KPI_BAND, ("high",), "KPI value 'high' is not a number: type a number"),
+    (KPI_BAND, (column([100.0, "high"]),), "KPI value row 2: 'high' is not a number: type a number"),
     (KPI_LABEL, (113.65, "fr"), "lang 'fr' is not en or id"),
     (KPI_LABEL, (113.65, ["en", "id"]), "lang is a range: give one cell, en or id"),
     (KPI_SCORE, ([[1.0], 2.0], [[1.0], [2.0]]), "actual: its rows have different lengths"),
@@ -289,7 +288,7 @@ BAD = [
     (KPI_BONUS, (column([113.65, 100.0]), column([10.0, -5.0])), "monthly salary row 2: -5 is below 0"),
     (KPI_BONUS, (column([113.65, 100.0]), column([1.0, 2.0, 3.0])),
      "KPI value has 2 values but monthly salary has 3"),
-    (KPI_RAISE, ("x",), "KPI value 'x' is not a number"),
+    (KPI_RAISE, ("x",), "KPI value 'x' is not a number: type a number"),
 ]
 
 
@@ -303,7 +302,7 @@ def test_bad_input_names_the_argument_and_the_problem(function, args, message):
 def test_classic_add_in_shows_the_message_in_the_cell(monkeypatch):
     monkeypatch.setattr(udfs, "ERRORS_AS_TEXT", True)
     assert KPI_SCORE(50.0, 0.0) == "target is 0"
-    assert KPI_SCORE(column([1.0, "abc"]), column([1.0, 2.0])) == "actual row 2: 'abc' is not a number"
+    assert KPI_SCORE(column([1.0, "abc"]), column([1.0, 2.0])) == "actual row 2: 'abc' is not a number: type a number"
     assert KPI_BAND(113.65, [[1, 2, 3]]) == (
         "policy range has 3 column(s); it needs 5: threshold, level, label, bonus, raise")
     assert KPI_SCORE(50.0, 40.0) == 125.0  # good input is unaffected
@@ -413,17 +412,17 @@ BAD_POLICY = [
      "policy range: the header row has no threshold, raise column "
      "(it needs threshold, level, label, bonus, raise)"),
     ([[None, 1, "Low", 0, "0%"], [100, "two", "High", 1, "5%"]],
-     "policy range row 2: level 'two' is not a number"),
+     "policy range row 2: level 'two' is not a number: type a number"),
     ([[None, 1, "Low", 0, "0%"], [100, 2.5, "High", 1, "5%"]],
      "policy range row 2: level 2.5 is not a whole number"),
     ([[None, 1, "Low", 0, "0%"], [100, 1, "High", 1, "5%"]],
      "policy range row 2: level 1 appears twice (also row 1)"),
     ([[None, 1, "Low", "lots", "0%"], [100, 2, "High", 1, "5%"]],
-     "policy range row 1: bonus 'lots' is not a number"),
+     "policy range row 1: bonus 'lots' is not a number: type a number"),
     ([[None, 1, "Low", 0, "0%"], [100, 2, None, 1, "5%"]], "policy range row 2: label is blank"),
     ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, None]], "policy range row 2: raise is blank"),
     ([[None, 1, "Low", 0, "0%"], ["x", 2, "High", 1, "5%"]],
-     "policy range row 2: threshold 'x' is not a number"),
+     "policy range row 2: threshold 'x' is not a number: type a number"),
     ([[None, 1, "Low", 0, "0%"], [None, 2, "High", 1, "5%"]],
      "policy range: bands: exactly one band, the lowest level (1), has above: null"),
     ([[None, 1, "Low", 0, "0%"], [100, 2, "Mid", 1, "5%"], [90, 3, "High", 2, "9%"]],
@@ -432,7 +431,7 @@ BAD_POLICY = [
     ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Lower method", "sideways"]],
      "policy range row 3: lower method 'sideways' is not difference or ratio"),
     ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Score cap", "lots"]],
-     "policy range row 3: score cap 'lots' is not a number"),
+     "policy range row 3: score cap 'lots' is not a number: type a number"),
     ([[None, 1, "Low", 0, "0%"], [100, 2, "High", 1, "5%"], ["Score cap", 0]],
      "policy range: max_score: 0 must be above 0 (or null for no cap)"),
     ([[None, 1, "Low", 0, "0%"], ["max score", 120], [100, 2, "High", 1, "5%"], ["Score cap", 150]],
@@ -510,3 +509,11 @@ def test_range_results_have_no_nan():
     got += flat(KPI_FINAL(column([1.0, 2.0]), column([None, 1.0])))
     assert not any(isinstance(v, float) and math.isnan(v) for v in got)
     assert np.array([v for v in got if v is not None]).dtype == float
+
+
+def test_kpi_value_counts_a_refused_row_as_0_like_the_native_formulas():
+    # Row 2's target of 0 on higher cannot be scored: its KPI_SCORE cell says why, and the KPI value
+    # counts it as 0, as a scorecard with native formulas does (15 x 125 % over weights 25 = 75 %).
+    assert KPI_VALUE(column(W[:2]), column(A[:2]), column([40.0, 0.0])) == 75.0
+    with pytest.raises(KpiInputError, match="^row 2: target is 0$"):
+        KPI_SCORE(column(A[:2]), column([40.0, 0.0]))

@@ -23,7 +23,7 @@ class _KpiGroup(TyperGroup):
             return super().invoke(ctx)
         except KpiError as e:
             typer.echo(f"Error: {e}", err=True)
-            raise typer.Exit(1) from None
+            raise typer.Exit(e.exit_code) from None
 
 
 app = typer.Typer(
@@ -59,13 +59,17 @@ PolicyOption = typer.Option(
     None, "--policy", help="Policy YAML (bands, labels, rewards). Default: $KPI_XL_POLICY, else the built-in one.",
     dir_okay=False,
 )
-LangOption = typer.Option("en", "--lang", help="Language of labels: en or id.")
+LangOption = typer.Option("en", "--lang", help="Language of labels: en or id (any case).")
 
 
 def check_lang(lang: str) -> str:
-    if lang not in ("en", "id"):
-        raise typer.BadParameter(f"{lang!r} is not en or id", param_hint="--lang")
-    return lang
+    """The --lang value as "en" or "id", in any case ("ID" is "id")."""
+    from ..words import parse_lang
+
+    try:
+        return parse_lang(lang, "--lang")
+    except KpiError:
+        raise typer.BadParameter(f"{lang!r} is not en or id", param_hint="--lang") from None
 
 
 def load_cli_policy(path: Optional[Path]):  # noqa: ANN201 - returns kpi_xl.policy.Policy

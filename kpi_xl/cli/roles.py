@@ -22,7 +22,7 @@ def roles_list(ctx: typer.Context, lang: str = LangOption) -> None:
     """List the built-in roles (id, name, department, KRAs, KPIs)."""
     if ctx.invoked_subcommand is not None:
         return
-    check_lang(lang)
+    lang = check_lang(lang)
     roles = builtin_roles()
     table = Table(title="Built-in roles", title_justify="left")
     # The id is what HR types next: never cut it, however narrow the terminal.
@@ -42,7 +42,7 @@ def roles_show(
     lang: str = LangOption,
 ) -> None:
     """Show one role as a table: its KRAs, KPIs, weights, targets and directions."""
-    check_lang(lang)
+    lang = check_lang(lang)
     r = resolve_role(role)
     console.print(f"[bold]{r.name(lang)}[/bold] ({r.id}) - {r.department(lang)}, period: {r.period or '-'}")
     if r.description:

@@ -119,9 +119,10 @@ def rollup_command(
     Every score is recomputed from weight, target and actual. Exit code 0 when the summary was written
     (even with issues: they are on its Issues sheet), 1 when no summary could be written.
     """
+    from ..roles import builtin_role_index
     from ..rollup import rollup
 
-    check_lang(lang)
+    lang = check_lang(lang)
     pol = load_cli_policy(policy)
     bar: Progress | None = None
     task = None
@@ -140,7 +141,8 @@ def rollup_command(
         bar.update(task, completed=done)
 
     try:
-        result = rollup(inputs, output, roster=roster, policy=pol, lang=lang, jobs=jobs, progress=progress)
+        result = rollup(inputs, output, roster=roster, policy=pol, lang=lang, jobs=jobs, progress=progress,
+                            roles=builtin_role_index())
     finally:
         if bar is not None:
             bar.stop()
@@ -157,7 +159,7 @@ def demo_command(
     """Build a small demo department (roster, filled scorecards, a hand-made sheet) and roll it up."""
     from ..demo import make_demo
 
-    check_lang(lang)
+    lang = check_lang(lang)
     demo = make_demo(directory, lang=lang)
     console.print(f"Demo department in {demo.folder}: roster {demo.roster.name}, "
                   f"{len(demo.scorecards)} scorecard files in {demo.scorecards_dir.name}/", markup=False,
@@ -186,7 +188,7 @@ def excel_console(
     """
     from ..console import write_console
 
-    check_lang(lang)
+    lang = check_lang(lang)
     made = write_console(directory, lang=lang, overwrite=overwrite)
     for path in made.written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)

@@ -51,7 +51,8 @@ def template(
     from ..roster import Employee
     from ..scorecard import EXISTS, write_roster_scorecards, write_scorecard
 
-    check_lang(lang)
+    lang = check_lang(lang)
+    formulas = formulas.strip().lower()
     if formulas not in FORMULA_MODES:
         raise typer.BadParameter(f"{formulas!r} is not native or udf", param_hint="--formulas")
     # ctx.fail: a usage error (exit 2) through typer's own click, which recent typer vendors.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import KpiFileError
 from ..policy import Policy, load_policy
+from ..words import parse_lang
 from .compute import STATUSES, Tables, build_tables
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
@@ -168,18 +169,19 @@ def rollup(
     jobs: int = 1,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    roles: Mapping[str, Any] | None = None,
 ) -> RollupResult:
     """Roll scorecard files and folders up into the summary workbook `output` (None: do not write it).
 
     `roster`: a roster file (see `kpi_xl.roster`), a `Roster` or a list of employees; it gives
     department, supervisor, monthly salary (for the bonus amount) and potential (for the 9-box).
     `policy`: a `Policy` or a policy file (default: $KPI_XL_POLICY, else the built-in one).
+    `roles`: role id -> role, whose names (in `lang`) replace role ids on the summary.
     Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output, an
     output that is one of the inputs or an existing file that is no kpi-xl summary); every problem
     with an input is an issue in the result and on the Issues sheet.
     """
-    if lang not in ("en", "id"):
-        raise KpiFileError(f"lang {lang!r} is not en or id")
+    lang = parse_lang(lang)
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     paths = _as_list(inputs)
     if output is not None:
@@ -201,7 +203,7 @@ def rollup(
         cards.extend(read.scorecards)
         issues.extend(read.issues)
 
-    tables = build_tables(cards, issues, pol, lang, employees, roster_name)
+    tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles)
     written = write_summary(tables, output, lang) if output is not None else None
     skipped = sum(1 for r in reads if r.skipped)  # kpi-xl summaries among the inputs
     return RollupResult(

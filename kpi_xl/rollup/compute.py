@@ -8,35 +8,38 @@ without a Python loop per scorecard.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import KpiError
 from ..policy import Policy
 from ..roster import parse_potential
-from ..scoring import levels_column, round_kpi_column, score_column_checked
+from ..policy import PERFORMANCE_GROUPS
+from ..scoring import (
+    COMPLETE,
+    INCOMPLETE,
+    NO_LEVEL,
+    NOT_STARTED,
+    STATUSES,
+    bonus_amounts,
+    round_kpi_column,
+    score_scorecards,
+)
 from .model import ERROR, HEADER_KEYS, INFO, SEVERITIES, WARNING, Issue, RawScorecard
 
 # A cached result differing from ours by more than this (in percent points) was typed over a formula.
 CACHED_TOLERANCE = 0.005
 
-PERFORMANCE_GROUPS = ("low", "medium", "high")
 
-# A scorecard's status. Only a complete one gets a bonus amount; an incomplete one shows its level,
-# label, bonus multiple and raise as they stand; one with errors, or not started (no actual reported
-# at all), gets none of them and is not counted on the Levels sheet nor in the 9-box.
-COMPLETE, INCOMPLETE, NOT_STARTED = "complete", "incomplete", "not started"
-STATUSES = (COMPLETE, INCOMPLETE, ERROR, NOT_STARTED)
-NO_LEVEL = (ERROR, NOT_STARTED)
+# A scorecard's status (the core's): only a complete one gets a bonus amount; one with errors, or not
+# started, gets no level and is not counted on the Levels sheet nor in the 9-box.
 
 
 @dataclass
@@ -72,12 +75,14 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     bad = _column(cards, "bad", bool)
     direction = _column(cards, "direction", object)
     all_higher = bool((direction == "higher").all()) if direction.size else True
-    checked = score_column_checked(actual, target, None if all_higher else direction,
-                                   tolerance, due, policy)
-    # A row with a cell that could not be read (or one percentage typed two ways) is not scored: it
-    # counts as 0 until it is fixed, as the core does with the rows it refuses.
-    scores = np.where(bad, np.nan, checked.scores) if bad.any() else checked.scores
-    finals = weight * scores / 100
+    # The core scores every row and adds them up per scorecard. A row with a cell that could not be read
+    # (or one percentage typed two ways) is not scored: it counts as 0 until it is fixed, as the core
+    # does with the rows it refuses.
+    many = score_scorecards(card_of_row, n_cards, weight, actual, target, None if all_higher else direction,
+                            tolerance, due, policy=policy, unreadable=bad)
+    scores, finals = many.scores, many.finals
+    sum_weight, sum_final, kpi, levels = many.sum_weight, many.sum_final, many.kpi_values, many.levels
+    weight_blank, row_error, status = many.weight_refused, many.refused, many.status
 
     # Where each row lives, for messages naming the cell.
     sheet_rows = _column(cards, "row", np.int64)
@@ -86,9 +91,7 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         letter = cards[card_of_row[row]].columns.get(key)
         return f"{letter}{sheet_rows[row]}" if letter else ""
 
-    problem_rows = np.zeros(weight.size, dtype=bool)
-    for row, message in sorted(checked.problems.items()):
-        problem_rows[row] = True
+    for row, message in sorted(many.problems.items()):
         if bad[row]:
             continue  # the reader already named the cell it could not read ("target 'abc' is not a number")
         card = cards[card_of_row[row]]
@@ -96,25 +99,10 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
                             f"{message}; this KPI row counts as 0 until it is fixed"))
 
-    # Grouped sums per scorecard. A blank score counts as 0, as the spreadsheet formulas add it up. A
-    # negative weight (refused, as the core refuses it) counts like a blank one: no KPI value from it.
-    with np.errstate(invalid="ignore"):
-        weight_refused = np.isnan(weight) | (weight < 0)
-    sum_weight = np.bincount(card_of_row, weights=np.where(weight_refused, 0.0, weight), minlength=n_cards)
-    sum_final = np.bincount(card_of_row, weights=np.nan_to_num(finals, nan=0.0), minlength=n_cards)
-    weight_blank = np.bincount(card_of_row, weights=weight_refused, minlength=n_cards) > 0
-    row_error = bad | problem_rows
-    card_error = np.bincount(card_of_row, weights=row_error, minlength=n_cards) > 0
-    blank_actual = np.isnan(actual) & ~row_error
-    blank_count = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards)
-    card_blank = blank_count > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kpi = np.where(weight_blank | (sum_weight == 0), np.nan, sum_final / sum_weight * 100)
-    card_error |= np.isnan(kpi)
-    # Not one actual reported: a KPI value of 0 would read as "far below target"; there is none yet.
-    not_started = ~card_error & (blank_count == counts) & (counts > 0)
-    kpi[not_started] = np.nan
-    levels = levels_column(kpi, policy).astype(np.int64)
+    blank_actual = many.blank_actuals
+    not_started = status == NOT_STARTED
+    kpi = np.where(not_started, np.nan, kpi)  # not one actual reported: no KPI value yet, not "far below"
+    card_blank = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards) > 0
 
     for i in np.flatnonzero((sum_weight == 0) & ~weight_blank):
         issues.append(Issue(cards[i].file, cards[i].sheet, "", ERROR,
@@ -139,8 +127,6 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell)
     _compare_cached_results(cards, kpi, sum_final, levels, issues)
 
-    status = np.where(card_error, ERROR, np.where(not_started, NOT_STARTED,
-                                                  np.where(card_blank, INCOMPLETE, COMPLETE)))
     summary = pd.DataFrame({key: [card.header.get(key, "") for card in cards] for key in HEADER_KEYS})
     summary["kpi_value"] = kpi
     summary["level"] = levels
@@ -358,7 +344,8 @@ def _same_period_groups(rows: list[int], periods: list[str]) -> list[list[int]]:
 
 
 def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Policy, lang: str = "en",
-                 employees: Sequence[Any] | None = None, roster_name: str = "roster") -> Tables:
+                 employees: Sequence[Any] | None = None, roster_name: str = "roster",
+                 roles: Mapping[str, Any] | None = None) -> Tables:
     """Score, match the roster, flag duplicates and build every table: the whole rollup after reading.
 
     >>> from kpi_xl.policy import default_policy
@@ -369,11 +356,11 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     summary, details = score_all(cards, policy, issues)
     missing = apply_roster(summary, employees, roster_name, issues)
     flag_duplicates(summary, issues)
-    return finish(summary, details, policy, lang, issues, missing)
+    return finish(summary, details, policy, lang, issues, missing, roles)
 
 
 def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
-           issues: list[Issue], missing: pd.DataFrame | None) -> Tables:
+           issues: list[Issue], missing: pd.DataFrame | None, roles: Mapping[str, Any] | None = None) -> Tables:
     """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards.
 
     The money rule: the bonus amount is filled only for a complete scorecard; a scorecard with errors
@@ -382,18 +369,18 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     """
     bands = {b.level: b for b in policy.bands}
     status = summary["status"].to_numpy()
-    no_level = np.isin(status, NO_LEVEL)
-    summary["level"] = np.where(no_level, 0, summary["level"].to_numpy())
+    # A status set after scoring (a duplicate is an error) takes the level away too.
+    summary["level"] = np.where(np.isin(status, NO_LEVEL), 0, summary["level"].to_numpy())
     levels = summary["level"].to_numpy()
     summary["kpi_value"] = round_kpi_column(summary["kpi_value"].to_numpy(dtype=float))
     summary["label"] = [bands[lv].label(lang) if lv in bands else "" for lv in levels]
-    multiple = np.array([bands[lv].bonus if lv in bands else np.nan for lv in levels], dtype=float)
+    multiple, amount = bonus_amounts(levels, summary["monthly_salary"].to_numpy(dtype=float), status,
+                                     policy=policy)
     summary["bonus_multiple"] = multiple
-    salary = summary["monthly_salary"].to_numpy(dtype=float)
-    summary["bonus_amount"] = np.where(status == COMPLETE, multiple * salary, np.nan)
+    summary["bonus_amount"] = amount
     summary["raise"] = [bands[lv].raise_text if lv in bands else "" for lv in levels]
     summary["department"] = summary["department"].astype(object)
-    role_names(summary, lang)
+    role_names(summary, lang, roles)
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
@@ -407,36 +394,26 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
 
     by_kra = _by_kra(details)
     level_table = _level_counts(summary, policy, lang)
-    nine_box = _nine_box(summary)
+    nine_box = _nine_box(summary, policy)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     issues.sort(key=lambda issue: order.get(issue.severity, 9))
     return Tables(summary, details, by_kra, level_table, missing, nine_box, issues)
 
 
-def role_names(frame: pd.DataFrame, lang: str) -> None:
-    """Where a scorecard names a built-in role by its id (RoleID, or a roster's role column holding
-    "sales-manager"), show the role's name in the summary's language, not in the scorecard's."""
-    ids = frame["role_id"] if "role_id" in frame else pd.Series([""] * len(frame), index=frame.index)
-    if not len(frame) or not (ids.astype(bool).any() or frame["role"].astype(str).str.contains("-").any()):
+def role_names(frame: pd.DataFrame, lang: str, roles: Mapping[str, Any] | None) -> None:
+    """Where a scorecard names a known role by its id (RoleID, or a roster's role column holding
+    "sales-manager"), show the role's name in the summary's language, not in the scorecard's. `roles`:
+    role id -> role (anything with `.name(lang)`), given by the caller; None leaves names as read."""
+    if not roles or not len(frame):
         return
-    index = _builtin_roles()
-    if not index:
+    ids = frame["role_id"] if "role_id" in frame else pd.Series([""] * len(frame), index=frame.index)
+    if not (ids.astype(bool).any() or frame["role"].astype(str).str.contains("-").any()):
         return
     names = []
     for role_id, role in zip(ids, frame["role"]):
-        found = index.get(str(role_id or "").strip()) or index.get(str(role or "").strip())
+        found = roles.get(str(role_id or "").strip()) or roles.get(str(role or "").strip())
         names.append(found.name(lang) if found is not None else role)
     frame["role"] = names
-
-
-def _builtin_roles() -> dict[str, Any]:
-    """The built-in roles by id; empty when the role library is not there. xlwings Lite embeds the
-    rollup without it (and without pydantic): the import by name keeps the embedder from following it."""
-    try:
-        roles = importlib.import_module("kpi_xl.roles")
-        return {role.id: role for role in roles.builtin_roles()}
-    except (ImportError, KpiError):
-        return {}
 
 
 def _by_kra(details: pd.DataFrame) -> pd.DataFrame:
@@ -483,7 +460,7 @@ def _level_counts(summary: pd.DataFrame, policy: Policy, lang: str) -> LevelCoun
     return LevelCounts(departments, rows, {s: not_counted[s] for s in NO_LEVEL if not_counted[s]})
 
 
-def _nine_box(summary: pd.DataFrame) -> dict[tuple[str, str], list[str]] | None:
+def _nine_box(summary: pd.DataFrame, policy: Policy) -> dict[tuple[str, str], list[str]] | None:
     if "potential" not in summary or summary["potential"].isna().all():
         return None
     boxes: dict[tuple[str, str], list[str]] = {(p, g): [] for p in PERFORMANCE_GROUPS for g in PERFORMANCE_GROUPS}
@@ -491,7 +468,7 @@ def _nine_box(summary: pd.DataFrame) -> dict[tuple[str, str], list[str]] | None:
                                               summary["potential"]):
         if not isinstance(potential, str) or not level:
             continue  # no level: a scorecard with errors or not started is not placed
-        group = "low" if level <= 2 else "medium" if level == 3 else "high"
+        group = policy.performance_group(int(level))
         label = f"{name} ({emp_id})" if name and emp_id else str(name or emp_id)
         boxes[(potential, group)].append(label)
     return boxes

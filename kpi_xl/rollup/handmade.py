@@ -1,6 +1,6 @@
 """Hand-made scorecard sheets: the KPI table found by its header labels, wherever it sits.
 
-The seed's own layout is the model (Objective | Indikator (KPI) | Bobot | Target | Aktual | Skor |
+The layout of the KPI article's example is the model (Objective | Indikator (KPI) | Bobot | Target | Aktual | Skor |
 Skor Akhir, the objective merged over its rows, a TOTAL row), and around it whatever people add:
 title rows, a block of "Nama: ... / NIK: ..." above the table, blank rows, extra columns.
 """
@@ -10,19 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..safety import DEFAULT_LIMITS, Limits
-from .cells import cell_name, column_letter, text_of
-from .labels import (
-    COLUMN_LABELS,
-    HEADER_LABELS,
-    KPI_VALUE_LABELS,
-    REQUIRED_COLUMNS,
-    TOTAL_LABELS,
-    is_total,
-    match,
-    normalize,
-)
+from ..values import cell_name, column_letter
+from ..values import cell_text as text_of
+from ..words import KPI_VALUE_LABELS, REQUIRED_COLUMNS, TOTAL_LABELS, is_total, match, normalise
+from ..words import SCORECARD_COLUMNS as COLUMN_LABELS
+from ..words import SCORECARD_FIELDS as HEADER_LABELS
 from .model import HAND_MADE, HEADER_KEYS, HEADER_WORDS, INFO, WARNING, Cached, Issue, KpiRows, RawScorecard
-from .values import CellReader
+from .rows import CellReader
 
 HEADER_SEARCH_ROWS = 200  # the KPI table's header row is near the top of a scorecard
 BLANK_ROWS_END_TABLE = 3  # this many blank rows in a row end a table that has no TOTAL row
@@ -163,7 +157,7 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
         no_result = text_of(values["target"]) == "" and text_of(values["actual"]) == ""
         labels = [row[j] for j in label_columns if j < len(row)]
         if no_result and (any(is_total(v) for v in labels) or _is_sum_row(values, weights_above)):
-            if not any(isinstance(v, str) and normalize(v) in TOTAL_LABELS for v in labels) and \
+            if not any(isinstance(v, str) and normalise(v) in TOTAL_LABELS for v in labels) and \
                     _has_result(grid, i + 1, col):
                 # "Total KRA 1" or a sum directly above more KPI rows: a subtotal, not the table's end.
                 issues.append(Issue(path, sheet_name, cell_name(r0 + i, c0 + col["weight"]), WARNING,
@@ -266,7 +260,7 @@ def _kpi_value_cell(grid: list[list[Any]], total_at: int, r0: int, c0: int) -> l
     for i in range(total_at, min(total_at + 1 + KPI_VALUE_SEARCH_ROWS, len(grid))):
         row = grid[i]
         for j, value in enumerate(row):
-            if isinstance(value, str) and value and normalize(value) in KPI_VALUE_LABELS:
+            if isinstance(value, str) and value and normalise(value) in KPI_VALUE_LABELS:
                 for k in range(j + 1, len(row)):
                     if type(row[k]) in (float, int):
                         return [Cached("kpi_value", cell_name(r0 + i, c0 + k), float(row[k]))]

@@ -28,7 +28,7 @@ from typing import Any
 import python_calamine as calamine
 
 from .. import contract as c
-from ..files import TEMP_PREFIX  # atomic_write's temporary files
+from ..io.files import TEMP_PREFIX  # atomic_write's temporary files
 from ..safety import (
     DEFAULT_LIMITS,
     LOCK_PREFIX,
@@ -40,7 +40,7 @@ from ..safety import (
     workbook_sheet_names,
     xml_attributes,
 )
-from .cells import column_letter
+from ..values import column_letter
 from .handmade import read_handmade_sheet
 from .layout import SHEETS
 from .model import (
@@ -55,7 +55,7 @@ from .model import (
     RawScorecard,
     WorkbookRead,
 )
-from .values import CellReader
+from .rows import CellReader
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 

@@ -36,7 +36,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..contract import SUMMARY_MARKER
 from ..errors import KpiFileError
-from ..files import atomic_write
+from ..io.files import atomic_write
 from ..safety import looks_like_formula, put_text, safe_text
 from .compute import PERFORMANCE_GROUPS, Tables
 from .layout import MAX_TEXT, Column, SheetContent, label, summary_sheets, word

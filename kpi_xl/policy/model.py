@@ -1,26 +1,21 @@
-"""The policy: band thresholds, labels, rewards, the score cap and the `lower` method (SPEC 3).
+"""The policy as data: its bands (threshold, level, labels, bonus, raise), the score cap and the `lower`
+method (SPEC 3), validated once by `policy_from_dict` whatever it came from (a YAML file, a policy range).
 
-One YAML file. The default is the seed's (`templates/policy.yaml`); a company passes its own with
-`--policy FILE` or the environment variable `KPI_XL_POLICY`. Every path reads the same `Policy`.
-Imports no spreadsheet library.
+Pure: no file, no spreadsheet library. The scoring core takes a `Policy` from here.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .errors import PolicyError
-from .files import read_yaml
-from .resources import templates_dir
+from ..errors import PolicyError
+from ..words import DEFAULT_LANG, LANGS, parse_lang
 
-POLICY_ENV = "KPI_XL_POLICY"
-LANGS = ("id", "en")
 LOWER_METHODS = ("difference", "ratio")
+# The 9-box's performance axis: every band falls in one of these groups (`Policy.performance_group`).
+PERFORMANCE_GROUPS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -34,8 +29,13 @@ class Band:
     bonus: float  # times the monthly salary
     raise_text: str  # "7%–9%": a range HR decides within, so it stays text
 
-    def label(self, lang: str = "id") -> str:
-        return self.label_en if lang == "en" else self.label_id
+    def label(self, lang: str = DEFAULT_LANG) -> str:
+        """The band's label in a language ("en" or "id", any case).
+
+        >>> Band(4, 105.0, "Melebihi Target", "Exceeds Target", 1.5, "7%").label("ID")
+        'Melebihi Target'
+        """
+        return self.label_en if parse_lang(lang) == "en" else self.label_id
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,27 @@ class Policy:
             if b.level == level:
                 return b
         raise PolicyError(f"{self.source}: no band has level {level}")
+
+    def performance_group(self, level: int) -> str:
+        """The 9-box's performance group of a level, for any number of bands: the bands are split into
+        three runs, the low and the high run of (n + 1) // 3 bands each and the middle run the rest, so the
+        top band is always "high" and the lowest always "low" (five bands: 1-2 low, 3 medium, 4-5 high;
+        three bands: one each; four: 1 low, 2-3 medium, 4 high; two: low and high).
+
+        >>> from kpi_xl.policy import default_policy
+        >>> [default_policy().performance_group(lv) for lv in range(1, 6)]
+        ['low', 'low', 'medium', 'high', 'high']
+        """
+        levels = [b.level for b in self.bands]
+        if level not in levels:
+            raise PolicyError(f"{self.source}: no band has level {level}")
+        n, i = len(levels), levels.index(level)
+        outer = max(1, (n + 1) // 3)  # bands in the low run and in the high run
+        if i < outer:
+            return "low"
+        if i >= n - outer:
+            return "high"
+        return "medium"
 
 
 def _field(where: str, name: str) -> str:
@@ -133,29 +154,3 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
                 f"must start above level {lower.level} (above {lower.above:g})"
             )
     return Policy(tuple(bands), lower_method, max_score, source)
-
-
-def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
-    """The policy from `path`, else from `$KPI_XL_POLICY`, else the built-in one.
-
-    >>> load_policy().band_by_level(4).label_en
-    'Exceeds Target'
-    """
-    if path is None:
-        from_env = os.environ.get(POLICY_ENV) or None
-        if from_env is None:
-            return default_policy()
-        if not Path(from_env).is_file():
-            raise PolicyError(f"{from_env}: policy file not found (named by the environment variable {POLICY_ENV})")
-        path = from_env
-    return _load_policy_file(str(Path(path)))
-
-
-@lru_cache(maxsize=1)
-def default_policy() -> Policy:
-    return _load_policy_file(str(templates_dir() / "policy.yaml"), "built-in policy")
-
-
-def _load_policy_file(path: str, source: str | None = None) -> Policy:
-    source = source or Path(path).name
-    return policy_from_dict(read_yaml(path, "policy file", PolicyError, source), source)

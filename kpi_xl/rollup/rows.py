@@ -3,7 +3,7 @@ is not what it should be.
 
 The same code serves generated and hand-made sheets, so a value reads the same way wherever it is.
 Numbers that a cell stores as numbers pass straight through (the fast path: a generated scorecard is
-nearly all floats); text in a number cell goes through `kpi_xl.safety.read_number`, which reads it only
+nearly all floats); text in a number cell goes through `kpi_xl.values.read_number`, which reads it only
 when it is unambiguous ("1.500.000", "22%", "113,65": an info issue says how) and refuses the rest
 ("abc", "1.500": an error issue), never guessing. A cell whose value is an error (#DIV/0!, #N/A), which
 python-calamine gives as a blank, is an error too: preflight found those cells in the sheet's XML.
@@ -16,27 +16,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..safety import (
-    DEFAULT_LIMITS,
+from ..errors import KpiInputError
+from ..safety import DEFAULT_LIMITS, safe_text, text_cut_message
+from ..values import (
+    is_blank,
+    is_milestone_word,
+    milestone_actual,
     mixed_percent,
     mixed_percent_message,
+    parse_direction,
     read_number,
-    safe_text,
-    text_cut_message,
 )
-from ..scoring import DIRECTIONS, DONE_WORDS, NOT_DONE_WORDS, milestone_actual
-from .cells import text_of
-from .labels import DIRECTION_WORDS, normalize
+from ..values import cell_text as text_of
 from .model import ERROR, INFO, WARNING, Issue, KpiRows
 
 NAN = math.nan
-_NUMBER_FIELDS = ("weight", "target", "tolerance", "due")
-_DIRECTION_NAMES = frozenset(DIRECTIONS)
-_MILESTONE_WORDS = DONE_WORDS | NOT_DONE_WORDS
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+_is_blank = is_blank
 
 
 class CellReader:
@@ -103,17 +98,12 @@ class CellReader:
         return NAN
 
     def _direction(self, value: Any, cell: str, bad: list[bool]) -> str:
-        if _is_blank(value):
+        try:
+            return parse_direction(value)
+        except KpiInputError as e:
+            self._issue(cell, ERROR, f"{e} in {cell}")
+            bad[0] = True
             return "higher"
-        if isinstance(value, str):
-            word = normalize(value)
-            if word in _DIRECTION_NAMES:
-                return word
-            if word in DIRECTION_WORDS:
-                return DIRECTION_WORDS[word]
-        self._issue(cell, ERROR, f"direction {text_of(value)!r} is not one of {', '.join(DIRECTIONS)}")
-        bad[0] = True
-        return "higher"
 
     def add_row(self, rows: KpiRows, sheet_row: int, columns: dict[str, str], values: dict[str, Any],
                 kra: str) -> bool:
@@ -149,7 +139,7 @@ class CellReader:
         t = self._number(target, "target", at("target"), bad)
         tolerance = self._number(values.get("tolerance"), "tolerance", at("tolerance"), bad)
         due = self._number(values.get("due"), "due date", at("due"), bad)
-        if direction == "milestone" and isinstance(actual, str) and actual.strip().lower() in _MILESTONE_WORDS:
+        if direction == "milestone" and is_milestone_word(actual):
             a = milestone_actual(actual)  # yes/ya/selesai: 1, no/belum: 0
         else:
             a = self._number(actual, "actual", at("actual"), bad, milestone=direction == "milestone")

@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from .errors import KpiFileError
+from ..errors import KpiFileError
 
 
 def read_csv_rows(path: Path, what: str = "file") -> list[list[str]]:
