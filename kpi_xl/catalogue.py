@@ -23,7 +23,6 @@ is not a number``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence

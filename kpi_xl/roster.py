@@ -24,9 +24,6 @@ columns is refused as a whole (`KpiFileError`).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import math
-import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +32,7 @@ from typing import Any
 from .io.csvfile import read_csv_rows
 from .errors import KpiFileError
 from .values import cell_text, read_number
-from .words import POTENTIAL_WORDS, POTENTIALS, ROSTER_COLUMNS, match
+from .words import POTENTIAL_WORDS, ROSTER_COLUMNS, match
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 

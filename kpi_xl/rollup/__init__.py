@@ -23,7 +23,8 @@ import pandas as pd
 from ..errors import KpiFileError
 from ..policy import Policy, load_policy
 from ..words import parse_lang
-from .compute import STATUSES, Tables, build_tables
+from ..scoring import STATUSES
+from .tables import Tables, build_tables
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
 from .reader import (

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..policy import Policy, load_policy
 from ..safety import looks_like_formula
-from .compute import Tables, build_tables
+from .tables import Tables, build_tables
 from .handmade import read_handmade_grid
 from .layout import SHEETS, summary_sheets
 from .model import Issue, RawScorecard

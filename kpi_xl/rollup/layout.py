@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .compute import PERFORMANCE_GROUPS, Tables
+from ..policy import PERFORMANCE_GROUPS
+from .tables import Tables
 
 SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")
 MAX_TEXT = 32_767  # Excel's limit for one cell
@@ -122,7 +123,7 @@ def word(key: str, lang: str) -> str:
 def not_counted_note(tables: Tables, lang: str) -> str | None:
     """The line saying how many scorecards the Levels sheet and the 9-box leave out (no level), or None.
 
-    >>> from kpi_xl.rollup.compute import LevelCounts, Tables
+    >>> from kpi_xl.rollup.tables import LevelCounts, Tables
     >>> t = Tables(None, None, None, LevelCounts([], [], {"error": 2}), None, None, [])
     >>> not_counted_note(t, "en")
     '2 scorecards with errors are not counted here (see the Issues sheet).'

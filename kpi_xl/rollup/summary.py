@@ -38,7 +38,8 @@ from ..contract import SUMMARY_MARKER
 from ..errors import KpiFileError
 from ..io.files import atomic_write
 from ..safety import looks_like_formula, put_text, safe_text
-from .compute import PERFORMANCE_GROUPS, Tables
+from ..policy import PERFORMANCE_GROUPS
+from .tables import Tables
 from .layout import MAX_TEXT, Column, SheetContent, label, summary_sheets, word
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -1,15 +1,10 @@
-"""Scoring a whole run at once and building the summary's tables (pandas DataFrames).
-
-Every KPI row of every scorecard is stacked into numpy columns and scored by ONE call of
-`kpi_xl.scoring.score_column_checked`; the KPI values are grouped sums (`numpy.bincount`) over the
-scorecard index. That is the same arithmetic as `score_scorecard` on each scorecard (a test checks it),
-without a Python loop per scorecard.
+"""The summary's tables (pandas DataFrames) from scored scorecards: the roster matched, duplicates flagged,
+bands and rewards (through the core's `bonus_amounts` and the policy's 9-box grouping), scores by KRA,
+level counts and the 9-box.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -19,27 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..policy import Policy
+from ..policy import PERFORMANCE_GROUPS, Policy
 from ..roster import parse_potential
-from ..policy import PERFORMANCE_GROUPS
-from ..scoring import (
-    COMPLETE,
-    INCOMPLETE,
-    NO_LEVEL,
-    NOT_STARTED,
-    STATUSES,
-    bonus_amounts,
-    round_kpi_column,
-    score_scorecards,
-)
-from .model import ERROR, HEADER_KEYS, INFO, SEVERITIES, WARNING, Issue, RawScorecard
-
-# A cached result differing from ours by more than this (in percent points) was typed over a formula.
-CACHED_TOLERANCE = 0.005
-
-
-# A scorecard's status (the core's): only a complete one gets a bonus amount; one with errors, or not
-# started, gets no level and is not counted on the Levels sheet nor in the 9-box.
+from ..scoring import NO_LEVEL, bonus_amounts, round_kpi_column
+from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard
+from .score import score_all
 
 
 @dataclass
@@ -53,149 +32,6 @@ class Tables:
     missing: pd.DataFrame | None  # None: no roster was given
     nine_box: dict[tuple[str, str], list[str]] | None  # (potential, performance) -> names; None: no potentials
     issues: list[Issue]
-
-
-def _column(cards: Sequence[RawScorecard], name: str, dtype: Any = float) -> np.ndarray:
-    chained = itertools.chain.from_iterable(getattr(card.rows, name) for card in cards)
-    if dtype is object:
-        return np.fromiter(chained, dtype=object, count=sum(len(card.rows) for card in cards))
-    return np.fromiter(chained, dtype=dtype)
-
-
-def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score every row of every scorecard at once: (summary per scorecard, details per KPI row)."""
-    n_cards = len(cards)
-    counts = np.fromiter((len(card.rows) for card in cards), dtype=np.int64, count=n_cards)
-    card_of_row = np.repeat(np.arange(n_cards), counts)
-    weight = _column(cards, "weight")
-    target = _column(cards, "target")
-    actual = _column(cards, "actual")
-    tolerance = _column(cards, "tolerance")
-    due = _column(cards, "due")
-    bad = _column(cards, "bad", bool)
-    direction = _column(cards, "direction", object)
-    all_higher = bool((direction == "higher").all()) if direction.size else True
-    # The core scores every row and adds them up per scorecard. A row with a cell that could not be read
-    # (or one percentage typed two ways) is not scored: it counts as 0 until it is fixed, as the core
-    # does with the rows it refuses.
-    many = score_scorecards(card_of_row, n_cards, weight, actual, target, None if all_higher else direction,
-                            tolerance, due, policy=policy, unreadable=bad)
-    scores, finals = many.scores, many.finals
-    sum_weight, sum_final, kpi, levels = many.sum_weight, many.sum_final, many.kpi_values, many.levels
-    weight_blank, row_error, status = many.weight_refused, many.refused, many.status
-
-    # Where each row lives, for messages naming the cell.
-    sheet_rows = _column(cards, "row", np.int64)
-
-    def cell(row: int, key: str) -> str:
-        letter = cards[card_of_row[row]].columns.get(key)
-        return f"{letter}{sheet_rows[row]}" if letter else ""
-
-    for row, message in sorted(many.problems.items()):
-        if bad[row]:
-            continue  # the reader already named the cell it could not read ("target 'abc' is not a number")
-        card = cards[card_of_row[row]]
-        key = "target" if "target" in message else "tolerance" if "tolerance" in message else "actual"
-        issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
-                            f"{message}; this KPI row counts as 0 until it is fixed"))
-
-    blank_actual = many.blank_actuals
-    not_started = status == NOT_STARTED
-    kpi = np.where(not_started, np.nan, kpi)  # not one actual reported: no KPI value yet, not "far below"
-    card_blank = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards) > 0
-
-    for i in np.flatnonzero((sum_weight == 0) & ~weight_blank):
-        issues.append(Issue(cards[i].file, cards[i].sheet, "", ERROR,
-                            "the weights sum to 0; no KPI value can be computed"))
-    off_100 = np.flatnonzero(~weight_blank & (sum_weight != 0) & (np.abs(sum_weight - 100) > 1e-9))
-    for i in off_100:
-        issues.append(Issue(cards[i].file, cards[i].sheet, "", WARNING,
-                            f"the weights sum to {sum_weight[i]:g}, not 100; the KPI value divides by "
-                            f"{sum_weight[i]:g}"))
-
-    for i in np.flatnonzero(card_blank):
-        rows = np.flatnonzero(blank_actual & (card_of_row == i))
-        cells = ", ".join(cell(int(r), "actual") for r in rows[:10]) + (", ..." if rows.size > 10 else "")
-        if not_started[i]:
-            message = (f"none of the {counts[i]} actuals is reported yet ({cells}): the scorecard is not "
-                       "started and gets no KPI value, level or bonus until they are typed in")
-        else:
-            message = (f"{rows.size} of {counts[i]} actuals not yet reported ({cells}); they count as 0 "
-                       "and the scorecard is incomplete")
-        issues.append(Issue(cards[i].file, cards[i].sheet, cell(int(rows[0]), "actual"), INFO, message))
-
-    _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell)
-    _compare_cached_results(cards, kpi, sum_final, levels, issues)
-
-    summary = pd.DataFrame({key: [card.header.get(key, "") for card in cards] for key in HEADER_KEYS})
-    summary["kpi_value"] = kpi
-    summary["level"] = levels
-    summary["status"] = status
-    summary["file"] = [card.file for card in cards]
-    summary["sheet"] = [card.sheet for card in cards]
-    summary["kind"] = [card.kind for card in cards]
-
-    row_status = np.where(row_error, "error", np.where(np.isnan(actual), "blank", "ok"))
-    details = pd.DataFrame({
-        "card": card_of_row,
-        "kra": _column(cards, "kra", object),
-        "indicator": _column(cards, "indicator", object),
-        "unit": _column(cards, "unit", object),
-        "direction": direction,
-        "weight": weight,
-        "target": target,
-        "tolerance": tolerance,
-        "due": due,
-        "actual": actual,
-        "score": scores,
-        "final": finals,
-        "row_status": row_status,
-        "cell": [cell(i, "actual") for i in range(weight.size)],
-    })
-    return summary, details
-
-
-def _differs(cached: np.ndarray, ours: np.ndarray) -> np.ndarray:
-    """Cached results that disagree with ours. A percent-formatted cell (1.25 for 125 %) agrees."""
-    with np.errstate(invalid="ignore"):
-        present = ~np.isnan(cached)
-        ours0 = np.nan_to_num(ours, nan=0.0)  # a formula over a blank actual shows 0
-        same = (np.abs(cached - ours0) <= CACHED_TOLERANCE) | (np.abs(cached * 100 - ours0) <= CACHED_TOLERANCE)
-    return present & ~same
-
-
-def _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell) -> None:
-    for key, cached_name, ours in (("score", "cached_score", scores), ("final", "cached_final", finals)):
-        cached = _column(cards, cached_name)
-        for row in np.flatnonzero(_differs(cached, ours)):
-            card = cards[card_of_row[row]]
-            mine = "blank" if math.isnan(ours[row]) else f"{ours[row]:.2f}"
-            issues.append(Issue(card.file, card.sheet, cell(row, key), WARNING,
-                                f"the {key} in the file is {cached[row]:g} but computes to {mine}: "
-                                "formula overwritten by hand? The summary uses the computed value"))
-
-
-def _compare_cached_results(cards, kpi, sum_final, levels, issues) -> None:
-    found = [(i, cached) for i, card in enumerate(cards) for cached in card.cached]
-    results = [(i, cached) for i, cached in found if cached.what != "level"]
-    # One `_differs` call over every cached KPI value and total of the run.
-    ours = np.array([kpi[i] if cached.what == "kpi_value" else sum_final[i] for i, cached in results], dtype=float)
-    theirs = np.array([cached.value for _, cached in results], dtype=float)
-    differs = iter(_differs(theirs, ours) & ~np.isnan(ours) if results else ())
-    for i, cached in found:
-        card = cards[i]
-        if cached.what == "level":
-            if levels[i] and cached.value != levels[i]:
-                issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                    f"the level in the file is {cached.value:g} but the policy gives "
-                                    f"{levels[i]}: formula overwritten by hand, or another policy?"))
-            continue
-        if next(differs):
-            mine = float(kpi[i] if cached.what == "kpi_value" else sum_final[i])
-            what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
-            issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                f"the {what} in the file is {cached.value:g} but computes to {mine:.2f}: "
-                                "formula overwritten by hand? The summary uses the computed value"))
 
 
 # --- roster ------------------------------------------------------------------------------------------
