@@ -3,8 +3,10 @@
 The scoring core (`kpi_xl.scoring`) imports no spreadsheet library; this package root stays that light.
 """
 
+from typing import Any
+
 from .errors import KpiError, KpiFileError, KpiInputError, PolicyError, RoleError
-from .policy import Band, Policy, load_policy
+from .policy.model import Band, Policy
 
 __version__ = "0.1.0"
 
@@ -19,3 +21,13 @@ __all__ = [
     "__version__",
     "load_policy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, to keep the scoring core light (it imports this package first): the policy file loader
+    # brings PyYAML and reads files.
+    if name == "load_policy":
+        from .policy.files import load_policy
+
+        return load_policy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

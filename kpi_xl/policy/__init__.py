@@ -5,8 +5,22 @@
 - `cells`: a policy from a block of cells on a sheet (a cell function's policy range).
 """
 
-from .files import POLICY_ENV, default_policy, load_policy, scoring_policy
+from __future__ import annotations
+
+from typing import Any
+
 from .model import LOWER_METHODS, PERFORMANCE_GROUPS, Band, Policy, policy_from_dict
 
-__all__ = ["LOWER_METHODS", "PERFORMANCE_GROUPS", "POLICY_ENV", "Band", "Policy", "default_policy",
-           "load_policy", "policy_from_dict", "scoring_policy"]
+_FROM_FILES = ("POLICY_ENV", "default_policy", "load_policy", "scoring_policy")
+
+__all__ = ["LOWER_METHODS", "PERFORMANCE_GROUPS", "Band", "Policy", "policy_from_dict", *_FROM_FILES]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, to keep the scoring core light: importing kpi_xl.policy.model (as the core does) runs this
+    # package's __init__, and the file loader would bring PyYAML and the file system with it.
+    if name in _FROM_FILES:
+        from . import files
+
+        return getattr(files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
