@@ -254,9 +254,11 @@ def test_native_formulas(saved):
     assert ws["L11"].value == '=IF(ISNUMBER(K11),F11*K11/100,"")'
     assert ws["F18"].value == "=SUM(KPI_Weight)"
     assert ws["L18"].value == "=SUM(KPI_Final)"
-    assert ws["C20"].value == ('=IF(SUMPRODUCT(--(LEN(KPI_Score)>0))=0,"",IF(TotalWeight=0,"weights sum to 0",'
+    # Inside SUMPRODUCT ranges meet only operators, never LEN() or ISNUMBER(): Gnumeric takes one cell
+    # of a range given to such a function there (the engine tests prove all three engines agree).
+    assert ws["C20"].value == ('=IF(SUMPRODUCT(--(KPI_Score<>""))=0,"",IF(TotalWeight=0,"weights sum to 0",'
                                'TotalFinal/TotalWeight*100))')
-    assert ws["C21"].value == ('=IF(ISNUMBER(KPIValue),INDEX(Policy_Levels,SUMPRODUCT(ISNUMBER(Policy_Thresholds)'
+    assert ws["C21"].value == ('=IF(ISNUMBER(KPIValue),INDEX(Policy_Levels,SUMPRODUCT((Policy_Thresholds<>"")'
                                '*(Policy_Thresholds<ROUND(KPIValue,6)))+1),"")')
     assert ws["C22"].value == '=IF(ISNUMBER(PerformanceLevel),INDEX(Policy_Labels,MATCH(PerformanceLevel,Policy_Levels,0)),"")'
     assert saved["id"]["Kartu KPI"]["K11"].value == GOLDEN_HIGHER_K11.replace(
@@ -317,7 +319,7 @@ def test_udf_mode_writes_the_same_cells_with_cell_functions(lang):
     assert ws["F19"].value == "=SUM(KPI_Weight)"
     assert ws["M11"].value is None and ws["N11"].value is None  # no reading helpers: the core reads
     assert [ws[f"C{r}"].value for r in range(21, 26)] == [
-        '=IF(SUMPRODUCT(--(LEN(KPI_Score)>0))=0,"",KPI_VALUE(KPI_Weight,KPI_Actual,KPI_Target,KPI_Direction,'
+        '=IF(SUMPRODUCT(--(KPI_Score<>""))=0,"",KPI_VALUE(KPI_Weight,KPI_Actual,KPI_Target,KPI_Direction,'
         'KPI_Tolerance,KPI_Due,Policy_Table))',
         '=IF(ISNUMBER(KPIValue),KPI_BAND(KPIValue,Policy_Table),"")',
         f'=IF(ISNUMBER(KPIValue),KPI_LABEL(KPIValue,"{lang}",Policy_Table),"")',
