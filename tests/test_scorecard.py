@@ -1,7 +1,7 @@
 """Generated scorecard workbooks read back with openpyxl: layout, names, protection, validation,
 formatting, print set-up, both languages, both formula modes, roster runs and safe file names.
 
-What the formulas compute is proven by LibreOffice in test_scorecard_libreoffice.py.
+What the formulas compute is proven by LibreOffice and Gnumeric in test_scorecard_libreoffice.py.
 """
 
 from __future__ import annotations
@@ -288,10 +288,11 @@ def test_native_formulas_use_only_functions_excel_2010_and_libreoffice_know(role
               '"target is blank",IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(G12=0,IF(N12<=0,100,0),'
               'IF(Policy_LowerMethod="ratio",G12/N12*100,(2-N12/G12)*100))))))))'),
+    # A blank tolerance is 0 (IF(ISNUMBER()), not N(): Gnumeric's N() of an empty cell is #NUM!).
     ("within", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-               '"target is blank",IF(N(H12)<0,"tolerance is below 0",IF(G12=0,"target is 0",'
-               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(N12-G12)<=N(H12),100,'
-               '100-100*(ABS(N12-G12)-N(H12))/ABS(G12)))))))))'),
+               '"target is blank",IF(IF(ISNUMBER(H12),H12,0)<0,"tolerance is below 0",IF(G12=0,"target is 0",'
+               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(N12-G12)<=IF(ISNUMBER(H12),'
+               'H12,0),100,100-100*(ABS(N12-G12)-IF(ISNUMBER(H12),H12,0))/ABS(G12)))))))))'),
     # Done words are read in the hidden cell N (as 1 and 0); a completion date counts by its day (INT);
     # the due date is I, or the target when I is blank and the target is a date (above 1).
     ("milestone", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",'

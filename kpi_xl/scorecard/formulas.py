@@ -122,8 +122,10 @@ def native_score_formula(direction: str, r: int, lang: str) -> str:
         body = _finish(f"IF({t}=0,IF({a}<=0,100,0),IF({ratio},{t}/{a}*100,(2-{a}/{t})*100))")
         return f"{start}IF(AND({t}<>0,{ratio},{a}<=0),{quote(m['msg_ratio'])},{body}))))"
     gap = f"ABS({a}-{t})"
-    body = _finish(f"IF({gap}<=N({tol}),100,100-100*({gap}-N({tol}))/ABS({t}))")
-    return (f"{start}IF(N({tol})<0,{quote(m['msg_tolerance'])},"
+    # A blank tolerance is 0. Not N(): Gnumeric's N() of an empty cell is #NUM!.
+    tol = f"IF(ISNUMBER({tol}),{tol},0)"
+    body = _finish(f"IF({gap}<={tol},100,100-100*({gap}-{tol})/ABS({t}))")
+    return (f"{start}IF({tol}<0,{quote(m['msg_tolerance'])},"
             f"IF({t}=0,{quote(m['msg_target_zero'])},{body})))))")
 
 
