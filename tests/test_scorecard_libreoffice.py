@@ -37,7 +37,7 @@ from kpi_xl import contract as C
 from kpi_xl.policy import Policy, default_policy, policy_from_dict
 from kpi_xl.roles import Role, builtin_roles, role_from_dict
 from kpi_xl.roster import Employee
-from kpi_xl.scorecard import build_scorecard
+from kpi_xl.scorecard import LABELS, build_scorecard
 from kpi_xl.scoring import band_for, round_kpi, score_scorecard
 
 # Gnumeric's .xlsx files carry no "Normal" cell style; openpyxl says so, and supplies its own.
@@ -201,6 +201,7 @@ class Case:
     edit_policy: bool = False  # generated with the default policy, then EDITED_POLICY typed over its sheet
     due_in_target: bool = False  # milestone due dates moved from the due date cells into the targets
     probe: tuple[float, ...] = ()  # KPI values put through the level... raise formulas on a probe sheet
+    typed: tuple[tuple[str, int, Any], ...] = ()  # (column name, row, value) typed over a generated cell
 
 
 # Awkward fills, one KRA each (its eight KPIs, the AWKWARD_ROLE's, weights shared out to sum to 100).
@@ -220,6 +221,12 @@ AWKWARD_ALL = _awkward_role(AWKWARD_NAMES)
 DUE_IN_TARGET_NAMES = [name for name in AWKWARD_NAMES if name in DUE_IN_TARGET_FILLS]
 AWKWARD_DUE = _awkward_role(DUE_IN_TARGET_NAMES)
 AWKWARD_ROWS = 8  # KPI rows per fill
+AWKWARD_ONE = _awkward_role(["refused"])
+# Rows the core refuses, typed over a generated scorecard as HR might after unprotecting it: a target of
+# 0 and a blank target on `higher`, a tolerance below 0 and a target of 0 on `within`; with an actual
+# that is no number, a ratio `lower` row dividing by 0 (custom policy) and a plain row.
+REFUSED_TYPED = ((C.KPI_TARGET, 0, 0), (C.KPI_TARGET, 1, None), (C.KPI_TOLERANCE, 4, -1), (C.KPI_TARGET, 5, 0))
+REFUSED_ACTUALS = (250, 12.5, 0, 0, 104, 41, "soon", "ya")
 
 
 def _awkward_actuals(names: list[str]) -> tuple[Any, ...]:
@@ -282,6 +289,8 @@ def _cases() -> list[Case]:
     cases.append(Case("awkward-custom", AWKWARD_ALL, "id", CUSTOM_POLICY, _awkward_actuals(AWKWARD_NAMES)))
     cases.append(Case("awkward-due-in-target", AWKWARD_DUE, "en", default, _awkward_actuals(DUE_IN_TARGET_NAMES),
                       due_in_target=True))
+    for policy, lang in ((default, "en"), (CUSTOM_POLICY, "id")):
+        cases.append(Case(f"refused-{lang}", AWKWARD_ONE, lang, policy, REFUSED_ACTUALS, typed=REFUSED_TYPED))
     return cases
 
 
@@ -360,6 +369,8 @@ def filled(tmp_path_factory) -> list[Path]:
             _move_due_into_target(wb)
         if case.probe:
             _add_probe(wb, case.probe)
+        for name, row, value in case.typed:
+            _cells(wb, name)[row].value = value
         path = folder / f"{case.stem}.xlsx"
         wb.save(path)
         paths.append(path)
@@ -541,3 +552,24 @@ def test_text_numbers_and_completion_days_read_as_the_core_reads_them(recalculat
     # The target held the due date there.
     assert _fill_cells(recalculated, "awkward-due-in-target", "same_day", C.KPI_DUE)[6:] == [None, None]
     assert _fill_cells(recalculated, "awkward-due-in-target", "same_day", C.KPI_TARGET)[6:] == [46203, 46203]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_refused_rows_say_why_and_count_as_0(recalculated, lang):
+    """SPEC 4: where the core refuses a row, the score cell says why in words, never a number, and the
+    KPI value counts the row as 0, as the core does."""
+    wb = openpyxl.load_workbook(recalculated[f"refused-{lang}"], data_only=True)
+    scores = [c.value for c in _cells(wb, C.KPI_SCORE)]
+    finals = [c.value for c in _cells(wb, C.KPI_FINAL)]
+    m = LABELS[lang]
+    words = {0: m["msg_target_zero"], 1: m["msg_target_blank"], 4: m["msg_tolerance"], 5: m["msg_target_zero"],
+             6: m["msg_not_number"]}
+    if lang == "id":  # the custom policy's ratio method cannot divide by the actual 0
+        words[3] = m["msg_ratio"]
+    assert {i: s for i, s in enumerate(scores) if isinstance(s, str)} == words
+    assert all(_blank(finals[i]) for i in words)
+    scored = [i for i in range(len(scores)) if i not in words]
+    assert all(isinstance(scores[i], (int, float)) for i in scored)
+    weights = [k.weight for k in _kpis(AWKWARD_ONE)]
+    want = sum(finals[i] for i in scored) / sum(weights) * 100
+    assert _cells(wb, C.KPI_VALUE)[0].value == pytest.approx(want, abs=1e-9)
