@@ -237,7 +237,7 @@ def test_print_setup_view_and_formats(saved):
 
 GOLDEN_HIGHER_K11 = (
     '=IF(N11="","",IF(NOT(ISNUMBER(N11)),"actual is not a number",IF(NOT(ISNUMBER(G11)),'
-    '"target is blank",IF(G11=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
+    'IF(TRIM(G11)="","target is blank","target is not a number"),IF(G11=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
     'MAX(0,N11/G11*100))))))')
 
 
@@ -263,7 +263,7 @@ def test_native_formulas(saved):
     assert ws["C22"].value == '=IF(ISNUMBER(PerformanceLevel),INDEX(Policy_Labels,MATCH(PerformanceLevel,Policy_Levels,0)),"")'
     assert saved["id"]["Kartu KPI"]["K11"].value == GOLDEN_HIGHER_K11.replace(
         "actual is not a number", "aktual bukan angka").replace("target is blank", "target kosong").replace(
-        "target is 0", "target bernilai 0")
+        "target is not a number", "target bukan angka").replace("target is 0", "target bernilai 0")
 
 
 FORBIDDEN = ("LET(", "XLOOKUP(", "IFS(", "SWITCH(", "LAMBDA(", "FILTER(", "MAXIFS(", "MINIFS(", "TEXTJOIN(",
@@ -285,14 +285,16 @@ def test_native_formulas_use_only_functions_excel_2010_and_libreoffice_know(role
 
 @pytest.mark.parametrize("direction,expected", [
     ("lower", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-              '"target is blank",IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
+              'IF(TRIM(G12)="","target is blank","target is not a number"),IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(G12=0,IF(N12<=0,100,0),'
               'IF(Policy_LowerMethod="ratio",G12/N12*100,(2-N12/G12)*100))))))))'),
     # A blank tolerance is 0 (IF(ISNUMBER()), not N(): Gnumeric's N() of an empty cell is #NUM!).
     ("within", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-               '"target is blank",IF(IF(ISNUMBER(H12),H12,0)<0,"tolerance is below 0",IF(G12=0,"target is 0",'
-               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(N12-G12)<=IF(ISNUMBER(H12),'
-               'H12,0),100,100-100*(ABS(N12-G12)-IF(ISNUMBER(H12),H12,0))/ABS(G12)))))))))'),
+               'IF(TRIM(G12)="","target is blank","target is not a number"),IF(AND(NOT(ISNUMBER(H12)),'
+               'TRIM(H12)<>""),"tolerance is not a number",IF(IF(ISNUMBER(H12),H12,0)<0,"tolerance is below 0",'
+               'IF(G12=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,'
+               'IF(ABS(N12-G12)<=IF(ISNUMBER(H12),H12,0),100,100-100*(ABS(N12-G12)-IF(ISNUMBER(H12),H12,0))'
+               '/ABS(G12))))))))))'),
     # Done words are read in the hidden cell N (as 1 and 0); a completion date counts by its day (INT);
     # the due date is I, or the target when I is blank and the target is a date (above 1).
     ("milestone", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",'

@@ -222,10 +222,14 @@ DUE_IN_TARGET_NAMES = [name for name in AWKWARD_NAMES if name in DUE_IN_TARGET_F
 AWKWARD_DUE = _awkward_role(DUE_IN_TARGET_NAMES)
 AWKWARD_ROWS = 8  # KPI rows per fill
 AWKWARD_ONE = _awkward_role(["refused"])
-# Rows the core refuses, typed over a generated scorecard as HR might after unprotecting it: a target of
-# 0 and a blank target on `higher`, a tolerance below 0 and a target of 0 on `within`; with an actual
-# that is no number, a ratio `lower` row dividing by 0 (custom policy) and a plain row.
-REFUSED_TYPED = ((C.KPI_TARGET, 0, 0), (C.KPI_TARGET, 1, None), (C.KPI_TOLERANCE, 4, -1), (C.KPI_TARGET, 5, 0))
+# Rows the core refuses, typed over a generated scorecard as HR might after unprotecting it: on `higher`
+# a target of 0, or text; a blank target, or spaces; on `within` a tolerance below 0, or text, and a
+# target of 0; with an actual that is no number, a ratio `lower` row dividing by 0 (custom policy) and a
+# plain row.
+REFUSED_TYPED = {
+    "en": ((C.KPI_TARGET, 0, 0), (C.KPI_TARGET, 1, None), (C.KPI_TOLERANCE, 4, -1), (C.KPI_TARGET, 5, 0)),
+    "id": ((C.KPI_TARGET, 0, "abc"), (C.KPI_TARGET, 1, "  "), (C.KPI_TOLERANCE, 4, "lima"), (C.KPI_TARGET, 5, 0)),
+}
 REFUSED_ACTUALS = (250, 12.5, 0, 0, 104, 41, "soon", "ya")
 
 
@@ -290,7 +294,7 @@ def _cases() -> list[Case]:
     cases.append(Case("awkward-due-in-target", AWKWARD_DUE, "en", default, _awkward_actuals(DUE_IN_TARGET_NAMES),
                       due_in_target=True))
     for policy, lang in ((default, "en"), (CUSTOM_POLICY, "id")):
-        cases.append(Case(f"refused-{lang}", AWKWARD_ONE, lang, policy, REFUSED_ACTUALS, typed=REFUSED_TYPED))
+        cases.append(Case(f"refused-{lang}", AWKWARD_ONE, lang, policy, REFUSED_ACTUALS, typed=REFUSED_TYPED[lang]))
     return cases
 
 
@@ -405,9 +409,10 @@ def _blank(value: Any) -> bool:
 
 
 def _core(weights, actuals, targets, directions, tolerances, dues, policy):
-    """score_scorecard, with a row whose actual the core refuses outright (text that is no number)
-    counted as a refused row, as the spreadsheet shows it."""
+    """score_scorecard, with a row whose actual, target or tolerance the core refuses outright (text
+    that is no number) counted as a refused row, as the spreadsheet shows it."""
     refused: dict[int, str] = {}
+    targets, tolerances = list(targets), list(tolerances)
     while True:
         try:
             result = score_scorecard(weights, actuals, targets, directions, tolerances, dues, policy)
@@ -415,6 +420,9 @@ def _core(weights, actuals, targets, directions, tolerances, dues, policy):
             assert e.row is not None and e.row not in refused, e
             refused[e.row] = e.detail
             actuals[e.row] = None
+            for column, word in ((targets, "target"), (tolerances, "tolerance")):
+                if e.detail.startswith(word):
+                    column[e.row] = None
             continue
         return dataclasses.replace(result, problems={**result.problems, **refused})
 
@@ -564,8 +572,8 @@ def test_refused_rows_say_why_and_count_as_0(recalculated, lang):
     m = LABELS[lang]
     words = {0: m["msg_target_zero"], 1: m["msg_target_blank"], 4: m["msg_tolerance"], 5: m["msg_target_zero"],
              6: m["msg_not_number"]}
-    if lang == "id":  # the custom policy's ratio method cannot divide by the actual 0
-        words[3] = m["msg_ratio"]
+    if lang == "id":  # text typed over numbers; the custom policy's ratio method cannot divide by 0
+        words.update({0: m["msg_target_text"], 3: m["msg_ratio"], 4: m["msg_tolerance_text"]})
     assert {i: s for i, s in enumerate(scores) if isinstance(s, str)} == words
     assert all(_blank(finals[i]) for i in words)
     scored = [i for i in range(len(scores)) if i not in words]

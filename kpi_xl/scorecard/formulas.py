@@ -113,7 +113,9 @@ def native_score_formula(direction: str, r: int, lang: str) -> str:
         by_date = (f"OR({a}=1,AND({a}>1,ISNUMBER({due}),INT({a})<={due}),"
                    f"AND({a}>1,NOT(ISNUMBER({due})),ISNUMBER({t}),{t}>1,INT({a})<={t}))")
         return f"{start}MIN({CAP},IF({by_date},100,0))))"
-    start += f"IF(NOT(ISNUMBER({t})),{quote(m['msg_target_blank'])},"
+    # A target or tolerance typed over as text (the sheet unprotected): words, never a number.
+    start += (f"IF(NOT(ISNUMBER({t})),IF(TRIM({t})=\"\",{quote(m['msg_target_blank'])},"
+              f"{quote(m['msg_target_text'])}),")
     if direction == "higher":
         body = _finish(f"{a}/{t}*100")
         return f"{start}IF({t}=0,{quote(m['msg_target_zero'])},{body}))))"
@@ -123,10 +125,11 @@ def native_score_formula(direction: str, r: int, lang: str) -> str:
         return f"{start}IF(AND({t}<>0,{ratio},{a}<=0),{quote(m['msg_ratio'])},{body}))))"
     gap = f"ABS({a}-{t})"
     # A blank tolerance is 0. Not N(): Gnumeric's N() of an empty cell is #NUM!.
+    text_tol = f'AND(NOT(ISNUMBER({tol})),TRIM({tol})<>"")'
     tol = f"IF(ISNUMBER({tol}),{tol},0)"
     body = _finish(f"IF({gap}<={tol},100,100-100*({gap}-{tol})/ABS({t}))")
-    return (f"{start}IF({tol}<0,{quote(m['msg_tolerance'])},"
-            f"IF({t}=0,{quote(m['msg_target_zero'])},{body})))))")
+    return (f"{start}IF({text_tol},{quote(m['msg_tolerance_text'])},IF({tol}<0,{quote(m['msg_tolerance'])},"
+            f"IF({t}=0,{quote(m['msg_target_zero'])},{body}))))))")
 
 
 def udf_score_formula(r: int) -> str:

@@ -36,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
         # Messages a score cell shows where the core refuses the row.
         "msg_not_number": "actual is not a number", "msg_target_blank": "target is blank",
         "msg_target_zero": "target is 0", "msg_tolerance": "tolerance is below 0",
+        "msg_target_text": "target is not a number", "msg_tolerance_text": "tolerance is not a number",
         "msg_ratio": "actual must be above 0", "msg_weights_zero": "weights sum to 0",
         # Data validation.
         "dv_title": "Actual", "dv_prompt": "Target: {target}. {how}", "dv_error_title": "Not a number",
@@ -90,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "legend_levels": "Tingkat: ",
         "msg_not_number": "aktual bukan angka", "msg_target_blank": "target kosong",
         "msg_target_zero": "target bernilai 0", "msg_tolerance": "toleransi di bawah 0",
+        "msg_target_text": "target bukan angka", "msg_tolerance_text": "toleransi bukan angka",
         "msg_ratio": "aktual harus di atas 0", "msg_weights_zero": "total bobot 0",
         "dv_title": "Aktual", "dv_prompt": "Target: {target}. {how}", "dv_error_title": "Bukan angka",
         "dv_error": "Ketik angka (hasil aktual untuk periode ini).",
