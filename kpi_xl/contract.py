@@ -1,8 +1,10 @@
-"""The scorecard workbook contract: the defined names a generated scorecard carries (SPEC 6).
+"""The scorecard workbook contract: the defined names and sheet names a generated scorecard carries
+(SPEC 6), and the layout of its policy block.
 
-The template generator writes them and the rollup reads through them, so both import these constants
-rather than spelling names twice. All names are workbook-scoped and point at the scorecard sheet
-(or the policy sheet for POLICY_*). Column names cover the KPI rows only, top to bottom, same rows.
+The scorecard generator (`kpi_xl.scorecard`) writes them and the rollup and the cell functions read
+through them, so all import these constants rather than spelling names twice. All names are
+workbook-scoped and point at the scorecard sheet (or the policy sheet for POLICY_* and MILESTONE_*).
+Column names cover the KPI rows only, top to bottom, same rows.
 """
 
 from __future__ import annotations
@@ -58,3 +60,33 @@ POLICY_BONUS = "Policy_Bonus"
 POLICY_RAISE = "Policy_Raise"
 POLICY_MAX_SCORE = "Policy_MaxScore"  # one cell; blank for no cap
 POLICY_LOWER_METHOD = "Policy_LowerMethod"  # one cell: difference or ratio
+
+# The whole policy block the cell functions take (udf mode passes it to every function;
+# kpi_xl.udfs.policy_from_range reads it): a header row naming POLICY_TABLE_COLUMNS in this order, one
+# row per band (lowest level first, the rows of Policy_Levels...), one blank row, then one row per
+# setting in POLICY_TABLE_SETTINGS order: the setting's name in the first column, its value in column
+# POLICY_TABLE_VALUE_COLUMN (1-based: D), the cell POLICY_MAX_SCORE / POLICY_LOWER_METHOD point at.
+POLICY_TABLE = "Policy_Table"
+POLICY_TABLE_COLUMNS = (POLICY_LEVELS, POLICY_THRESHOLDS, POLICY_LABELS, POLICY_BONUS, POLICY_RAISE)
+POLICY_TABLE_SETTINGS = (POLICY_MAX_SCORE, POLICY_LOWER_METHOD)
+POLICY_TABLE_VALUE_COLUMN = 4
+
+# The words a milestone's actual may hold for done / not done (kpi_xl.scoring.DONE_WORDS and
+# NOT_DONE_WORDS, lower case, one per cell), on the policy sheet; native formulas match the actual
+# against them.
+MILESTONE_DONE = "Milestone_DoneWords"
+MILESTONE_NOT_DONE = "Milestone_NotDoneWords"
+
+# Sheet names, by scorecard language (ScorecardLanguage): the scorecard sheet and the record sheets
+# written beside it. No defined name points at the KRA record and task inventory sheets, so a reader
+# knows them by these names.
+SHEET_SCORECARD, SHEET_KRA, SHEET_TASKS, SHEET_POLICY = "scorecard", "kra", "tasks", "policy"
+SHEET_NAMES: dict[str, dict[str, str]] = {
+    "en": {SHEET_SCORECARD: "Scorecard", SHEET_KRA: "KRA record", SHEET_TASKS: "Task inventory",
+           SHEET_POLICY: "Policy"},
+    "id": {SHEET_SCORECARD: "Kartu KPI", SHEET_KRA: "Catatan KRA", SHEET_TASKS: "Inventaris Tugas",
+           SHEET_POLICY: "Kebijakan"},
+}
+# The sheets beside a scorecard, in every language (what the rollup's _generator_sheets spells today).
+RECORD_SHEETS = frozenset(names[k] for names in SHEET_NAMES.values()
+                          for k in (SHEET_KRA, SHEET_TASKS, SHEET_POLICY))

@@ -1,7 +1,7 @@
 """Generated scorecard workbooks read back with openpyxl: layout, names, protection, validation,
 formatting, print set-up, both languages, both formula modes, roster runs and safe file names.
 
-What the formulas compute is proven by LibreOffice in test_scorecard_libreoffice.py.
+What the formulas compute is proven by LibreOffice and Gnumeric in test_scorecard_libreoffice.py.
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def test_print_setup_view_and_formats(saved):
 
 GOLDEN_HIGHER_K11 = (
     '=IF(N11="","",IF(NOT(ISNUMBER(N11)),"actual is not a number",IF(NOT(ISNUMBER(G11)),'
-    '"target is blank",IF(G11=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
+    'IF(TRIM(G11)="","target is blank","target is not a number"),IF(G11=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),'
     'MAX(0,N11/G11*100))))))')
 
 
@@ -254,14 +254,16 @@ def test_native_formulas(saved):
     assert ws["L11"].value == '=IF(ISNUMBER(K11),F11*K11/100,"")'
     assert ws["F18"].value == "=SUM(KPI_Weight)"
     assert ws["L18"].value == "=SUM(KPI_Final)"
-    assert ws["C20"].value == ('=IF(SUMPRODUCT(--(LEN(KPI_Score)>0))=0,"",IF(TotalWeight=0,"weights sum to 0",'
+    # Inside SUMPRODUCT ranges meet only operators, never LEN() or ISNUMBER(): Gnumeric takes one cell
+    # of a range given to such a function there (the engine tests prove all three engines agree).
+    assert ws["C20"].value == ('=IF(SUMPRODUCT(--(KPI_Score<>""))=0,"",IF(TotalWeight=0,"weights sum to 0",'
                                'TotalFinal/TotalWeight*100))')
-    assert ws["C21"].value == ('=IF(ISNUMBER(KPIValue),INDEX(Policy_Levels,SUMPRODUCT(ISNUMBER(Policy_Thresholds)'
+    assert ws["C21"].value == ('=IF(ISNUMBER(KPIValue),INDEX(Policy_Levels,SUMPRODUCT((Policy_Thresholds<>"")'
                                '*(Policy_Thresholds<ROUND(KPIValue,6)))+1),"")')
     assert ws["C22"].value == '=IF(ISNUMBER(PerformanceLevel),INDEX(Policy_Labels,MATCH(PerformanceLevel,Policy_Levels,0)),"")'
     assert saved["id"]["Kartu KPI"]["K11"].value == GOLDEN_HIGHER_K11.replace(
         "actual is not a number", "aktual bukan angka").replace("target is blank", "target kosong").replace(
-        "target is 0", "target bernilai 0")
+        "target is not a number", "target bukan angka").replace("target is 0", "target bernilai 0")
 
 
 FORBIDDEN = ("LET(", "XLOOKUP(", "IFS(", "SWITCH(", "LAMBDA(", "FILTER(", "MAXIFS(", "MINIFS(", "TEXTJOIN(",
@@ -283,13 +285,16 @@ def test_native_formulas_use_only_functions_excel_2010_and_libreoffice_know(role
 
 @pytest.mark.parametrize("direction,expected", [
     ("lower", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-              '"target is blank",IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
+              'IF(TRIM(G12)="","target is blank","target is not a number"),IF(AND(G12<>0,Policy_LowerMethod="ratio",N12<=0),"actual must be above 0",'
               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(G12=0,IF(N12<=0,100,0),'
               'IF(Policy_LowerMethod="ratio",G12/N12*100,(2-N12/G12)*100))))))))'),
+    # A blank tolerance is 0 (IF(ISNUMBER()), not N(): Gnumeric's N() of an empty cell is #NUM!).
     ("within", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",IF(NOT(ISNUMBER(G12)),'
-               '"target is blank",IF(N(H12)<0,"tolerance is below 0",IF(G12=0,"target is 0",'
-               'MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,IF(ABS(N12-G12)<=N(H12),100,'
-               '100-100*(ABS(N12-G12)-N(H12))/ABS(G12)))))))))'),
+               'IF(TRIM(G12)="","target is blank","target is not a number"),IF(AND(NOT(ISNUMBER(H12)),'
+               'TRIM(H12)<>""),"tolerance is not a number",IF(IF(ISNUMBER(H12),H12,0)<0,"tolerance is below 0",'
+               'IF(G12=0,"target is 0",MIN(IF(ISNUMBER(Policy_MaxScore),Policy_MaxScore,1E+307),MAX(0,'
+               'IF(ABS(N12-G12)<=IF(ISNUMBER(H12),H12,0),100,100-100*(ABS(N12-G12)-IF(ISNUMBER(H12),H12,0))'
+               '/ABS(G12))))))))))'),
     # Done words are read in the hidden cell N (as 1 and 0); a completion date counts by its day (INT);
     # the due date is I, or the target when I is blank and the target is a date (above 1).
     ("milestone", '=IF(N12="","",IF(NOT(ISNUMBER(N12)),"actual is not a number",'
@@ -317,7 +322,7 @@ def test_udf_mode_writes_the_same_cells_with_cell_functions(lang):
     assert ws["F19"].value == "=SUM(KPI_Weight)"
     assert ws["M11"].value is None and ws["N11"].value is None  # no reading helpers: the core reads
     assert [ws[f"C{r}"].value for r in range(21, 26)] == [
-        '=IF(SUMPRODUCT(--(LEN(KPI_Score)>0))=0,"",KPI_VALUE(KPI_Weight,KPI_Actual,KPI_Target,KPI_Direction,'
+        '=IF(SUMPRODUCT(--(KPI_Score<>""))=0,"",KPI_VALUE(KPI_Weight,KPI_Actual,KPI_Target,KPI_Direction,'
         'KPI_Tolerance,KPI_Due,Policy_Table))',
         '=IF(ISNUMBER(KPIValue),KPI_BAND(KPIValue,Policy_Table),"")',
         f'=IF(ISNUMBER(KPIValue),KPI_LABEL(KPIValue,"{lang}",Policy_Table),"")',

@@ -1,14 +1,20 @@
-"""The proof by a real engine: generated scorecards, filled and recalculated by LibreOffice, give the
-core's numbers.
+"""The proof by real engines: generated scorecards, filled and recalculated by LibreOffice and by
+Gnumeric, give the core's numbers.
 
-Every built-in role in both languages is filled with random actuals, blanks, zeros, actuals that land
-the KPI value exactly on every band edge, and the golden example; a custom policy (a cap, the ratio
-`lower` method, other thresholds and rewards) and a role of awkward rows (zero targets, words and dates
-for milestones, numbers typed as text, text where a number belongs, completion times on the due date,
-due dates kept in the target cells) go through the same batch. All files are recalculated in
-two parallel soffice calls (one session fixture), read back with openpyxl and compared, cell by cell,
-with `kpi_xl.scoring.score_scorecard`: scores, finals and the KPI value within 1e-9; level, label, bonus
-multiple and raise exactly; no error value in any cell of any sheet.
+A representative sample, about forty workbooks, each recalculated by both engines: every built-in
+role in both languages (random, partly blank, zero and empty fills in turn; the golden example for
+the digital marketing specialist), every default band edge reached through real actuals, a custom
+policy (a cap, the ratio `lower` method, other thresholds and rewards) and a policy typed over the
+policy sheet, each with a random fill and edges. Every band edge of every policy also goes through the
+generated level, label, bonus and raise formulas on a probe sheet (several scorecards' worth of KPI
+values in one workbook). Awkward rows (zero targets, words and dates for milestones, numbers typed as
+text, text where a number belongs, completion times on the due date, due dates kept in the target
+cells) come as one role with one KRA per fill, so a few workbooks hold every fill.
+
+Each file is read back with openpyxl and compared, cell by cell, with `kpi_xl.scoring`: scores,
+finals and the KPI value within 1e-9; level, label, bonus multiple and raise exactly; a refused row
+shows words, never a number; no error value in any cell of any sheet. Native formulas only: udf-mode
+cells need the kpi-xl add-in, which neither engine has (tests/test_udfs.py proves the functions).
 """
 
 from __future__ import annotations
@@ -24,16 +30,21 @@ from typing import Any
 
 import openpyxl
 import pytest
-from libreoffice import recalculate
+from engines import recalculate_gnumeric, recalculate_libreoffice
 
 from kpi_xl import KpiInputError
 from kpi_xl import contract as C
 from kpi_xl.policy import Policy, default_policy, policy_from_dict
 from kpi_xl.roles import Role, builtin_roles, role_from_dict
 from kpi_xl.roster import Employee
-from kpi_xl.scorecard import build_scorecard
-from kpi_xl.scoring import round_kpi, score_scorecard
+from kpi_xl.scorecard import LABELS, build_scorecard
+from kpi_xl.scoring import band_for, round_kpi, score_scorecard
 
+# Gnumeric's .xlsx files carry no "Normal" cell style; openpyxl says so, and supplies its own.
+pytestmark = [pytest.mark.engine,
+              pytest.mark.filterwarnings("ignore:Workbook contains no default style:UserWarning")]
+
+GOLDEN_ROLE = "digital-marketing-specialist"
 GOLDEN_ACTUALS = [50, 1_500_000, 32, 6, 22, 21, 33]
 DEFAULT_EDGES = (0, 70, 70.05, 95, 95.05, 105, 105.05, 130, 130.000001)
 # SPEC 3: the level each default edge must land in.
@@ -71,7 +82,7 @@ CUSTOM_EDGE_LEVELS = {0: 1, 60: 1, 60.000001: 2, 90: 2, 90.05: 3, 110: 3, 110.00
 DUE = dt.date(2026, 6, 30)
 
 # A role of awkward rows: every direction, a zero target on `lower`, a tolerance, milestones.
-AWKWARD_ROLE = role_from_dict({
+AWKWARD_ROLE_DICT: dict[str, Any] = {
     "id": "awkward", "name": {"en": "Awkward Rows", "id": "Baris Sulit"}, "department": "QA", "period": "annual",
     "kras": [
         {"name": "Growth", "goal": "Grow", "kpis": [
@@ -88,7 +99,7 @@ AWKWARD_ROLE = role_from_dict({
             {"indicator": "launch", "unit": "milestone", "weight": 15, "direction": "milestone", "due": DUE},
             {"indicator": "audit", "unit": "milestone", "weight": 10, "direction": "milestone", "due": DUE}]},
     ],
-}, "awkward.yaml")
+}
 
 # (name, actuals) for the awkward role: words, dates on/around the due date, booleans, bad text.
 AWKWARD_FILLS = [
@@ -114,19 +125,6 @@ AWKWARD_FILLS = [
 # The same fills once more with the milestones' due dates moved into their target cells (the due date
 # cells left blank): the due date defaults to the target when the target is a date.
 DUE_IN_TARGET_FILLS = {"dates", "same_day", "early", "text_numbers"}
-
-
-@dataclass(frozen=True)
-class Case:
-    stem: str
-    role: Role
-    lang: str
-    policy: Policy
-    actuals: tuple[Any, ...]
-    edge: float | None = None  # the KPI value the actuals were built to land on
-    expect_level: int | None = None
-    edit_policy: bool = False  # generated with the default policy, then EDITED_POLICY typed over its sheet
-    due_in_target: bool = False  # milestone due dates moved from the due date cells into the targets
 
 
 def _kpis(role: Role) -> list:
@@ -191,57 +189,118 @@ def _stem(edge: float) -> str:
     return f"{edge:.12g}".replace(".", "_")
 
 
+@dataclass(frozen=True)
+class Case:
+    stem: str
+    role: Role
+    lang: str
+    policy: Policy
+    actuals: tuple[Any, ...]
+    edge: float | None = None  # the KPI value the actuals were built to land on
+    expect_level: int | None = None
+    edit_policy: bool = False  # generated with the default policy, then EDITED_POLICY typed over its sheet
+    due_in_target: bool = False  # milestone due dates moved from the due date cells into the targets
+    probe: tuple[float, ...] = ()  # KPI values put through the level... raise formulas on a probe sheet
+    typed: tuple[tuple[str, int, Any], ...] = ()  # (column name, row, value) typed over a generated cell
+
+
+# Awkward fills, one KRA each (its eight KPIs, the AWKWARD_ROLE's, weights shared out to sum to 100).
+def _awkward_role(fills: list[str]) -> Role:
+    kras = AWKWARD_ROLE_DICT["kras"]
+    share = 1 / len(fills)
+    return role_from_dict({
+        **AWKWARD_ROLE_DICT, "id": f"awkward-{len(fills)}",
+        "kras": [{"name": f"{fill}", "goal": "Test", "kpis": [
+            {**kpi, "indicator": f"{kpi['indicator']} ({fill})", "weight": kpi["weight"] * share}
+            for kra in kras for kpi in kra["kpis"]]} for fill in fills],
+    }, "awkward.yaml")
+
+
+AWKWARD_NAMES = [name for name, _ in AWKWARD_FILLS]
+AWKWARD_ALL = _awkward_role(AWKWARD_NAMES)
+DUE_IN_TARGET_NAMES = [name for name in AWKWARD_NAMES if name in DUE_IN_TARGET_FILLS]
+AWKWARD_DUE = _awkward_role(DUE_IN_TARGET_NAMES)
+AWKWARD_ROWS = 8  # KPI rows per fill
+AWKWARD_ONE = _awkward_role(["refused"])
+# Rows the core refuses, typed over a generated scorecard as HR might after unprotecting it: on `higher`
+# a target of 0, or text; a blank target, or spaces; on `within` a tolerance below 0, or text, and a
+# target of 0; with an actual that is no number, a ratio `lower` row dividing by 0 (custom policy) and a
+# plain row.
+REFUSED_TYPED = {
+    "en": ((C.KPI_TARGET, 0, 0), (C.KPI_TARGET, 1, None), (C.KPI_TOLERANCE, 4, -1), (C.KPI_TARGET, 5, 0)),
+    "id": ((C.KPI_TARGET, 0, "abc"), (C.KPI_TARGET, 1, "  "), (C.KPI_TOLERANCE, 4, "lima"), (C.KPI_TARGET, 5, 0)),
+}
+REFUSED_ACTUALS = (250, 12.5, 0, 0, 104, 41, "soon", "ya")
+
+
+def _awkward_actuals(names: list[str]) -> tuple[Any, ...]:
+    fills = dict(AWKWARD_FILLS)
+    return tuple(a for name in names for a in fills[name])
+
+
+FILL_KINDS = ("random", "blanks", "zeros", "empty")
+
+
+def _fill_kind(kind: str, role: Role, rng: random.Random) -> tuple[Any, ...]:
+    if kind == "random":
+        return tuple(_random_actuals(role, rng, 0))
+    if kind == "blanks":
+        return tuple(_random_actuals(role, rng, 0.4))
+    if kind == "zeros":
+        return tuple(_zero_actuals(role))
+    return tuple(None for _ in _kpis(role))
+
+
 def _cases() -> list[Case]:
     rng = random.Random(20260630)
-    cases: list[Case] = []
     default = default_policy()
-    for n, role in enumerate(builtin_roles()):
-        for lang in ("en", "id"):
-            base = f"{role.id}-{lang}"
-            cases.append(Case(f"{base}-random", role, lang, default, tuple(_random_actuals(role, rng, 0))))
-            cases.append(Case(f"{base}-blanks", role, lang, default, tuple(_random_actuals(role, rng, 0.4))))
-            cases.append(Case(f"{base}-zeros", role, lang, default, tuple(_zero_actuals(role))))
-            cases.append(Case(f"{base}-empty", role, lang, default, tuple(None for _ in _kpis(role))))
-            if lang != ("en", "id")[n % 2]:
-                continue  # every edge for every role, in one language each (the formulas are the same)
-            for edge in DEFAULT_EDGES:
-                actuals = _edge_actuals(role, edge, default)
-                if actuals is not None:
-                    cases.append(Case(f"{base}-edge-{_stem(edge)}", role, lang, default, tuple(actuals), edge,
-                                      DEFAULT_EDGE_LEVELS[edge]))
-        custom = f"{role.id}-custom"
-        cases.append(Case(f"{custom}-random", role, "en", CUSTOM_POLICY, tuple(_random_actuals(role, rng, 0.1))))
-        cases.append(Case(f"{custom}-high", role, "id", CUSTOM_POLICY,
-                          tuple(a * 1.5 if isinstance(a, float) else a for a in _random_actuals(role, rng, 0))))
-        for edge in CUSTOM_EDGES if n % 3 == 0 else ():
-            actuals = _edge_actuals(role, edge, CUSTOM_POLICY)
+    roles = builtin_roles()
+    cases: list[Case] = []
+    # Every role in both languages; the fill kinds take turns, so each kind meets both languages.
+    for n, role in enumerate(roles):
+        for i, lang in enumerate(("en", "id")):
+            if role.id == GOLDEN_ROLE:
+                cases.append(Case(f"golden-{lang}", role, lang, default, tuple(GOLDEN_ACTUALS), None, 4,
+                                  probe=DEFAULT_EDGES))
+                continue
+            kind = FILL_KINDS[(n + i) % len(FILL_KINDS)]
+            cases.append(Case(f"{role.id}-{lang}-{kind}", role, lang, default, _fill_kind(kind, role, rng)))
+    # Every default edge through real actuals, on a different role and language each time.
+    for k, edge in enumerate(DEFAULT_EDGES):
+        for role in roles[k % len(roles):] + roles[:k % len(roles)]:
+            actuals = _edge_actuals(role, edge, default)
             if actuals is not None:
-                cases.append(Case(f"{custom}-edge-{_stem(edge)}", role, "en", CUSTOM_POLICY, tuple(actuals), edge,
-                                  CUSTOM_EDGE_LEVELS[edge]))
-    for role in builtin_roles()[::4]:
-        base = f"{role.id}-edited"
-        cases.append(Case(f"{base}-random", role, "id", EDITED_POLICY, tuple(_random_actuals(role, rng, 0.1)),
-                          edit_policy=True))
-        for edge in EDITED_EDGES:
-            actuals = _edge_actuals(role, edge, EDITED_POLICY)
-            if actuals is not None:
-                cases.append(Case(f"{base}-edge-{_stem(edge)}", role, "en", EDITED_POLICY, tuple(actuals), edge,
-                                  edit_policy=True))
-    golden = next(r for r in builtin_roles() if r.id == "digital-marketing-specialist")
-    for lang in ("en", "id"):
-        cases.append(Case(f"golden-{lang}", golden, lang, default_policy(), tuple(GOLDEN_ACTUALS), None, 4))
-    for name, actuals in AWKWARD_FILLS:
-        for policy, tag in ((default, "default"), (CUSTOM_POLICY, "custom")):
-            cases.append(Case(f"awkward-{name}-{tag}", AWKWARD_ROLE, "id" if tag == "custom" else "en", policy,
-                              tuple(actuals)))
-        if name in DUE_IN_TARGET_FILLS:
-            cases.append(Case(f"awkward-{name}-due-in-target", AWKWARD_ROLE, "en", default, tuple(actuals),
-                              due_in_target=True))
+                lang = ("en", "id")[k % 2]
+                cases.append(Case(f"{role.id}-{lang}-edge-{_stem(edge)}", role, lang, default, tuple(actuals), edge,
+                                  DEFAULT_EDGE_LEVELS[edge]))
+                break
+    # A custom policy: random, high (over the cap), two edges; every edge on the probe sheet.
+    cases.append(Case("custom-random-en", roles[1], "en", CUSTOM_POLICY, tuple(_random_actuals(roles[1], rng, 0.1)),
+                      probe=CUSTOM_EDGES))
+    cases.append(Case("custom-high-id", roles[2], "id", CUSTOM_POLICY,
+                      tuple(a * 1.5 if isinstance(a, float) else a for a in _random_actuals(roles[2], rng, 0))))
+    for role, edge in ((roles[3], 60.000001), (roles[0], 110.000001)):
+        cases.append(Case(f"custom-edge-{_stem(edge)}", role, "en", CUSTOM_POLICY,
+                          tuple(_edge_actuals(role, edge, CUSTOM_POLICY)), edge, CUSTOM_EDGE_LEVELS[edge]))
+    # A policy typed over the sheet of a default scorecard: random, the top two edges, every edge probed.
+    cases.append(Case("edited-random", roles[4], "id", EDITED_POLICY, tuple(_random_actuals(roles[4], rng, 0.1)),
+                      edit_policy=True, probe=EDITED_EDGES))
+    for role, edge in ((roles[5], 104.5), (roles[6], 104.500001)):
+        cases.append(Case(f"edited-edge-{_stem(edge)}", role, "en", EDITED_POLICY,
+                          tuple(_edge_actuals(role, edge, EDITED_POLICY)), edge, edit_policy=True))
+    # Awkward rows: every fill in one workbook per policy; the due-date-in-target fills in one more.
+    cases.append(Case("awkward-default", AWKWARD_ALL, "en", default, _awkward_actuals(AWKWARD_NAMES)))
+    cases.append(Case("awkward-custom", AWKWARD_ALL, "id", CUSTOM_POLICY, _awkward_actuals(AWKWARD_NAMES)))
+    cases.append(Case("awkward-due-in-target", AWKWARD_DUE, "en", default, _awkward_actuals(DUE_IN_TARGET_NAMES),
+                      due_in_target=True))
+    for policy, lang in ((default, "en"), (CUSTOM_POLICY, "id")):
+        cases.append(Case(f"refused-{lang}", AWKWARD_ONE, lang, policy, REFUSED_ACTUALS, typed=REFUSED_TYPED[lang]))
     return cases
 
 
 CASES = _cases()
 CASE_IDS = [c.stem for c in CASES]
+ENGINES = {"libreoffice": ("soffice", recalculate_libreoffice), "gnumeric": ("gnumeric", recalculate_gnumeric)}
 
 
 def _cells(wb: openpyxl.Workbook, name: str) -> list[Any]:
@@ -283,9 +342,24 @@ def _type_policy(wb: openpyxl.Workbook, policy: Policy, lang: str) -> None:
     _cells(wb, C.POLICY_LOWER_METHOD)[0].value = policy.lower_method
 
 
+PROBE_SHEET = "Probe"
+
+
+def _add_probe(wb: openpyxl.Workbook, values: tuple[float, ...]) -> None:
+    """A sheet putting each KPI value through the scorecard's own level, label, bonus and raise
+    formulas (their text copied, the KPIValue and PerformanceLevel names swapped for the probe's cells)."""
+    formulas = {name: _cells(wb, name)[0].value for name in (C.LEVEL, C.LABEL, C.BONUS_MULTIPLE, C.RAISE)}
+    ws = wb.create_sheet(PROBE_SHEET)
+    for r, value in enumerate(values, start=1):
+        ws[f"A{r}"] = value
+        ws[f"B{r}"] = formulas[C.LEVEL].replace(C.KPI_VALUE, f"A{r}")
+        for col, name in zip("CDE", (C.LABEL, C.BONUS_MULTIPLE, C.RAISE)):
+            ws[f"{col}{r}"] = formulas[name].replace(C.LEVEL, f"B{r}")
+
+
 @pytest.fixture(scope="session")
-def recalculated(soffice, tmp_path_factory) -> dict[str, Path]:
-    """Every case generated, filled, saved, and recalculated by LibreOffice: stem -> recalculated file."""
+def filled(tmp_path_factory) -> list[Path]:
+    """Every case generated, filled and saved (not yet recalculated)."""
     folder = tmp_path_factory.mktemp("scorecards")
     employee = Employee("E-01", "Rina Dewi", "", "Budi Santoso", "", "2026", None, None, 2)
     paths = []
@@ -297,14 +371,28 @@ def recalculated(soffice, tmp_path_factory) -> dict[str, Path]:
             _type_policy(wb, case.policy, case.lang)
         if case.due_in_target:
             _move_due_into_target(wb)
+        if case.probe:
+            _add_probe(wb, case.probe)
+        for name, row, value in case.typed:
+            _cells(wb, name)[row].value = value
         path = folder / f"{case.stem}.xlsx"
         wb.save(path)
         paths.append(path)
-    half = len(paths) // 2
-    out = folder / "recalculated"
-    # Two soffice processes, each with its own profile, share the work.
-    with ThreadPoolExecutor(2) as pool:
-        done = list(pool.map(lambda chunk: recalculate(chunk, out), (paths[:half], paths[half:])))
+    return paths
+
+
+@pytest.fixture(scope="session", params=list(ENGINES))
+def recalculated(request, filled, tmp_path_factory) -> dict[str, Path]:
+    """Every case recalculated by one engine (LibreOffice, then Gnumeric): stem -> recalculated file."""
+    fixture, recalculate = ENGINES[request.param]
+    request.getfixturevalue(fixture)  # the engine is installed, or a skip (a failure in CI)
+    out = tmp_path_factory.mktemp(request.param)
+    half = len(filled) // 2
+    # Two engine processes share the work: two soffice calls, each with its own profile; Gnumeric
+    # runs two ssconvert processes at a time by itself.
+    chunks = (filled[:half], filled[half:]) if request.param == "libreoffice" else (filled,)
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        done = list(pool.map(lambda chunk: recalculate(chunk, out), chunks))
     return {p.stem: p for chunk in done for p in chunk}
 
 
@@ -321,9 +409,10 @@ def _blank(value: Any) -> bool:
 
 
 def _core(weights, actuals, targets, directions, tolerances, dues, policy):
-    """score_scorecard, with a row whose actual the core refuses outright (text that is no number)
-    counted as a refused row, as the spreadsheet shows it."""
+    """score_scorecard, with a row whose actual, target or tolerance the core refuses outright (text
+    that is no number) counted as a refused row, as the spreadsheet shows it."""
     refused: dict[int, str] = {}
+    targets, tolerances = list(targets), list(tolerances)
     while True:
         try:
             result = score_scorecard(weights, actuals, targets, directions, tolerances, dues, policy=policy)
@@ -331,6 +420,9 @@ def _core(weights, actuals, targets, directions, tolerances, dues, policy):
             assert e.row is not None and e.row not in refused, e
             refused[e.row] = e.detail
             actuals[e.row] = None
+            for column, word in ((targets, "target"), (tolerances, "tolerance")):
+                if e.detail.startswith(word):
+                    column[e.row] = None
             continue
         return dataclasses.replace(result, problems={**result.problems, **refused})
 
@@ -348,7 +440,7 @@ def test_recalculated_scorecard_matches_the_core(recalculated, case: Case):
     directions = [c.value for c in _cells(wb, C.KPI_DIRECTION)]
     tolerances = [c.value for c in _cells(wb, C.KPI_TOLERANCE)]
     dues = [c.value for c in _cells(wb, C.KPI_DUE)]
-    assert [k.weight for k in _kpis(case.role)] == weights
+    assert [k.weight for k in _kpis(case.role)] == pytest.approx(weights)
     assert [k.direction for k in _kpis(case.role)] == directions
 
     core = _core(weights, list(case.actuals), targets, directions, tolerances, dues, case.policy)
@@ -357,6 +449,7 @@ def test_recalculated_scorecard_matches_the_core(recalculated, case: Case):
     for i, (got_score, got_final) in enumerate(zip(scores, finals)):
         want = core.scores[i]
         if i in core.problems:
+            # A refused row says why in words, never a number; it counts as 0 in the KPI value.
             assert isinstance(got_score, str) and got_score.strip(), (i, core.problems[i], got_score)
             assert _blank(got_final)
         elif math.isnan(want):
@@ -386,18 +479,38 @@ def test_recalculated_scorecard_matches_the_core(recalculated, case: Case):
         assert level == case.expect_level
 
 
-def test_every_band_edge_is_covered_by_some_role():
-    covered = {c.edge for c in CASES if c.policy is default_policy() and c.edge is not None}
-    assert covered == set(DEFAULT_EDGES)
-    covered = {c.edge for c in CASES if c.policy is EDITED_POLICY and c.edge is not None}
-    assert covered == set(EDITED_EDGES)
-    covered = {c.edge for c in CASES if c.policy is CUSTOM_POLICY and c.edge is not None}
-    assert covered == set(CUSTOM_EDGES)
+PROBED = [c for c in CASES if c.probe]
 
 
-def test_every_builtin_role_is_recalculated_in_both_languages():
+@pytest.mark.parametrize("case", PROBED, ids=[c.stem for c in PROBED])
+def test_every_band_edge_through_the_sheets_own_band_formulas(recalculated, case: Case):
+    ws = openpyxl.load_workbook(recalculated[case.stem], data_only=True)[PROBE_SHEET]
+    got = [tuple(ws[f"{col}{r}"].value for col in "ABCDE") for r in range(1, len(case.probe) + 1)]
+    want = [(v, (b := band_for(v, case.policy)).level, b.label(case.lang), b.bonus, b.raise_text)
+            for v in case.probe]
+    assert got == want
+    expected_levels = {DEFAULT_EDGES: DEFAULT_EDGE_LEVELS, CUSTOM_EDGES: CUSTOM_EDGE_LEVELS}.get(case.probe)
+    if expected_levels:  # SPEC 3's edges for the default policy, and the custom policy's
+        assert [level for _, level, *_ in got] == [expected_levels[v] for v in case.probe]
+
+
+def test_every_band_edge_is_covered():
+    def covered(policy: Policy) -> set[float]:
+        return {c.edge for c in CASES if c.policy is policy and c.edge is not None} | {
+            v for c in CASES if c.policy is policy for v in c.probe}
+
+    assert {c.edge for c in CASES if c.policy is default_policy() and c.edge is not None} == set(DEFAULT_EDGES)
+    assert covered(default_policy()) == set(DEFAULT_EDGES)
+    assert covered(CUSTOM_POLICY) == set(CUSTOM_EDGES)
+    assert covered(EDITED_POLICY) == set(EDITED_EDGES)
+
+
+def test_every_builtin_role_in_both_languages_and_every_fill_in_both():
     pairs = {(c.role.id, c.lang) for c in CASES if c.policy is default_policy()}
     assert {(r.id, lang) for r in builtin_roles() for lang in ("en", "id")} <= pairs
+    kinds = {(c.stem.rsplit("-", 1)[1], c.lang) for c in CASES if c.stem.endswith(FILL_KINDS)}
+    assert kinds == {(kind, lang) for kind in FILL_KINDS for lang in ("en", "id")}
+    assert len(CASES) <= 45  # a sample, not every combination: each engine recalculates all of them
 
 
 @pytest.mark.parametrize("lang,label", [("en", "Exceeds Target"), ("id", "Melebihi Target")])
@@ -413,38 +526,58 @@ def test_golden_scorecard_recalculates_to_113_65(recalculated, lang, label):
     assert _cells(wb, C.RAISE)[0].value == "7%–9%"
     # The header survives the round trip and the KRA record sheet shows it through formulas.
     assert _cells(wb, C.EMPLOYEE_NAME)[0].value == "Rina Dewi"
-    kra_sheet = wb.worksheets[1]
+    kra_sheet = wb[C.SHEET_NAMES[lang][C.SHEET_KRA]]
     assert "Rina Dewi" in [c.value for c in kra_sheet["B"]]
 
 
+def _fill_cells(recalculated: dict[str, Path], stem: str, fill: str, name: str = C.KPI_SCORE) -> list[Any]:
+    """One awkward fill's cells of the column `name`, from the workbook holding it."""
+    names = DUE_IN_TARGET_NAMES if stem == "awkward-due-in-target" else AWKWARD_NAMES
+    start = names.index(fill) * AWKWARD_ROWS
+    wb = openpyxl.load_workbook(recalculated[stem], data_only=True)
+    return [c.value for c in _cells(wb, name)][start:start + AWKWARD_ROWS]
+
+
 def test_awkward_rows_show_a_message_not_an_error(recalculated):
-    wb = openpyxl.load_workbook(recalculated["awkward-bad_text-default"], data_only=True)
-    scores = [c.value for c in _cells(wb, C.KPI_SCORE)]
+    scores = _fill_cells(recalculated, "awkward-default", "bad_text")
     assert scores[0] == "actual is not a number"
     assert scores[6] == "actual is not a number"  # "maybe" is no milestone word
     assert scores[7] == 100  # "Sudah" is done
-    wb = openpyxl.load_workbook(recalculated["awkward-early-custom"], data_only=True)
-    scores = [c.value for c in _cells(wb, C.KPI_SCORE)]
+    scores = _fill_cells(recalculated, "awkward-custom", "early")
     assert scores[2] == 100  # lower with target 0: actual -1 <= 0
     assert scores[3] == "aktual harus di atas 0"  # ratio method divides by the actual 0
     assert scores[6] == 100 and scores[7] == 100  # done before the due date; "selesai"
 
 
 def test_text_numbers_and_completion_days_read_as_the_core_reads_them(recalculated):
-    scores = _scores(recalculated, "awkward-text_numbers-default")
+    scores = _fill_cells(recalculated, "awkward-default", "text_numbers")
     assert scores == [pytest.approx(104), 100, 100, pytest.approx(125), 100, pytest.approx(97.5), 100, 100]
-    scores = _scores(recalculated, "awkward-odd_text-default")
+    scores = _fill_cells(recalculated, "awkward-default", "odd_text")
     assert scores[:7] == ["actual is not a number"] * 7  # 1,000 50% $5 a date 1e400 5- 1.5.2026
     assert scores[7] == 100  # 2: a date serial (1900-01-01), long before the due date
-    scores = _scores(recalculated, "awkward-same_day-default")
-    assert scores[6:] == [100, 0]  # 15:00 on the due date is on time; one minute into the next day is late
-    scores = _scores(recalculated, "awkward-same_day-due-in-target")
-    assert scores[6:] == [100, 0]
-    wb = openpyxl.load_workbook(recalculated["awkward-same_day-due-in-target"], data_only=True)
-    assert [c.value for c in _cells(wb, C.KPI_DUE)][6:] == [None, None]  # the target held the due date
-    assert [c.value for c in _cells(wb, C.KPI_TARGET)][6:] == [46203, 46203]
+    assert _fill_cells(recalculated, "awkward-default", "same_day")[6:] == [100, 0]  # 15:00 on time; 00:01 late
+    assert _fill_cells(recalculated, "awkward-due-in-target", "same_day")[6:] == [100, 0]
+    # The target held the due date there.
+    assert _fill_cells(recalculated, "awkward-due-in-target", "same_day", C.KPI_DUE)[6:] == [None, None]
+    assert _fill_cells(recalculated, "awkward-due-in-target", "same_day", C.KPI_TARGET)[6:] == [46203, 46203]
 
 
-def _scores(recalculated: dict[str, Path], stem: str) -> list[Any]:
-    wb = openpyxl.load_workbook(recalculated[stem], data_only=True)
-    return [c.value for c in _cells(wb, C.KPI_SCORE)]
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_refused_rows_say_why_and_count_as_0(recalculated, lang):
+    """SPEC 4: where the core refuses a row, the score cell says why in words, never a number, and the
+    KPI value counts the row as 0, as the core does."""
+    wb = openpyxl.load_workbook(recalculated[f"refused-{lang}"], data_only=True)
+    scores = [c.value for c in _cells(wb, C.KPI_SCORE)]
+    finals = [c.value for c in _cells(wb, C.KPI_FINAL)]
+    m = LABELS[lang]
+    words = {0: m["msg_target_zero"], 1: m["msg_target_blank"], 4: m["msg_tolerance"], 5: m["msg_target_zero"],
+             6: m["msg_not_number"]}
+    if lang == "id":  # text typed over numbers; the custom policy's ratio method cannot divide by 0
+        words.update({0: m["msg_target_text"], 3: m["msg_ratio"], 4: m["msg_tolerance_text"]})
+    assert {i: s for i, s in enumerate(scores) if isinstance(s, str)} == words
+    assert all(_blank(finals[i]) for i in words)
+    scored = [i for i in range(len(scores)) if i not in words]
+    assert all(isinstance(scores[i], (int, float)) for i in scored)
+    weights = [k.weight for k in _kpis(AWKWARD_ONE)]
+    want = sum(finals[i] for i in scored) / sum(weights) * 100
+    assert _cells(wb, C.KPI_VALUE)[0].value == pytest.approx(want, abs=1e-9)
