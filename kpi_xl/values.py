@@ -160,7 +160,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
 _SPACES = "\u00a0\u2007\u202f\u2009\u200a\u3000"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+")
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # "12." is 12, as in a spreadsheet
 _GROUPED_DOT = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # 1.500.000 / 1.500,5
 _GROUPED_COMMA = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,500,000 / 1,500.5
 _GROUPED_SPACE = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:[.,][0-9]+)?")  # 1 500 000
@@ -251,7 +251,7 @@ def _text_number(value: str, name: str) -> tuple[float | None, str | None]:
     sign = 1.0
     if text[0] in "+-\u2212" and len(text) > 1:
         sign = -1.0 if text[0] != "+" else 1.0
-        text = text[1:].lstrip()
+        text = text[1:]  # "- 5" is refused: a sign stands right before its number
     currency = _CURRENCY.match(text)
     if currency:
         text = text[currency.end():]
