@@ -104,7 +104,7 @@ def test_hand_made_catalogue_with_indonesian_headers(tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    # Numbers are read by the safety layer's rules (kpi_xl.safety.read_number), which say what to type.
+    # Numbers are read by one rule (kpi_xl.values.read_number), which say what to type.
     (lambda rows: rows[3].__setitem__(7, "ten"),
      "katalog.xlsx: sheet Katalog, cell H4: weight 'ten' is not a number: type a number"),
     (lambda rows: rows[4].__setitem__(8, "soon"),

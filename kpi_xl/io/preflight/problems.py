@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..text import MAX_TEXT
 
+ERROR, WARNING, INFO = "error", "warning", "info"  # the rollup's severities (kpi_xl.rollup.model)
 
 # Problem codes: what `FileProblem.code` can be.
 EMPTY = "empty"
