@@ -23,7 +23,6 @@ is not a number``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -33,6 +32,7 @@ from typing import Any
 
 from .errors import RoleError
 from .io.files import save_workbook
+from .io.workbook import read_sheets
 from .roles import Role, Text, role_from_dict
 from .values import cell_text, is_blank, read_number, serial_date
 from .words import CATALOGUE_COLUMNS, NO_WORDS, YES_WORDS, match, split_lang_suffix
@@ -169,26 +169,18 @@ def _as_bool(value: Any, where: str) -> bool | None:
 
 
 def _sheets(path: Path) -> list[_Sheet]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise RoleError(f"{path}: role catalogue not found") from None
-    except Exception as e:  # noqa: BLE001 - any reader failure is a file the user must fix
-        raise RoleError(f"{path.name}: cannot read the role catalogue ({type(e).__name__}: {e})") from None
+    """The sheets with a header row naming a role ID and one more field, read through the one gate
+    (the preflight first: a refused file raises `RoleError` with its message)."""
+    if not path.exists():
+        raise RoleError(f"{path}: role catalogue not found")
     sheets = []
-    try:
-        for ws in wb.worksheets:
-            rows = [(i, r) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-            for idx, (number, cells) in enumerate(rows[:_HEADER_SCAN_ROWS]):
-                columns = [_Column(h[0], h[1], i) for i, v in enumerate(cells) if (h := _header(v))]
-                fields = {c.field for c in columns}
-                if "role_id" in fields and len(fields) >= 2:
-                    sheets.append(_Sheet(path.name, ws.title, number, columns, rows[idx + 1:]))
-                    break
-    finally:
-        wb.close()
+    for title, rows in read_sheets(path, "role catalogue", RoleError):
+        for idx, (number, cells) in enumerate(rows[:_HEADER_SCAN_ROWS]):
+            columns = [_Column(h[0], h[1], i) for i, v in enumerate(cells) if (h := _header(v))]
+            fields = {c.field for c in columns}
+            if "role_id" in fields and len(fields) >= 2:
+                sheets.append(_Sheet(path.name, title, number, columns, rows[idx + 1:]))
+                break
     return sheets
 
 

@@ -245,5 +245,5 @@ def test_roles_export_refusals(tmp_path, target, message):
 def test_unreadable_catalogue(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK not really")
-    with pytest.raises(RoleError, match=r"broken\.xlsx: cannot read the role catalogue"):
+    with pytest.raises(RoleError, match=r"^.broken\.xlsx. is a CSV or text file with a \.xlsx name"):
         read_catalogue(broken)

@@ -69,6 +69,19 @@ def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
         raise PasswordProtected(os.fspath(path)) from None
 
 
+def refusal(inspection: Inspection, what: str) -> str:
+    """The preflight's message for a refused file that is no scorecard, in the words of `what` it is
+    ("roster workbook": "ask for the roster again", not "...the scorecard again").
+
+    >>> from kpi_xl.io.preflight import FileProblem
+    >>> refusal(Inspection(FileProblem("r.ods", "empty", "error", "'r.ods' is empty: ask for the scorecard again")), "roster")
+    "'r.ods' is empty: ask for the roster again"
+    """
+    assert inspection.problem is not None
+    message = inspection.problem.message
+    return message.replace("scorecard", what.removesuffix(" workbook"))
+
+
 def worksheets(book: Any) -> Iterator[tuple[str, bool]]:
     """(name, hidden) of every worksheet of a python-calamine workbook, in order; chart and dialog
     sheets hold no rows and are left out."""
@@ -89,7 +102,7 @@ def read_sheets(path: str | os.PathLike[str], what: str, error: type[Exception] 
     p = Path(path)
     checked = inspect(p, limits)
     if checked.problem is not None:
-        raise error(checked.problem.message)
+        raise error(refusal(checked, what))
     try:
         if p.suffix.lower() in _OPENPYXL_SUFFIXES:
             yield from _openpyxl_sheets(p, checked)
@@ -126,7 +139,7 @@ def load_for_editing(path: str | os.PathLike[str], what: str, error: type[Except
     p = Path(path)
     checked = inspect(p, limits)
     if checked.problem is not None:
-        raise error(checked.problem.message)
+        raise error(refusal(checked, what))
     from openpyxl import load_workbook  # for start-up speed: only when a workbook is edited
 
     try:
