@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from kpi_xl import RoleError
 from kpi_xl import contract as C
-from kpi_xl.catalogue import export_catalogue, read_catalogue
-from kpi_xl.checks import check_roles
+from kpi_xl.roles import export_catalogue, read_catalogue
+from kpi_xl.roles import check_roles
 from kpi_xl.cli import app
 from kpi_xl.roles import builtin_roles, load_roles, resolve_role
 from kpi_xl.scorecard import build_scorecard

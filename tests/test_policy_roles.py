@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kpi_xl import PolicyError, RoleError
-from kpi_xl.checks import ERROR, WARNING, check_role, check_roles
+from kpi_xl.roles import ERROR, WARNING, check_role, check_roles
 from kpi_xl.policy import POLICY_ENV, load_policy
 from kpi_xl.resources import templates_dir
 from kpi_xl.roles import builtin_role, builtin_roles, load_roles, resolve_role, role_from_dict
