@@ -108,8 +108,8 @@ class _Sheet:
         return None if value is None else _as_text(value)
 
     def number(self, cells: Sequence[Any], field: str, row: int) -> float | None:
-        """A number cell, read by the safety layer's rules: "1.500.000" and "113,65" are read, "1,500"
-        (1500 or 1.5?) is refused rather than guessed."""
+        """A number cell, read by the one rule for numbers typed as text (`kpi_xl.values.read_number`):
+        "1.500.000" and "113,65" are read, "1,500" (1500 or 1.5?) is refused rather than guessed."""
         value = self.raw(cells, field)
         if value is None:
             return None

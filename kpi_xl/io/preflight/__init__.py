@@ -68,7 +68,7 @@ def preflight(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
 
 def _name_problem(path: str | os.PathLike[str]) -> FileProblem | None:
     """What a file's name alone says: Excel's lock file, or no workbook at all (both skipped, info).
-    The rollup sorts files by name before it reads any (`kpi_xl.rollup.reader.find_files`), so only
+    The rollup sorts files by name before it reads any (`kpi_xl.rollup.find.find_files`), so only
     `preflight` needs this; `check_file` is handed workbooks."""
     p = Path(path)
     name = shown_name(p)
