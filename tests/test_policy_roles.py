@@ -258,3 +258,12 @@ def test_duplicate_role_ids_across_files():
     a = role_from_dict(_role(), "a.yaml")
     b = role_from_dict(_role(), "b.yaml")
     assert any(f.message == "role id also defined in a.yaml" for f in check_roles([a, b]))
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "en"), ("EN", "en"), (" id ", "id"), ("ID", "id"), (None, "en")])
+def test_role_texts_take_the_language_in_any_case(lang, expected):
+    from kpi_xl.roles import builtin_role
+
+    role = builtin_role("digital-marketing-specialist")
+    assert role.name(lang) == (role.name.en if expected == "en" else role.name.id)
+    assert role.name.en != role.name.id
