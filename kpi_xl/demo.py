@@ -23,11 +23,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from . import contract as c
 from .errors import KpiFileError
 from .io.files import atomic_write
+from .io.workbook import load_for_editing
 from .roles import KPI, builtin_role, builtin_role_index
 from .rollup import RollupResult, rollup
 from .roster import Employee, Roster
@@ -138,7 +139,7 @@ def example_actual(kpi: KPI, performance: float) -> float | dt.date | str:
 
 def _fill(path: Path, actuals: list[object]) -> None:
     """Type the actuals into a generated scorecard, through its KPI_Actual name (never by position)."""
-    wb = load_workbook(path)
+    wb = load_for_editing(path, "scorecard")
     sheet_name, cells = next(iter(wb.defined_names[c.KPI_ACTUAL].destinations))
     ws = wb[sheet_name]
     for row, value in zip(ws[cells.replace("$", "")], actuals):

@@ -15,6 +15,9 @@ ignoring case, spaces and punctuation:
 | monthly salary | Monthly salary, Salary, Gaji bulanan, Gaji | no |
 | potential | Potential, Potensi (low/medium/high, 1-3, rendah/sedang/tinggi) | no |
 
+`roster_from_rows` turns rows into employees (no file); `read_roster` reads a file's rows through the
+one gate (`kpi_xl.io.workbook`, the preflight first) or `kpi_xl.io.csvfile`.
+
 A row that cannot be used (blank ID, name or role, an ID used twice, a salary that is no number, a
 potential rating that is none of the above) is refused: it goes to `Roster.problems` with its row
 number (the spreadsheet row, or the CSV line) and the others are read on. A file without the required
@@ -24,12 +27,13 @@ columns is refused as a whole (`KpiFileError`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .io.csvfile import read_csv_rows
+from .io.workbook import read_sheets
 from .errors import KpiFileError
 from .values import cell_text, read_number
 from .words import POTENTIAL_WORDS, ROSTER_COLUMNS, match
@@ -123,33 +127,11 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
     yield from enumerate(read_csv_rows(path, "roster"), start=1)
 
 
-def _rows_workbook(path: Path) -> Iterator[list[tuple[int, list[Any]]]]:
-    """Every sheet's rows, one list per sheet, first sheet first."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            import openpyxl
-
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                for ws in wb.worksheets:
-                    yield [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-            finally:
-                wb.close()
-        else:
-            from python_calamine import CalamineWorkbook
-
-            book = CalamineWorkbook.from_path(str(path))
-            for name in book.sheet_names:
-                # skip_empty_area=False keeps leading empty rows, so row numbers match the sheet's.
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                yield [(i, list(r)) for i, r in enumerate(rows, start=1)]
-    except KpiFileError:
-        raise
-    except FileNotFoundError:
-        raise KpiFileError(f"{path}: roster file not found") from None
-    except Exception as e:  # noqa: BLE001 - any reader failure is a file the user must fix
-        raise KpiFileError(f"{path.name}: cannot read the roster workbook ({type(e).__name__}: {e})") from None
+def _rows_workbook(path: Path) -> Generator[list[tuple[int, list[Any]]], None, None]:
+    """Every sheet's rows, one list per sheet, first sheet first, through the one gate (the preflight
+    first: a refused file raises `KpiFileError` with its message)."""
+    for _title, rows in read_sheets(path, "roster workbook"):
+        yield rows
 
 
 def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:
@@ -187,21 +169,33 @@ def read_roster(path: str | Path) -> Roster:
     sheets = (rows for rows in [list(_rows_csv(p))]) if suffix == ".csv" else _rows_workbook(p)
     # closing(): stop reading (and close the workbook) as soon as the sheet with the header is found.
     with contextlib.closing(sheets):
-        for rows in sheets:
-            found = _find_header(rows)
-            if found is None:
-                continue
-            idx, columns = found
-            missing = [_FIELD_NAMES[f] for f in REQUIRED if f not in columns]
-            if missing:
-                header_row = rows[idx][0]
-                raise KpiFileError(
-                    f"{p.name}: row {header_row}: no column for {', '.join(missing)} "
-                    f"(the header needs employee ID, name and role, e.g. NIK | Nama | Jabatan)"
-                )
-            return _read_rows(rows[idx + 1:], columns, p.name)
+        return roster_from_rows(sheets, p.name)
+
+
+def roster_from_rows(sheets: Iterable[list[tuple[int, list[Any]]]], source: str) -> Roster:
+    """The roster in the rows of a file (no file is opened here): each item of `sheets` is one sheet's
+    rows as (row number, values); the first sheet with a header row naming employee ID, name and role
+    in its first rows is read. `source` (the file's name) starts every message.
+
+    >>> rows = [(1, ["NIK", "Nama", "Jabatan"]), (2, ["1001", "Rina", "hr-manager"])]
+    >>> [e.name for e in roster_from_rows([rows], "roster.xlsx").employees]
+    ['Rina']
+    """
+    for rows in sheets:
+        found = _find_header(rows)
+        if found is None:
+            continue
+        idx, columns = found
+        missing = [_FIELD_NAMES[f] for f in REQUIRED if f not in columns]
+        if missing:
+            header_row = rows[idx][0]
+            raise KpiFileError(
+                f"{source}: row {header_row}: no column for {', '.join(missing)} "
+                f"(the header needs employee ID, name and role, e.g. NIK | Nama | Jabatan)"
+            )
+        return _read_rows(rows[idx + 1:], columns, source)
     raise KpiFileError(
-        f"{p.name}: no header row with employee ID, name and role columns in the first "
+        f"{source}: no header row with employee ID, name and role columns in the first "
         f"{_HEADER_SCAN_ROWS} rows (e.g. Employee ID | Name | Role, or NIK | Nama | Jabatan)"
     )
 

@@ -2,7 +2,7 @@
 
 Nothing binary is committed: every file is made here, byte for byte the same on every run (fixed zip
 timestamps, seeded random numbers), in a few seconds. Each `Case` says what the file must produce:
-`expect` is a problem code (`kpi_xl.safety.CODES` for what `preflight` refuses, the `DATA_CODES` below
+`expect` is a problem code (`kpi_xl.io.preflight.CODES` for what `preflight` refuses, the `DATA_CODES` below
 for what the rollup reports while reading) or None for a good scorecard, which must be rolled up.
 
 The workbooks are written by small writers in this file (SpreadsheetML, OpenDocument, BIFF8 inside an
@@ -60,7 +60,7 @@ DATA_CODES = {
     NO_KPI_TABLE: "error",
     LONG_TEXT: "warning",
 }
-# Severity of what preflight refuses (kpi_xl.safety): skipped files are info, the rest errors.
+# Severity of what preflight refuses (kpi_xl.io.preflight): skipped files are info, the rest errors.
 PREFLIGHT_SEVERITY = {"lock-file": "info", "other-file": "info"}
 
 PREFLIGHT, ROLLUP = "preflight", "rollup"
@@ -70,7 +70,7 @@ PREFLIGHT, ROLLUP = "preflight", "rollup"
 class Case:
     """One corpus file and what it must produce.
 
-    `stage` says which layer reports it: "preflight" (`kpi_xl.safety.preflight` returns a problem with
+    `stage` says which layer reports it: "preflight" (`kpi_xl.io.preflight.preflight` returns a problem with
     code `expect`) or "rollup" (preflight returns None; the rollup reads the file and reports `expect`
     at `sheet`/`cell`, or rolls it up cleanly when `expect` is None). `cards` lists the scorecards the
     summary must hold for this file: (employee ID, KPI value, or None when it cannot be computed).

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from kpi_xl import RoleError
 from kpi_xl import contract as C
-from kpi_xl.catalogue import export_catalogue, read_catalogue
-from kpi_xl.checks import check_roles
+from kpi_xl.roles import export_catalogue, read_catalogue
+from kpi_xl.roles import check_roles
 from kpi_xl.cli import app
 from kpi_xl.roles import builtin_roles, load_roles, resolve_role
 from kpi_xl.scorecard import build_scorecard
@@ -104,7 +104,7 @@ def test_hand_made_catalogue_with_indonesian_headers(tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    # Numbers are read by the safety layer's rules (kpi_xl.safety.read_number), which say what to type.
+    # Numbers are read by one rule (kpi_xl.values.read_number), which say what to type.
     (lambda rows: rows[3].__setitem__(7, "ten"),
      "katalog.xlsx: sheet Katalog, cell H4: weight 'ten' is not a number: type a number"),
     (lambda rows: rows[4].__setitem__(8, "soon"),
@@ -245,5 +245,5 @@ def test_roles_export_refusals(tmp_path, target, message):
 def test_unreadable_catalogue(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK not really")
-    with pytest.raises(RoleError, match=r"broken\.xlsx: cannot read the role catalogue"):
+    with pytest.raises(RoleError, match=r"^.broken\.xlsx. is a CSV or text file with a \.xlsx name"):
         read_catalogue(broken)

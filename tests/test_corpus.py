@@ -11,7 +11,7 @@ import pytest
 import python_calamine as calamine
 from corpus import DATA_CODES, PREFLIGHT_CODES, ROLLUP, Case, build_corpus, kinds, sha256_tree, shared_corpus
 
-from kpi_xl.safety import CODES
+from kpi_xl.io.preflight import CODES
 
 
 @pytest.fixture(scope="session")

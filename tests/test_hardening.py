@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from corpus import PEAK_KB, PREFLIGHT, ROLLUP, Case, sha256_tree, shared_corpus
 
-from kpi_xl.safety import DEFAULT_LIMITS, safe_text
+from kpi_xl.io.preflight import DEFAULT_LIMITS
+from kpi_xl.io.text import safe_text
 
 REPO = Path(__file__).resolve().parents[1]
 FORMULA_FRAGMENTS = ("HYPERLINK", "cmd|", "IMPORTXML", "1+1", "2+2", "SUM(1", "!A0")
@@ -300,7 +301,7 @@ def test_the_readme_states_the_figures_this_run_measured(hardening: Hardening) -
 def test_the_readme_states_the_size_limits_the_code_has() -> None:
     from dataclasses import fields
 
-    from kpi_xl.safety import Limits, _mb
+    from kpi_xl.io.preflight.problems import Limits, mb as _mb
 
     shown = {
         "max_file_bytes": _mb(DEFAULT_LIMITS.max_file_bytes),
@@ -323,7 +324,7 @@ def test_the_readme_states_the_size_limits_the_code_has() -> None:
 def test_the_readme_tells_hr_what_each_kind_of_bad_file_gives() -> None:
     from corpus import DATA_CODES
 
-    from kpi_xl.safety import CODES
+    from kpi_xl.io.preflight import CODES
 
     section = _readme_section()
     assert [code for code in (*CODES, *DATA_CODES) if f"`{code}`" not in section] == []

@@ -33,11 +33,11 @@ import pytest
 from corpus import build_corpus, sha256_tree
 
 from kpi_xl import contract as c
-from kpi_xl.catalogue import export_catalogue
+from kpi_xl.roles import export_catalogue
 from kpi_xl.console import QUICKSTART, VBA_PART, quickstart_path
 from kpi_xl.roles import builtin_roles
 from kpi_xl.roster import Employee
-from kpi_xl.safety import safe_text
+from kpi_xl.io.text import safe_text
 from kpi_xl.scorecard import write_scorecard
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kpi_xl import PolicyError, RoleError
-from kpi_xl.checks import ERROR, WARNING, check_role, check_roles
+from kpi_xl.roles import ERROR, WARNING, check_role, check_roles
 from kpi_xl.policy import POLICY_ENV, load_policy
 from kpi_xl.resources import templates_dir
 from kpi_xl.roles import builtin_role, builtin_roles, load_roles, resolve_role, role_from_dict
@@ -258,3 +258,12 @@ def test_duplicate_role_ids_across_files():
     a = role_from_dict(_role(), "a.yaml")
     b = role_from_dict(_role(), "b.yaml")
     assert any(f.message == "role id also defined in a.yaml" for f in check_roles([a, b]))
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "en"), ("EN", "en"), (" id ", "id"), ("ID", "id"), (None, "en")])
+def test_role_texts_take_the_language_in_any_case(lang, expected):
+    from kpi_xl.roles import builtin_role
+
+    role = builtin_role("digital-marketing-specialist")
+    assert role.name(lang) == (role.name.en if expected == "en" else role.name.id)
+    assert role.name.en != role.name.id

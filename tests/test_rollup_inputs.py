@@ -20,7 +20,8 @@ from rollup_helpers import seed_sheet, seed_workbook
 
 from kpi_xl.errors import KpiFileError
 from kpi_xl.rollup import rollup
-from kpi_xl.rollup.reader import find_files, is_summary_book, is_summary_file
+from kpi_xl.rollup.find import find_files
+from kpi_xl.rollup.read import is_summary_book, is_summary_file
 from kpi_xl.scorecard import write_scorecard
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,8 @@ from rollup_helpers import GOLDEN_ROWS, seed_sheet, seed_workbook
 import kpi_xl.rollup as rollup_package
 from kpi_xl import contract as c
 from kpi_xl.rollup import rollup
-from kpi_xl.safety import DEFAULT_LIMITS, Limits, check_file, preflight, safe_text
+from kpi_xl.io.preflight import DEFAULT_LIMITS, Limits, check_file, preflight
+from kpi_xl.io.text import safe_text
 from kpi_xl.scorecard import write_scorecard
 
 GOLDEN_KPI = 113.65
@@ -269,7 +270,7 @@ def test_sheets_read_that_name_no_part_fall_back_to_every_sheet(tmp_path):
 
 def test_generated_scorecards_name_the_sheet_the_reader_opens():
     """The contract the selective check relies on: every KPI column name points at the scorecard sheet."""
-    from kpi_xl.rollup.reader import scorecard_names
+    from kpi_xl.rollup.read import scorecard_names
     from kpi_xl.scorecard import build_scorecard
 
     for lang in ("en", "id"):

@@ -137,7 +137,7 @@ def test_wrong_kind_of_file(tmp_path):
         read_roster(tmp_path)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(KpiFileError, match=r"broken\.xlsx: cannot read the roster workbook"):
+    with pytest.raises(KpiFileError, match=r"^.broken\.xlsx. is a CSV or text file with a \.xlsx name"):
         read_roster(broken)
 
 

@@ -1,4 +1,4 @@
-"""kpi_xl.safety: preflight over the whole bad-input corpus, its limits at their edges, number reading,
+"""kpi_xl.io.preflight and kpi_xl.io.text: preflight over the whole bad-input corpus, its limits at their edges, number reading,
 and text that stays text."""
 
 from __future__ import annotations
@@ -23,18 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi_xl.values import mixed_percent, mixed_percent_message, read_number
-from kpi_xl.safety import (
-    CODES,
-    DEFAULT_LIMITS,
-    Limits,
-    check_file,
-    looks_like_formula,
-    preflight,
-    put_text,
-    safe_text,
-    shown_name,
-    text_cut_message,
-)
+from kpi_xl.io.messages import shown_name
+from kpi_xl.io.preflight import CODES, DEFAULT_LIMITS, Limits, check_file, preflight
+from kpi_xl.io.text import looks_like_formula, put_text, safe_text, text_cut_message
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -201,7 +192,7 @@ from pathlib import Path
 """
     + PEAK_KB
     + """
-from kpi_xl.safety import preflight
+from kpi_xl.io.preflight import preflight
 codes = {}
 for path in sorted(Path(sys.argv[1]).rglob("*")):
     if path.is_file():
@@ -229,7 +220,7 @@ def test_preflight_over_the_whole_corpus_stays_small_in_memory(corpus: list[Case
 
 def test_no_python_spreadsheet_library_is_imported() -> None:
     code = (
-        "import sys, kpi_xl.safety; "
+        "import sys, kpi_xl.io.preflight, kpi_xl.io.text, kpi_xl.io.messages; "
         "heavy = ('openpyxl', 'pandas', 'python_calamine', 'numpy', 'xlwings'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

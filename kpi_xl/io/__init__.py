@@ -1,2 +1,3 @@
-"""Files in and out: atomic writes and YAML (`files`), CSV (`csvfile`); workbooks are opened only
-through `workbook`, after the preflight checks."""
+"""Files in and out: atomic writes and YAML (`files`), CSV (`csvfile`), the checks every workbook passes
+before it is opened (`preflight`), the one module that opens workbooks for reading (`workbook`), text
+written back into cells (`text`), and how files and errors are named in messages (`messages`)."""

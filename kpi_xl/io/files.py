@@ -108,7 +108,7 @@ def read_yaml(path: str | os.PathLike[str], what: str, error: type[Exception], s
         raise error(f"{p}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as e:
         raise error(f"{p}: cannot read the {what} ({e})") from None
-    import yaml  # only where YAML is read: writing files needs no parser
+    import yaml  # for start-up speed: only where YAML is read (writing files needs no parser)
 
     try:
         return yaml.safe_load(text)

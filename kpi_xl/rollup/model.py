@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..safety import ERROR, INFO, WARNING
+from ..io.preflight import ERROR, INFO, WARNING
 
 SEVERITIES = (ERROR, WARNING, INFO)
 

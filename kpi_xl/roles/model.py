@@ -1,26 +1,20 @@
-"""Role definitions (SPEC 5): a role's KRAs and KPIs, loaded from YAML or a role catalogue workbook.
+"""Role definitions (SPEC 5) as data: a role's KRAs and KPIs, each text in English and Indonesian.
 
-Loader errors name the file and the place in it:
-``sales-manager.yaml: kras[2].kpis[0].target: 'ten' is not a number``.
-Whether a loaded role is *good* (weights sum to 100, 4-6 KRAs...) is `kpi_xl.checks`' job.
+`role_from_dict` validates parsed YAML (or a catalogue's rows) into a `Role`; its errors name the file
+and the place in it: ``sales-manager.yaml: kras[2].kpis[0].target: 'ten' is not a number``.
+Whether a loaded role is *good* (weights sum to 100, 4-6 KRAs...) is `kpi_xl.roles.checks`' job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import RoleError
-from .io.files import read_yaml
-from .resources import roles_dir
-
-ROLE_SUFFIXES = (".yaml", ".yml")
-CATALOGUE_SUFFIXES = (".xlsx", ".xlsm")
+from ..errors import RoleError
+from ..words import parse_lang
 
 
 class _Model(BaseModel):
@@ -47,7 +41,12 @@ class Text(_Model):
         return value
 
     def __call__(self, lang: str = "en") -> str:
-        return self.id if lang == "id" else self.en
+        """The text in `lang`, named in any case ("EN", "id", "Indonesia": `kpi_xl.words.parse_lang`).
+
+        >>> Text(en="Sales", id="Penjualan")("ID"), Text(en="Sales", id="Penjualan")("EN")
+        ('Penjualan', 'Sales')
+        """
+        return self.id if parse_lang(lang) == "id" else self.en
 
     def __str__(self) -> str:
         return self.en
@@ -157,91 +156,3 @@ def role_from_dict(data: Any, source: str) -> Role:
         more = f" (and {e.error_count() - 1} more problem(s))" if e.error_count() > 1 else ""
         raise RoleError(f"{source}: {_location(first['loc'])}: {_explain(first)}{more}") from None
     return role.model_copy(update={"source": source})
-
-
-def load_role_file(path: str | Path) -> Role:
-    """One role from a YAML file."""
-    p = Path(path)
-    return role_from_dict(read_yaml(p, "role file", RoleError), p.name)
-
-
-def role_files(folder: Path) -> list[Path]:
-    """Role files below a folder, skipping hidden folders (.git, .venv...) and Excel's lock files."""
-    files = sorted(
-        f for f in folder.rglob("*")
-        if f.is_file() and f.suffix.lower() in ROLE_SUFFIXES + CATALOGUE_SUFFIXES
-        and not f.name.startswith("~$")
-        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-    )
-    if not files:
-        raise RoleError(f"{folder}: no role files (.yaml, .yml, .xlsx) in this folder")
-    return files
-
-
-def load_roles(path: str | Path) -> list[Role]:
-    """Every role in a YAML file, a role catalogue workbook, or a folder of either."""
-    p = Path(path)
-    if p.is_dir():
-        return [role for f in role_files(p) for role in load_roles(f)]
-    if p.suffix.lower() in CATALOGUE_SUFFIXES:
-        from .catalogue import read_catalogue  # openpyxl only when a workbook is asked for
-
-        return read_catalogue(p)
-    if p.suffix.lower() in ROLE_SUFFIXES:
-        return [load_role_file(p)]
-    if not p.exists():
-        raise RoleError(f"{p}: no such file or folder")
-    raise RoleError(f"{p}: not a role file (expected .yaml, .yml or a role catalogue .xlsx)")
-
-
-@lru_cache(maxsize=1)
-def _builtin() -> dict[str, Role]:
-    roles = [load_role_file(f) for f in sorted(roles_dir().glob("*.yaml"))]
-    return {role.id: role for role in roles}
-
-
-def builtin_roles() -> list[Role]:
-    """The ten example roles of the role library, in file-name order."""
-    return list(_builtin().values())
-
-
-def builtin_role_index() -> dict[str, Role]:
-    """The built-in roles by id (what the rollup shows role names from)."""
-    return dict(_builtin())
-
-
-def builtin_role(role_id: str) -> Role:
-    roles = _builtin()
-    try:
-        return roles[role_id]
-    except KeyError:
-        raise RoleError(
-            f"unknown role {role_id!r}; built-in roles: {', '.join(roles)} (or give a role file)"
-        ) from None
-
-
-def resolve_role(spec: str | Path) -> Role:
-    """A built-in role id, or a file holding exactly one role (or the role with that id in a catalogue
-    given as `catalogue.xlsx#role-id`)."""
-    text = str(spec)
-    if isinstance(spec, str) and spec in _builtin():
-        return builtin_role(spec)
-    wanted = None
-    if "#" in text and not Path(text).exists():
-        text, wanted = text.rsplit("#", 1)
-    p = Path(text)
-    if not p.exists():
-        if p.suffix == "" and "/" not in text:
-            return builtin_role(text)  # raises with the list of built-in ids
-        raise RoleError(f"{p}: no such role file")
-    roles = load_roles(p)
-    if wanted is not None:
-        for role in roles:
-            if role.id == wanted:
-                return role
-        raise RoleError(f"{p}: no role with id {wanted!r} (found: {', '.join(r.id for r in roles)})")
-    if len(roles) != 1:
-        raise RoleError(
-            f"{p}: holds {len(roles)} roles ({', '.join(r.id for r in roles)}); name one as {p.name}#ROLE-ID"
-        )
-    return roles[0]

@@ -1,0 +1,369 @@
+"""Reading one workbook into scorecards, through `kpi_xl.io.workbook` (the preflight first), one
+scorecard per sheet.
+
+A generated scorecard is read through the defined names of `kpi_xl.contract`, taken straight from the
+zip's `xl/workbook.xml` (python-calamine does not expose defined names, and openpyxl would load the whole
+workbook to give them). Any other sheet is searched for a KPI table by its header labels (`handmade`):
+every sheet of a hand-made workbook, and a sheet someone added to a generated one. A kpi-xl summary
+among the inputs is recognised by its workbook part and skipped, never read as a scorecard.
+
+Nothing here scores: the reader turns cells into numbers and text, records an `Issue` for every cell it
+cannot read, and hands `RawScorecard`s to the scorer, which scores every row of the run at once.
+Nothing here raises for a bad input file either: a file that cannot be read becomes one issue row.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import contract as c
+from ..io.messages import short_text
+from ..io.preflight import DEFAULT_LIMITS, Limits
+from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
+from ..io.workbook import PasswordProtected, inspect, open_book, worksheets
+from ..values import column_letter, column_number
+from .handmade import read_handmade_sheet
+from .layout import SHEETS
+from .model import (
+    ERROR,
+    GENERATED,
+    HEADER_WORDS,
+    INFO,
+    WARNING,
+    Cached,
+    Issue,
+    KpiRows,
+    RawScorecard,
+    WorkbookRead,
+)
+from .rows import CellReader
+
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+
+
+# --- kpi-xl summaries ------------------------------------------------------------------------------
+
+# The sheets every summary has (the 9-Box only when the roster gives potentials).
+SUMMARY_SHEETS = frozenset(SHEETS) - {"9-Box"}
+
+
+def is_summary_book(workbook_xml: bytes) -> bool:
+    """True when an .xlsx's `xl/workbook.xml` is a kpi-xl summary's: it carries the hidden defined name
+    `kpi_xl.contract.SUMMARY_MARKER` (summaries written since), or it has every sheet a summary has.
+
+    >>> is_summary_book(b'<sheets>' + b''.join(b'<sheet name="%s"/>' % n.encode() for n in SUMMARY_SHEETS) + b'</sheets>')
+    True
+    >>> is_summary_book(b'<sheets><sheet name="Summary"/><sheet name="Details"/></sheets>')
+    False
+    """
+    if c.SUMMARY_MARKER.encode() in workbook_xml:
+        for m in _DEFINED_NAME.finditer(workbook_xml):
+            if xml_attributes(m.group(1)).get(b"name") == c.SUMMARY_MARKER.encode():
+                return True
+    if b"Details" not in workbook_xml:  # the quick answer for scorecards
+        return False
+    return SUMMARY_SHEETS <= set(workbook_sheet_names(workbook_xml))
+
+
+def is_summary_file(path: str | os.PathLike[str]) -> bool:
+    """True when the file at `path` is a kpi-xl summary (`is_summary_book` of its workbook part, read
+    through the preflight, no sheet opened); False for anything else, a file that cannot be read or
+    that the preflight refuses included."""
+    try:
+        checked = inspect(path, sheets_read=_no_sheets)
+    except Exception:  # noqa: BLE001 - whatever it is, it is no summary kpi-xl can replace
+        return False
+    return checked.problem is None and checked.workbook_xml is not None and is_summary_book(checked.workbook_xml)
+
+
+def _no_sheets(workbook_xml: bytes) -> Collection[str]:
+    return ()
+
+
+# --- one workbook ----------------------------------------------------------------------------------
+
+
+def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
+    """Every scorecard of one workbook, and its issues. Never raises for a bad file: it becomes an issue."""
+    out = WorkbookRead(path)
+    try:
+        _read_into(out, path, limits)
+    except _Unreadable as e:
+        out.scorecards.clear()
+        out.issues.append(Issue(path, e.sheet, e.cell, e.severity, str(e)))
+        return out
+    except Exception as e:  # one bad file must never stop a department's rollup
+        out.scorecards.clear()
+        out.issues.append(Issue(path, "", "", ERROR,
+                                f"cannot be read ({type(e).__name__}: {short_text(str(e), 160)}); "
+                                "open it in Excel and save it again as .xlsx"))
+        return out
+    if not out.scorecards and not out.skipped:
+        out.issues.append(Issue(path, "", "", ERROR,
+                                "no scorecard found: no sheet has a KPI table with weight, target and actual "
+                                "columns (Bobot, Target, Aktual)"))
+    return out
+
+
+def read_workbooks(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
+    """`read_workbook` over a list (one worker process's share of the files)."""
+    return [read_workbook(p, limits) for p in paths]
+
+
+class _Unreadable(Exception):
+    """The whole file is refused; the message tells HR what to do."""
+
+    def __init__(self, message: str, severity: str = ERROR, sheet: str = "", cell: str = "") -> None:
+        super().__init__(message)
+        self.severity, self.sheet, self.cell = severity, sheet, cell
+
+
+def _sheets_read(workbook_xml: bytes) -> Collection[str] | None:
+    """The sheets the reader opens in an .xlsx: a generated scorecard's named ones and any sheet added
+    to it, none of a summary, else all (None)."""
+    plan = book_plan(workbook_xml)
+    if plan.summary:
+        return ()
+    if plan.names:
+        return set(plan.names) | plan.by_label
+    return None
+
+
+def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
+    # Size, zip directory, XML prologs and the extent of the sheets read are checked before anything
+    # unpacks the file: python-calamine builds a dense grid up to a sheet's last cell and aborts the
+    # process (an uncatchable allocation failure) on a tiny file whose last cell is XFD1000000.
+    checked = inspect(path, limits, sheets_read=_sheets_read)
+    problem = checked.problem
+    if problem is not None:
+        raise _Unreadable(problem.message, problem.severity, problem.sheet, problem.cell)
+    plan = book_plan(checked.workbook_xml) if checked.workbook_xml is not None else _HAND_MADE
+    if plan.summary:
+        _skip_summary(out, path)
+        return
+    try:
+        book = open_book(path, checked)
+    except PasswordProtected:
+        raise _Unreadable("the file is protected with a password; save it without one") from None
+    except Exception as e:  # python-calamine raises several types for broken files
+        raise _Unreadable(_open_error(path, e)) from None
+    with book:
+        if SUMMARY_SHEETS <= set(book.sheet_names):  # a summary saved as .xls or .ods
+            _skip_summary(out, path)
+            return
+        for name, hidden in worksheets(book):  # chart and dialog sheets hold no KPI rows
+            sheet_names = plan.names.get(name)
+            if plan.names and not sheet_names and name not in plan.by_label:
+                continue  # a generated workbook's own other sheets (KRA record, tasks, policy)
+            sheet = book.get_sheet_by_name(name)
+            errors = checked.error_cells.get(name, {})
+            if sheet_names:
+                card = _read_generated_sheet(out, path, name, sheet, sheet_names, limits, errors)
+            else:
+                card = read_handmade_sheet(out.issues, path, name, sheet, limits, hidden=hidden,
+                                           errors=errors)
+            if card is not None:
+                out.scorecards.append(card)
+
+
+def _skip_summary(out: WorkbookRead, path: str) -> None:
+    # Its Details sheet has a KPI table's headers: read as a scorecard it would add a bogus row.
+    out.skipped = True
+    out.issues.append(Issue(path, "", "", INFO, "a kpi-xl summary, not a scorecard: skipped"))
+
+
+def _open_error(path: str, error: Exception) -> str:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    suffix = Path(path).suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix in ZIP_SUFFIXES:
+        return ("the file is encrypted with a password (or is an old .xls renamed " + suffix +
+                "); open it in Excel and save it as .xlsx without a password")
+    if suffix in ZIP_SUFFIXES and not head.startswith(b"PK"):
+        return f"not a real {suffix} workbook (the content is something else); ask for the scorecard again"
+    return (f"cannot be read ({type(error).__name__}: {short_text(str(error), 160)}); "
+            "open it in Excel and save it again as .xlsx")
+
+
+# --- generated scorecards: defined names ------------------------------------------------------------
+
+_DEFINED_NAME = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+def parse_ref(ref: str) -> tuple[str, int, int, int, int] | None:
+    """`'Score card'!$H$12:$H$18` -> ('Score card', 11, 7, 17, 7): sheet, 0-based first row/col, last row/col.
+
+    >>> parse_ref("Scorecard!$B$3")
+    ('Scorecard', 2, 1, 2, 1)
+    """
+    m = _REF.match(ref.strip())
+    if not m:
+        return None
+    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    r1, c1 = int(m.group(4)) - 1, column_number(m.group(3)) - 1
+    r2 = int(m.group(6)) - 1 if m.group(6) else r1
+    c2 = column_number(m.group(5)) - 1 if m.group(5) else c1
+    return sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+@dataclass(frozen=True)
+class BookPlan:
+    """Which sheets of an .xlsx the reader opens, and how, from its `xl/workbook.xml` alone.
+
+    `names`: the sheets of a generated scorecard, each with the defined names pointing at it (empty:
+    not a generated workbook, every sheet is read by its labels). `by_label`: the sheets of a
+    generated workbook that no defined name points at and that the generator did not make either
+    (a "KPI Budi" sheet someone added), read by their labels. `summary`: a kpi-xl summary, not read.
+    """
+
+    names: dict[str, dict[str, tuple[str, int, int, int, int]]] = field(default_factory=dict)
+    by_label: frozenset[str] = frozenset()
+    summary: bool = False
+
+
+_HAND_MADE = BookPlan()
+# The scorecards of one role share their workbook.xml byte for byte: parse each distinct one once.
+_PLANS: dict[bytes, BookPlan] = {}
+_PLANS_SIZE = 256
+
+
+def book_plan(workbook_xml: bytes) -> BookPlan:
+    """The `BookPlan` of an .xlsx's `xl/workbook.xml`."""
+    plan = _PLANS.get(workbook_xml)
+    if plan is None:
+        if len(_PLANS) >= _PLANS_SIZE:
+            _PLANS.clear()
+        plan = _PLANS[workbook_xml] = _make_plan(workbook_xml)
+    return plan
+
+
+def scorecard_names(workbook_xml: bytes) -> dict[str, dict[str, tuple[str, int, int, int, int]]]:
+    """Defined names of `xl/workbook.xml` grouped by the sheet they point at, for sheets that carry a
+    scorecard's KPI table (weight, target and actual ranges). Sheet-scoped names win over workbook ones.
+    Empty when the workbook is not a generated scorecard."""
+    return book_plan(workbook_xml).names
+
+
+def _make_plan(workbook_xml: bytes) -> BookPlan:
+    if is_summary_book(workbook_xml):
+        return BookPlan(summary=True)
+    if c.MARKER.encode() not in workbook_xml and c.KPI_ACTUAL.encode() not in workbook_xml:
+        return _HAND_MADE
+    names, covered = _parse_names(workbook_xml)
+    if not names:
+        return _HAND_MADE
+    own = _generator_sheets()
+    added = frozenset(s for s in workbook_sheet_names(workbook_xml) if s not in covered and s not in own)
+    return BookPlan(names, added)
+
+
+def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[str]]:
+    """The scorecard sheets with their names, and every sheet some name points at (Excel's own
+    print areas and titles aside: a sheet copied in from elsewhere brings those along)."""
+    by_sheet: dict[str, dict[str, tuple]] = {}
+    local: dict[str, set[str]] = {}
+    covered: set[str] = set()
+    for m in _DEFINED_NAME.finditer(workbook_xml):
+        attrs = xml_attributes(m.group(1))
+        name = attrs.get(b"name", b"").decode("utf-8")
+        ref = parse_ref(html.unescape(m.group(2).decode("utf-8")))
+        if ref is None:
+            continue
+        if not name.startswith("_xlnm."):
+            covered.add(ref[0])
+        scope = attrs.get(b"localSheetId")
+        sheet_names = by_sheet.setdefault(ref[0], {})
+        if scope is not None:
+            sheet_names[name] = ref
+            local.setdefault(ref[0], set()).add(name)
+        elif name not in local.get(ref[0], ()):
+            sheet_names[name] = ref
+    scorecards = {s: n for s, n in by_sheet.items() if all(k in n for k in (c.KPI_WEIGHT, c.KPI_TARGET, c.KPI_ACTUAL))}
+    return scorecards, covered
+
+
+_OWN_SHEETS: frozenset[str] | None = None
+
+
+def _generator_sheets() -> frozenset[str]:
+    """The names of the record sheets `kpi_xl.scorecard` writes beside a scorecard (KRA record, task
+    inventory, policy), in every language: no defined name points at some of them."""
+    global _OWN_SHEETS
+    if _OWN_SHEETS is None:
+        from ..scorecard import LABELS  # only once a generated workbook is met: it imports the roles
+
+        _OWN_SHEETS = frozenset(m[k] for m in LABELS.values() for k in ("sheet_kra", "sheet_tasks", "sheet_policy"))
+    return _OWN_SHEETS
+
+
+_HEADER_NAMES = {
+    "employee_id": c.EMPLOYEE_ID, "name": c.EMPLOYEE_NAME, "department": c.DEPARTMENT,
+    "supervisor": c.SUPERVISOR, "role": c.ROLE, "role_id": c.ROLE_ID, "period": c.PERIOD,
+}
+_COLUMN_NAMES = {
+    "kra": c.KPI_KRA, "indicator": c.KPI_INDICATOR, "unit": c.KPI_UNIT, "direction": c.KPI_DIRECTION,
+    "weight": c.KPI_WEIGHT, "target": c.KPI_TARGET, "tolerance": c.KPI_TOLERANCE, "due": c.KPI_DUE,
+    "actual": c.KPI_ACTUAL, "score": c.KPI_SCORE, "final": c.KPI_FINAL,
+}
+
+
+def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: Any,
+                          names: dict[str, tuple], limits: Limits,
+                          errors: dict[str, str] | None = None) -> RawScorecard | None:
+    weight_ref = names[c.KPI_WEIGHT]
+    first, last = weight_ref[1], weight_ref[3]
+    if last - first + 1 > limits.max_rows:
+        out.issues.append(Issue(path, sheet_name, "", ERROR,
+                                f"the KPI table has {last - first + 1:,} rows, over the limit of {limits.max_rows:,}"))
+        return None
+    bottom = max(r[3] for r in names.values() if r[0] == sheet_name)
+    grid = sheet.to_python(skip_empty_area=False, nrows=bottom + 1)
+
+    def cell(r: int, col: int) -> Any:
+        if r < len(grid):
+            row = grid[r]
+            if col < len(row):
+                return row[col]
+        return ""
+
+    reader = CellReader(out.issues, path, sheet_name, errors=errors, max_text=limits.max_text)
+    header = {}
+    for key, n in _HEADER_NAMES.items():
+        ref = names.get(n)
+        header[key] = reader.text(cell(ref[1], ref[2]), HEADER_WORDS[key], _range_name(ref)) if ref else ""
+    columns = {key: column_letter(names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names}
+    rows = KpiRows()
+    kra = ""
+    col = {key: names[n][2] for key, n in _COLUMN_NAMES.items() if n in names}
+    kra_col = col.get("kra")
+    for r in range(first, last + 1):
+        values = {key: cell(r, ci) for key, ci in col.items()}
+        if kra_col is not None:  # a merged KRA cell holds its text in its first row only
+            kra = reader.text(values["kra"], "KRA", f"{columns['kra']}{r + 1}") or kra
+        reader.add_row(rows, r + 1, columns, values, kra)
+    if not len(rows):
+        out.issues.append(Issue(path, sheet_name, _range_name(weight_ref), WARNING,
+                                "the KPI table has no rows with a weight"))
+        return None
+    cached = []
+    for what, name in (("kpi_value", c.KPI_VALUE), ("total_final", c.TOTAL_FINAL), ("level", c.LEVEL)):
+        if name in names:
+            ref = names[name]
+            value = cell(ref[1], ref[2])
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                cached.append(Cached(what, f"{column_letter(ref[2])}{ref[1] + 1}", float(value)))
+    return RawScorecard(path, sheet_name, GENERATED, header, rows, columns, cached)
+
+
+def _range_name(ref: tuple) -> str:
+    a = f"{column_letter(ref[2])}{ref[1] + 1}"
+    b = f"{column_letter(ref[4])}{ref[3] + 1}"
+    return a if a == b else f"{a}:{b}"
