@@ -87,6 +87,9 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "id": {SHEET_SCORECARD: "Kartu KPI", SHEET_KRA: "Catatan KRA", SHEET_TASKS: "Inventaris Tugas",
            SHEET_POLICY: "Kebijakan"},
 }
-# The sheets beside a scorecard, in every language (what the rollup's _generator_sheets spells today).
+# The sheets beside a scorecard, in every language: the rollup knows them as the generator's own.
 RECORD_SHEETS = frozenset(names[k] for names in SHEET_NAMES.values()
                           for k in (SHEET_KRA, SHEET_TASKS, SHEET_POLICY))
+
+# The department summary's sheets, as the rollup writes them and recognises a summary among its inputs.
+SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")

@@ -51,7 +51,7 @@ READ = """
 import sys
 from kpi_xl.errors import KpiError
 from kpi_xl.roster import read_roster
-from kpi_xl.catalogue import read_catalogue
+from kpi_xl.roles import read_catalogue
 try:
     (read_roster if sys.argv[1] == "roster" else read_catalogue)(sys.argv[2])
 except KpiError as e:

@@ -173,7 +173,7 @@ def test_multi_sheet_workbook_lock_files_and_counts_reconcile(tmp_path):
     messages = {(name, sheet, severity): message for name, sheet, _, severity, message in issues_of(result)}
     assert messages[("~$team.xlsx", "", "info")] == "skipped: Excel's lock file (the workbook is open somewhere)"
     assert messages[("readme.txt", "", "info")] == "skipped: not a workbook (.xlsx, .xlsm, .xls, .ods)"
-    # Files that cannot be opened are refused before anything unpacks them (kpi_xl.safety.preflight).
+    # Files that cannot be opened are refused before anything unpacks them (kpi_xl.io.preflight).
     assert messages[("empty.xlsx", "", "error")].startswith("'empty.xlsx' is empty (0 bytes)")
     assert messages[("photo.xlsx", "", "error")].startswith("'photo.xlsx' is a PNG image, not a workbook")
     assert messages[("team.xlsx", "Notes", "info")].startswith("no KPI table on this sheet")

@@ -461,7 +461,7 @@ def test_every_summary_carries_the_hidden_marker(tmp_path):
 
 
 @pytest.mark.parametrize("text, written", [
-    ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # a full-width "=": a formula in Excel's eyes (kpi_xl.safety)
+    ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # a full-width "=": a formula in Excel's eyes (kpi_xl.io.text)
     ("\t=1+1", "'\t=1+1"), ("-5", "'-5"), (" 42", "' 42"), ("'x", "''x"), ("Budi", "Budi"), ("e=mc2", "e=mc2"),
 ])
 def test_excel_text_uses_the_safety_rules(text, written):

@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from kpi_xl import contract as C
-from kpi_xl.catalogue import export_catalogue
+from kpi_xl.roles import export_catalogue
 from kpi_xl.cli import app
 from kpi_xl.cli import template as template_cli
 from kpi_xl.roles import role_from_dict

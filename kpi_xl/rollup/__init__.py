@@ -21,22 +21,16 @@ from typing import Any
 import pandas as pd
 
 from ..errors import KpiFileError
+from ..io.preflight import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits
 from ..policy import Policy, load_policy
-from ..words import parse_lang
 from ..scoring import STATUSES
-from .tables import Tables, build_tables
+from ..words import parse_lang
+from .find import find_files
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
-from .reader import (
-    DEFAULT_LIMITS,
-    WORKBOOK_SUFFIXES,
-    Limits,
-    find_files,
-    is_summary_file,
-    read_workbook,
-    read_workbooks,
-)
+from .read import is_summary_file, read_workbook, read_workbooks
 from .summary import check_output, write_summary
+from .tables import Tables, build_tables
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 

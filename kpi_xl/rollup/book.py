@@ -21,19 +21,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..io.text import looks_like_formula
 from ..policy import Policy, load_policy
-from ..safety import looks_like_formula
-from .tables import Tables, build_tables
 from .handmade import read_handmade_grid
 from .layout import SHEETS, summary_sheets
 from .model import Issue, RawScorecard
+from .tables import Tables, build_tables
 
 BOOK = "this workbook"  # the "file" of issues about the open workbook's own sheets
 
 
 def excel_text(value: str) -> str:
     """Text for Excel's `range.value`, which parses what it is given like typed input: a leading
-    apostrophe keeps "=HYPERLINK(...)" from becoming a formula (`kpi_xl.safety.looks_like_formula`
+    apostrophe keeps "=HYPERLINK(...)" from becoming a formula (`kpi_xl.io.text.looks_like_formula`
     decides what could be one) and "00123" or "2025-01-31" from becoming a number or date. Excel shows
     the text without the apostrophe.
 

@@ -18,7 +18,6 @@ from ..io.preflight import LOCK_PREFIX, WORKBOOK_SUFFIXES
 from .model import ERROR, INFO, Issue
 
 
-
 @dataclass
 class Found:
     """The files under the inputs: workbooks to read, and the rest with the reason they were skipped."""

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..contract import SUMMARY_SHEETS
 from ..policy import PERFORMANCE_GROUPS
 from .tables import Tables
 
-SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")
+SHEETS = SUMMARY_SHEETS
 MAX_TEXT = 32_767  # Excel's limit for one cell
 
 PERCENT = "0.00"  # KPI values and scores are percent numbers (113.65 means 113.65 %), not fractions

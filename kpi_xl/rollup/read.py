@@ -28,7 +28,7 @@ from ..io.messages import short_text
 from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
 from ..io.workbook import PasswordProtected, inspect, open_book, worksheets
-from ..values import column_letter, column_number
+from ..addresses import column_letter, column_number
 from .handmade import read_handmade_sheet
 from .layout import SHEETS
 from .model import (
@@ -260,7 +260,7 @@ def _make_plan(workbook_xml: bytes) -> BookPlan:
     names, covered = _parse_names(workbook_xml)
     if not names:
         return _HAND_MADE
-    own = _generator_sheets()
+    own = c.RECORD_SHEETS  # the generator's record sheets: no defined name points at some of them
     added = frozenset(s for s in workbook_sheet_names(workbook_xml) if s not in covered and s not in own)
     return BookPlan(names, added)
 
@@ -290,18 +290,6 @@ def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[
     return scorecards, covered
 
 
-_OWN_SHEETS: frozenset[str] | None = None
-
-
-def _generator_sheets() -> frozenset[str]:
-    """The names of the record sheets `kpi_xl.scorecard` writes beside a scorecard (KRA record, task
-    inventory, policy), in every language: no defined name points at some of them."""
-    global _OWN_SHEETS
-    if _OWN_SHEETS is None:
-        from ..scorecard import LABELS  # only once a generated workbook is met: it imports the roles
-
-        _OWN_SHEETS = frozenset(m[k] for m in LABELS.values() for k in ("sheet_kra", "sheet_tasks", "sheet_policy"))
-    return _OWN_SHEETS
 
 
 _HEADER_NAMES = {

@@ -17,7 +17,9 @@ import math
 from typing import Any
 
 from ..errors import KpiInputError
-from ..safety import DEFAULT_LIMITS, safe_text, text_cut_message
+from ..io.preflight import DEFAULT_LIMITS
+from ..io.text import safe_text, text_cut_message
+from ..values import cell_text as text_of
 from ..values import (
     is_blank,
     is_milestone_word,
@@ -27,7 +29,6 @@ from ..values import (
     parse_direction,
     read_number,
 )
-from ..values import cell_text as text_of
 from .model import ERROR, INFO, WARNING, Issue, KpiRows
 
 NAN = math.nan
@@ -54,7 +55,7 @@ class CellReader:
 
     def text(self, value: Any, what: str, cell: str) -> str:
         """A cell as text for the summary: cut to `max_text` characters (with a warning), characters an
-        .xlsx cannot hold replaced (`kpi_xl.safety.safe_text`)."""
+        .xlsx cannot hold replaced (`kpi_xl.io.text.safe_text`)."""
         text = text_of(value)
         if len(text) <= self.max_text and text.isprintable():
             return text

@@ -5,7 +5,7 @@ frozen header rows, filters, number formats, column widths, the native bar chart
 coloured 9-box.
 
 Text that came from an input is always written as a text cell, never as a formula: every string goes
-through `kpi_xl.safety.safe_text` (characters an .xlsx cannot hold, such as control characters and the
+through `kpi_xl.io.text.safe_text` (characters an .xlsx cannot hold, such as control characters and the
 lone surrogates of an undecodable file name, become U+FFFD) and is written as a string cell; a string
 that a spreadsheet could take for a formula ("=HYPERLINK(...)", "+62...", "@SUM") also gets Excel's
 quote prefix, so editing the cell later does not turn it into one either.
@@ -37,10 +37,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from ..contract import SUMMARY_MARKER
 from ..errors import KpiFileError
 from ..io.files import atomic_write
-from ..safety import looks_like_formula, put_text, safe_text
+from ..io.text import looks_like_formula, put_text, safe_text
 from ..policy import PERFORMANCE_GROUPS
-from .tables import Tables
 from .layout import MAX_TEXT, Column, SheetContent, label, summary_sheets, word
+from .tables import Tables
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
@@ -55,7 +55,7 @@ TEXT_LIMIT = MAX_TEXT - 100
 
 
 def cell_text(value: str) -> str:
-    """Text a cell can hold (`kpi_xl.safety.safe_text`), at most `TEXT_LIMIT` characters."""
+    """Text a cell can hold (`kpi_xl.io.text.safe_text`), at most `TEXT_LIMIT` characters."""
     return safe_text(value, TEXT_LIMIT)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from .. import contract as C
-from ..checks import ERROR, check_role
+from ..roles import ERROR, check_role
 from ..errors import KpiFileError, KpiInputError, RoleError
 from ..io.files import save_workbook
 from ..policy import Policy, load_policy

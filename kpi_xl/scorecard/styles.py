@@ -10,10 +10,12 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..io.text import put_text as write_text
+from ..io.text import safe_text
 
 NAVY, BLUE, INK, GREY = "1F3864", "2F5597", "1F2937", "6B7280"
 _thin = Side(style="thin", color="C9D3E3")
@@ -47,18 +49,12 @@ HIDDEN_TEXT = ";;;"  # shows nothing: a KRA's name is in every row, visible on i
 BAND_FILLS = ("F8CBAD", "FCE4D6", "FFF2CC", "E2EFDA", "A9D08E")
 
 
-def safe_text(value: str) -> str:
-    """`value` without the control characters a workbook cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def put_text(ws: Worksheet, coordinate: str, value: Any) -> Any:
-    """Write text as text: a value beginning with "=" from a roster or role must never become a formula."""
+    """Write a value into a cell; text goes through `kpi_xl.io.text.put_text` (the one rule for text
+    written back: a value beginning with "=" from a roster or role never becomes a formula)."""
     cell = ws[coordinate]
     if isinstance(value, str):
-        cell.value = safe_text(value)
-        if cell.data_type == "f":
-            cell.data_type = "s"
+        write_text(cell, value)
     else:
         cell.value = value
     return cell

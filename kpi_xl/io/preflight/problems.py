@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from ...addresses import column_letter, column_number  # noqa: F401 - column_number for the format modules
 from ..text import MAX_TEXT
 
 ERROR, WARNING, INFO = "error", "warning", "info"  # the rollup's severities (kpi_xl.rollup.model)
@@ -142,20 +143,7 @@ SheetsRead = Callable[[bytes], "Collection[str] | None"]
 
 # --- cell addresses in messages -------------------------------------------------------------------------
 
-_MAX_ROW_DIGITS, _MAX_LETTERS = 30, 12
-
-
-def column_number(letters: str | bytes) -> int:
-    """A column's number from its letters, 1-based, either case ("A" is 1, "iv" 256).
-
-    >>> column_number("A"), column_number(b"iv"), column_number("XFD")
-    (1, 256, 16384)
-    """
-    raw = letters.encode("ascii") if isinstance(letters, str) else letters
-    n = 0
-    for ch in raw[:_MAX_LETTERS].upper():
-        n = n * 26 + ch - 64
-    return n
+_MAX_ROW_DIGITS = 30
 
 
 def row_number(digits: bytes) -> int:
@@ -165,13 +153,8 @@ def row_number(digits: bytes) -> int:
 
 
 def column_letters(n: int) -> str:
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
+    """1-based column number -> letters (0 gives "")."""
+    return column_letter(n - 1) if n > 0 else ""
 
 
 def refuse_extent(file: str, sheet_name: str, limits: Limits, row: int, col: int) -> None:
