@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kpi_xl.udfs as udfs
+import kpi_xl.excel.udfs as udfs
 from kpi_xl.errors import KpiInputError, PolicyError
 from kpi_xl.policy import default_policy
 from kpi_xl.scoring import (
@@ -27,7 +27,7 @@ from kpi_xl.scoring import (
     score_column,
     score_scorecard,
 )
-from kpi_xl.udfs import (
+from kpi_xl.excel.udfs import (
     KPI_BAND,
     KPI_BONUS,
     KPI_FINAL,
@@ -450,9 +450,9 @@ def test_bad_policy_range_messages(cells, message):
 
 
 def _load_under(stub: types.ModuleType, monkeypatch) -> types.ModuleType:
-    """Import a fresh copy of kpi_xl/udfs.py with `stub` standing in for xlwings."""
+    """Import a fresh copy of kpi_xl/excel/udfs.py with `stub` standing in for xlwings."""
     monkeypatch.setitem(__import__("sys").modules, "xlwings", stub)
-    spec = importlib.util.spec_from_file_location("kpi_xl._udfs_probe", Path(udfs.__file__))
+    spec = importlib.util.spec_from_file_location("kpi_xl.excel._udfs_probe", Path(udfs.__file__))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
