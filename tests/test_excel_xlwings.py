@@ -28,7 +28,6 @@ import pytest
 import xlwings
 from rollup_helpers import GOLDEN_FINALS, GOLDEN_SCORES, seed_sheet
 
-import kpi_xl
 from kpi_xl.excel.setup import LITE_MODULES, lite_main_py, lite_source
 from kpi_xl.excel.udfs import FUNCTIONS
 
@@ -48,7 +47,8 @@ def cell(value):
     return [[value]]
 
 
-NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}  # an error cell, as Office.js sends it
+# An error cell, as Office.js sends it.
+NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 POLICY = [["threshold", "level", "label", "bonus", "raise"],  # a company's own bands, as a policy range
           ["", 1, "Poor", 0, "0%"],
           [110, 2, "Good", 3, "9%"]]
@@ -73,7 +73,8 @@ CALLS = [
     ("KPI_VALUE", [col(W), col(A), col(T), None, None, None, None], [[113.65]]),
     ("KPI_VALUE", [col(W), col(["50", "1.500.000", "32", "6", "22", "21", "33"]), col(T), cell("naik"),
                    None, None, None], [[113.65]]),
-    ("KPI_VALUE", [col(W), col(A), col(T), col(["naik"] * 4 + ["turun", "higher", "higher"]), None, None, None],
+    ("KPI_VALUE", [col(W), col(A), col(T), col(["naik"] * 4 + ["turun", "higher", "higher"]),
+                   None, None, None],
      [[118.45]]),  # lead generation rate lower (2 - 22/25 = 112 %): final 22.4 instead of 17.6
     ("KPI_BAND", [cell(113.65), None], [[4]]),
     ("KPI_BAND", [col([113.65, "", 50]), None], [[4], [""], [1]]),
@@ -199,7 +200,8 @@ def test_every_function_called_as_office_js_calls_it(lite, i):
 def test_kpi_rollup_script_writes_the_summary_sheets(lite):
     actions = lite["actions"]
     added = [a["args"] for a in actions if a["func"] == "addSheet"]
-    assert added == [[1, "Summary"], [2, "By KRA"], [3, "Levels"], [4, "Details"], [5, "Issues"], [6, "Missing"]]
+    assert added == [[1, "Summary"], [2, "By KRA"], [3, "Levels"], [4, "Details"], [5, "Issues"],
+                     [6, "Missing"]]
     written = {a["sheet_position"]: a["values"] for a in actions if a["func"] == "setValues"}
     header, budi = written[1]
     row = dict(zip(header, budi))
@@ -257,7 +259,8 @@ def test_every_kpi_xl_module_the_lite_modules_import_is_listed():
         ours, _, _ = _imports(module)
         missing = {m for m in ours if m not in LITE_MODULES and m != "kpi_xl"}
         assert not missing, f"{module} imports {missing}: add them to LITE_MODULES"
-        # Every package a listed module sits in comes with its __init__, but kpi_xl.rollup's (see LITE_MODULES).
+        # Every package a listed module sits in comes with its __init__, but kpi_xl.rollup's
+        # (see LITE_MODULES).
         parts = module.split(".")
         for i in range(2, len(parts)):
             parent = ".".join(parts[:i])
@@ -272,9 +275,7 @@ def test_the_lite_modules_import_only_what_pyodide_installs():
 
 
 def test_the_rollup_package_init_stays_out_because_it_reads_files():
-    _, eager, _ = _imports("kpi_xl.rollup")
     ours, _, _ = _imports("kpi_xl.rollup")
     assert "kpi_xl.rollup.reader" in ours  # which imports python-calamine: not installable in Pyodide
     assert "python_calamine" in _imports("kpi_xl.rollup.reader")[1]
     assert "kpi_xl.rollup" not in LITE_MODULES
-    assert kpi_xl.__name__ == "kpi_xl"

@@ -1,4 +1,5 @@
-"""`kpi-xl rollup INPUT... -o SUMMARY.xlsx`, and `print_result`, the rollup's report on screen (also `kpi-xl demo`'s)."""
+"""`kpi-xl rollup INPUT... -o SUMMARY.xlsx`, and `print_result`: the rollup's report on screen, which
+`kpi-xl demo` prints too."""
 
 from __future__ import annotations
 

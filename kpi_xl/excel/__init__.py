@@ -2,6 +2,6 @@
 (`arguments`), the files that set them up for the classic add-in and xlwings Lite (`setup`), and
 the console workbook that runs the rollup with one click (`console`).
 
-Nothing is imported here: `import kpi_xl.excel.setup` should not load xlwings' decorators, nor
-the console the rollup.
+Nothing is imported here, so each part loads only what it needs (the console, for one, loads the
+rollup).
 """

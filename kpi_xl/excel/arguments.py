@@ -3,7 +3,7 @@
 Both runtimes deliver a range as a list of rows ([[50.0], [22.0]]); xlwings Lite unwraps a single cell
 (50.0) and gives an empty one as the argument's default, the classic add-in keeps [[50.0]]; numpy
 arrays come from Python callers. `one` finds the single value of any of these, `Cells` wraps a range,
-`Rows` the KPI-row arguments of KPI_SCORE / KPI_VALUE; `result` and `text_result` give a flat result
+`Rows` the KPI-row arguments of KPI_SCORE / KPI_VALUE; `result` and `shaped` give a flat result
 back in the shape of the range it came from, blanks as None (NaN would be #NUM! in Lite).
 
 No cell's value is read here: numbers, directions and dates are read by `kpi_xl.values`, the same
@@ -29,7 +29,7 @@ from ..values import number_column, parse_direction
 from ..words import parse_lang
 
 __all__ = ["MANY", "Cells", "Rows", "common_size", "first_problem", "located", "numbers", "one", "one_lang",
-           "position", "refuse_blanks", "result", "result_shape", "text_result"]
+           "position", "refuse_blanks", "result", "result_shape", "shaped"]
 
 MANY = object()  # marks a range of several cells
 
@@ -184,11 +184,16 @@ def result(values: np.ndarray, shape: tuple[int, ...], blank: np.ndarray | None 
     return out
 
 
-def text_result(texts: Sequence[Any], shape: tuple[int, ...]) -> Any:
+def shaped(values: Sequence[Any], shape: tuple[int, ...]) -> Any:
+    """Flat values (texts, levels, None for blank) in the shape of the range they came from.
+
+    >>> shaped(["Good", None, "Poor", "Good"], (2, 2))
+    [['Good', None], ['Poor', 'Good']]
+    """
     if len(shape) == 2:
         width = shape[1]
-        return [list(texts[r * width:(r + 1) * width]) for r in range(shape[0])]
-    return list(texts)
+        return [list(values[r * width:(r + 1) * width]) for r in range(shape[0])]
+    return list(values)
 
 
 

@@ -10,10 +10,10 @@ tests call directly.
 in the Lite main.py. `kpi_xl.udfs` re-exports these functions for xlwings.conf files that name it.
 
 Every function is a thin wrapper: shape the arguments (`kpi_xl.excel.arguments`), make one call into
-`kpi_xl.scoring`, shape the result. This module reads no cell's value itself: numbers, numeric text, dates, directions and milestone
-words are read by the core's converters, so a cell function and the core (and the rollup) agree. One
-cell takes the single-value path (`score`, `band_for`...); a range goes to the core as it arrived and is
-scored with one vectorized call (`score_column_checked`, `levels_column`...), never one Python call per
+`kpi_xl.scoring`, shape the result. This module reads no cell's value itself: numbers, numeric text,
+dates, directions and milestone words are read by the core's converters (`kpi_xl.values`), so a cell
+function and the core (and the rollup) agree. One cell takes the single-value path (`score`,
+`band_for`...); a range goes to the core as it arrived and is scored with one vectorized call (`score_column_checked`, `levels_column`...), never one Python call per
 cell (KPI_BONUS over a range of salaries, one per employee, applies `bonus_amount` per row).
 
 Policy: every function but KPI_FINAL takes an optional policy range (bands, and rows for the score
@@ -59,7 +59,7 @@ import numpy as np
 from xlwings import arg, func
 
 from ..errors import KpiError, KpiInputError
-from ..policy import Policy, scoring_policy
+from ..policy import Band, Policy, scoring_policy
 from ..policy.cells import POLICY_COLUMNS, POLICY_SETTINGS, policy_from_range
 from ..scoring import (
     band_for,
@@ -192,15 +192,18 @@ def KPI_VALUE(weights, actuals, targets, directions=None, tolerances=None, dues=
 # --- bands and rewards -------------------------------------------------------------------------------
 
 
-def _levels(kpi_value: Any, policy: Policy) -> tuple[list[int], tuple[int, ...], np.ndarray]:
-    """Each value's band level from one levels_column call, the range's shape, and its blank cells."""
+def _of_band(kpi_value: Any, policy: Policy, of: Callable[[Band], Any]) -> Any:
+    """`of(band)` for the band of one KPI value, or for each value of a range (one levels_column call;
+    a blank cell stays blank)."""
+    single = arguments.one(kpi_value)
+    if single is not arguments.MANY:
+        return of(band_for(single, policy=policy))
     cells = arguments.Cells(kpi_value, "KPI value")
     values = arguments.numbers(cells, cells.size)
-    return levels_column(values, policy=policy).tolist(), cells.shape, np.isnan(values)
-
-
-def _by_level(levels: list[int], blank: np.ndarray, texts: dict[int, str]) -> list[str | None]:
-    return [None if b else texts[lv] for lv, b in zip(levels, blank.tolist())]
+    by_level = {band.level: of(band) for band in policy.bands}
+    levels = levels_column(values, policy=policy).tolist()
+    return arguments.shaped([None if blank else by_level[level] for level, blank in
+                             zip(levels, np.isnan(values).tolist())], cells.shape)
 
 
 @func(category=CATEGORY)
@@ -209,12 +212,7 @@ def _by_level(levels: list[int], blank: np.ndarray, texts: dict[int, str]) -> li
 @_cell_function
 def KPI_BAND(kpi_value, policy=None):  # noqa: N802
     """The performance level (1-5 by default) of a KPI value. A range gives a range."""
-    pol = _policy(policy)
-    one = arguments.one(kpi_value)
-    if one is not arguments.MANY:
-        return band_for(one, policy=pol).level
-    levels, shape, blank = _levels(kpi_value, pol)
-    return arguments.result(np.array(levels), shape, blank)
+    return _of_band(kpi_value, _policy(policy), lambda band: band.level)
 
 
 @func(category=CATEGORY)
@@ -224,13 +222,8 @@ def KPI_BAND(kpi_value, policy=None):  # noqa: N802
 @_cell_function
 def KPI_LABEL(kpi_value, lang=None, policy=None):  # noqa: N802
     """The label of a KPI value's band ("Exceeds Target"; "Melebihi Target" with lang id)."""
-    pol, language = _policy(policy), arguments.one_lang(lang)
-    one = arguments.one(kpi_value)
-    if one is not arguments.MANY:
-        return band_for(one, policy=pol).label(language)
-    levels, shape, blank = _levels(kpi_value, pol)
-    labels = {b.level: b.label(language) for b in pol.bands}
-    return arguments.text_result(_by_level(levels, blank, labels), shape)
+    language = arguments.one_lang(lang)
+    return _of_band(kpi_value, _policy(policy), lambda band: band.label(language))
 
 
 @func(category=CATEGORY)
@@ -266,9 +259,4 @@ def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
 @_cell_function
 def KPI_RAISE(kpi_value, policy=None):  # noqa: N802
     """The salary raise of a KPI value's band, as text ("7%–9%" for level 4 by default)."""
-    pol = _policy(policy)
-    one = arguments.one(kpi_value)
-    if one is not arguments.MANY:
-        return band_for(one, policy=pol).raise_text
-    levels, shape, blank = _levels(kpi_value, pol)
-    return arguments.text_result(_by_level(levels, blank, {b.level: b.raise_text for b in pol.bands}), shape)
+    return _of_band(kpi_value, _policy(policy), lambda band: band.raise_text)
