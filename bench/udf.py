@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 import numpy as np  # noqa: E402
 
-from kpi_xl.udfs import KPI_SCORE  # noqa: E402
+from kpi_xl.excel.udfs import KPI_SCORE  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 REPEATS = 7

@@ -24,7 +24,7 @@ import openpyxl  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
-from kpi_xl import udfs  # noqa: E402
+from kpi_xl.excel import udfs  # noqa: E402
 from kpi_xl.policy import default_policy  # noqa: E402
 
 OUT = HERE / "golden_udfs.xlsx"

@@ -222,3 +222,42 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert (command.help or "").strip(), f"kpi-xl {' '.join(path)} has no help text"
         if path:
             assert f"kpi-xl {' '.join(path)}" in readme, f"kpi-xl {' '.join(path)} is not in the README"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["roles", "show", "digital-marketing-specialist", "--lang", "ID"], "Spesialis Pemasaran Digital"),
+    (["roles", "show", "digital-marketing-specialist", "--lang", " En "], "Digital Marketing Specialist"),
+    (["score", str(ROOT / "examples" / "golden.csv"), "--lang", "Id"], "Level: 4 (Melebihi Target)"),
+])
+def test_lang_is_a_choice_in_any_case(args, expected):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["roles", "--lang", "fr"], "'fr' is not en or id"),
+    (["score", str(ROOT / "examples" / "golden.csv"), "--lang", "english please"],
+     "'english please' is not en or id"),
+    (["template", "hr-manager", "-o", "x.xlsx", "--formulas", "VBA"], "'VBA' is not native or udf"),
+])
+def test_a_choice_outside_the_list_is_a_usage_error(args, message):
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_choices_are_shown_in_help():
+    assert "[en|id]" in run("roles", "show", "--help").output
+    assert "[native|udf]" in run("template", "--help").output
+
+
+def test_each_command_module_holds_its_own_group():
+    # demo and excel console live with their groups; roles export with roles.
+    from kpi_xl.cli import demo, excel, roles
+
+    assert demo.demo_command.__module__ == "kpi_xl.cli.demo"
+    assert excel.excel_console.__module__ == "kpi_xl.cli.excel"
+    assert roles.roles_export.__module__ == "kpi_xl.cli.roles"
+    names = {c.name for c in excel.excel_app.registered_commands}
+    assert names == {"classic", "lite", "console"}

@@ -17,7 +17,7 @@ from xlwings_standin import Book
 
 from kpi_xl import contract as c
 from kpi_xl.cli import app
-from kpi_xl.console import (
+from kpi_xl.excel.console import (
     ACTION,
     CELLS,
     CONSOLE_MODULE,
@@ -235,12 +235,11 @@ def test_lite_script_embedded_in_main_py_consolidates_a_book(tmp_path):
     import shutil
     import subprocess
 
-    from kpi_xl.excel_setup import LITE_ROOTS, lite_main_py
-    from kpi_xl.rollup.book import LITE_ROOT, LITE_SCRIPT
+    from kpi_xl.excel.setup import lite_main_py
 
     folder = tmp_path / "lite"
     (folder / "tmp").mkdir(parents=True)
-    (folder / "main.py").write_text(lite_main_py([LITE_SCRIPT], roots=(*LITE_ROOTS, LITE_ROOT)), encoding="utf-8")
+    (folder / "main.py").write_text(lite_main_py(), encoding="utf-8")
     (folder / "xlwings.py").write_text(LITE_STUB, encoding="utf-8")
     (folder / "run.py").write_text(LITE_RUN, encoding="utf-8")
     shutil.copy(Path(__file__).with_name("xlwings_standin.py"), folder)

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 import kpi_xl
 from kpi_xl.cli import app
 from kpi_xl.errors import KpiFileError
-from kpi_xl import udfs
-from kpi_xl.excel_setup import SIGNATURES, lite_main_py, lite_modules, write_classic, write_lite
+from kpi_xl.excel import udfs
+from kpi_xl.excel.setup import LITE_MODULES, SIGNATURES, lite_main_py, lite_source, write_classic, write_lite
+from kpi_xl.excel.udfs import FUNCTIONS
 from kpi_xl.resources import templates_dir
-from kpi_xl.udfs import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "golden_udfs.xlsx"
@@ -68,12 +68,12 @@ def test_excel_classic_writes_conf_and_steps(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["SETUP.txt", "xlwings.conf"]
 
     raw = (out / "xlwings.conf").read_bytes()
-    assert raw == b'"UDF MODULES","kpi_xl.udfs"\r\n'  # VBA's Input # reads "KEY","VALUE" lines
+    assert raw == b'"UDF MODULES","kpi_xl.excel.udfs"\r\n'  # VBA's Input # reads "KEY","VALUE" lines
     conf = {row[0]: row[1] for row in csv.reader(io.StringIO(raw.decode()))}
-    assert conf == {"UDF MODULES": "kpi_xl.udfs"}
+    assert conf == {"UDF MODULES": "kpi_xl.excel.udfs"}
 
     steps = (out / "SETUP.txt").read_text(encoding="utf-8")
-    for must in ("xlwings addin install", "Import Functions", "UDF Modules", "kpi_xl.udfs", ".xlsm",
+    for must in ("xlwings addin install", "Import Functions", "UDF Modules", "kpi_xl.excel.udfs", ".xlsm",
                  "Trust access to the VBA project object model", "KPI_XL_POLICY", *FUNCTIONS):
         assert must in steps, must
     assert_no_machine_path(raw.decode() + steps, tmp_path)
@@ -87,7 +87,22 @@ def test_excel_classic_keeps_other_settings_and_is_idempotent(tmp_path):
         assert run("excel", "classic", str(tmp_path)).exit_code == 0
     rows = list(csv.reader(io.StringIO(conf.read_text(encoding="utf-8"))))
     assert rows == [["INTERPRETER_WIN", "%USERPROFILE%\\py\\pythonw.exe"],
-                    ["UDF MODULES", "team_udfs;kpi_xl.udfs"]]
+                    ["UDF MODULES", "team_udfs;kpi_xl.excel.udfs"]]
+
+
+def test_excel_classic_replaces_the_old_module_name():
+    # Both names at once would import every function twice (VBA refuses two functions of one name).
+    from kpi_xl.excel.setup import classic_conf
+
+    assert classic_conf('"UDF MODULES","kpi_xl.udfs;team_udfs"\r\n') == '"UDF MODULES","team_udfs;kpi_xl.excel.udfs"\r\n'
+
+
+def test_the_old_module_name_still_gives_the_seven_functions():
+    import kpi_xl.udfs as old
+
+    assert [getattr(old, name) for name in FUNCTIONS] == [getattr(udfs, name) for name in FUNCTIONS]
+    assert old.KPI_VALUE(*([[w] for w in ws] for ws in ([15, 10, 10, 10, 20, 20, 15], [50, 1.5e6, 32, 6, 22, 21, 33],
+                                                       [40, 1e6, 25, 5, 25, 20, 30]))) == 113.65
 
 
 def test_excel_into_a_file_is_refused(tmp_path):
@@ -122,29 +137,27 @@ def test_excel_lite_writes_main_and_requirements(tmp_path):
 
     main = (out / "main.py").read_text(encoding="utf-8")
     tree = ast.parse(main)
-    imported = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "kpi_xl.udfs"]
+    imported = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "kpi_xl.excel.udfs"]
     assert len(imported) == 1 and sorted(a.name for a in imported[0].names) == sorted(FUNCTIONS)
 
     # The embedded modules are the package's own files, byte for byte, and the built-in policy.
     files = _embedded_files(main)
     package = Path(kpi_xl.__file__).parent
-    for name in lite_modules():
-        relative = name.replace(".", "/") + ".py"
-        assert files[relative] == (package / relative.split("/", 1)[1]).read_text(encoding="utf-8"), relative
+    for name in LITE_MODULES:
+        source = lite_source(name)
+        relative = source.relative_to(package.parent).as_posix()
+        assert files[relative] == source.read_text(encoding="utf-8"), relative
+    assert len(files) == len(LITE_MODULES) + 2  # and kpi_xl/__init__.py, the policy
     builtin_policy = (templates_dir() / "policy.yaml").read_text(encoding="utf-8")
     assert files["kpi_xl/templates/policy.yaml"] == builtin_policy
     assert "kpi_xl/cli/__init__.py" not in files and "kpi_xl/roles.py" not in files
+    assert "kpi_xl/rollup/__init__.py" not in files  # it reads files with python-calamine; see LITE_MODULES
 
     requirements = (out / "requirements.txt").read_text(encoding="utf-8").splitlines()
     packages = [line.split(">")[0].split("<")[0] for line in requirements
                 if line and not line.startswith("#")]
     assert packages == ["xlwings", "numpy", "pyyaml", "pandas"]  # pandas: the kpi_rollup script
     assert_no_machine_path(main + "\n".join(requirements), tmp_path)
-
-
-def test_lite_embeds_only_what_the_functions_import():
-    assert lite_modules() == ["kpi_xl.errors", "kpi_xl.io.files", "kpi_xl.policy", "kpi_xl.resources", "kpi_xl.scoring",
-                              "kpi_xl.udfs"]
 
 
 STUB_XLWINGS = '''
@@ -287,7 +300,7 @@ def test_example_workbook_uses_every_function_and_shows_the_golden_results():
     assert (results[(ws, "C19")], results[(ws, "C20")]) == (15_000_000, "7%–9%")
     assert [results[(ws, f"I{r}")] for r in range(5, 12)] == pytest.approx([125, 150, 128, 120, 88, 105, 110])
     assert (results[(ws, "F14")], results[(ws, "F15")]) == (4, "Melebihi Target")  # from the policy range
-    assert results[("xlwings.conf", "B1")] == "kpi_xl.udfs"
+    assert results[("xlwings.conf", "B1")] == "kpi_xl.excel.udfs"
     wb = openpyxl.load_workbook(EXAMPLE)
     assert not wb.calculation.fullCalcOnLoad
 

@@ -1,5 +1,9 @@
-"""A stand-in for xlwings' Book, Sheet and Range: only what kpi-xl calls. No Excel, no kpi-xl imports, so a
-test can also copy this file beside an xlwings Lite main.py and run it in a bare Python."""
+"""A stand-in for xlwings' Book, Sheet and Range under the classic add-in (COM, Windows only): only what
+kpi-xl calls. No Excel, no kpi-xl imports, so a test can also copy this file beside an xlwings Lite main.py
+and run it in a bare Python. Where xlwings runs here (its remote book, the one Lite and xlwings Server use:
+tests/test_excel_xlwings.py) this behaves as it does: a sheet is found by its name in any case and a second
+sheet of that name is refused, and `used_range.value` of one cell is the value, of one row a flat list, of
+an empty sheet None."""
 
 from __future__ import annotations
 
@@ -43,8 +47,17 @@ class UsedRange:
         self.column = min(c for _, c in cells)
         last_row = max(r for r, _ in cells)
         last_col = max(c for _, c in cells)
-        self.value = [[sheet.cells.get((r, c)) for c in range(self.column, last_col + 1)]
-                      for r in range(self.row, last_row + 1)]
+        self.grid = [[sheet.cells.get((r, c)) for c in range(self.column, last_col + 1)]
+                     for r in range(self.row, last_row + 1)]
+        # As xlwings gives a range's value: one cell as itself, one row or column as a flat list.
+        if len(self.grid) == 1 and len(self.grid[0]) == 1:
+            self.value: Any = self.grid[0][0]
+        elif len(self.grid) == 1:
+            self.value = self.grid[0]
+        elif last_col == self.column:
+            self.value = [row[0] for row in self.grid]
+        else:
+            self.value = self.grid
 
 
 class Sheet:
@@ -72,16 +85,21 @@ class Sheet:
         pass
 
     def rows(self) -> list[list[Any]]:
-        return UsedRange(self).value
+        return UsedRange(self).grid
 
 
 class Sheets(list):
     def __getitem__(self, key: Any) -> Sheet:
-        if isinstance(key, str):
-            return next(s for s in self if s.name == key)
+        if isinstance(key, str):  # Excel's sheet names are case-insensitive
+            found = [s for s in self if s.name.lower() == key.lower()]
+            if not found:
+                raise KeyError(key)
+            return found[0]
         return list.__getitem__(self, key)
 
     def add(self, name: str, after: Sheet | None = None) -> Sheet:
+        if any(s.name.lower() == name.lower() for s in self):
+            raise ValueError(f"Sheet named '{name}' already present in workbook")
         sheet = Sheet(name)
         self.append(sheet)
         return sheet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._app import app
-from . import excel, roles, rollup, score, template  # noqa: F401,E402 - each module registers its commands on `app`
+from . import demo, excel, roles, rollup, score, template  # noqa: F401,E402 - each module registers its commands on `app`
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from ..errors import KpiError
+from ..words import parse_lang
 
 
 class _KpiGroup(TyperGroup):
@@ -59,17 +60,17 @@ PolicyOption = typer.Option(
     None, "--policy", help="Policy YAML (bands, labels, rewards). Default: $KPI_XL_POLICY, else the built-in one.",
     dir_okay=False,
 )
-LangOption = typer.Option("en", "--lang", help="Language of labels: en or id (any case).")
-
-
 def check_lang(lang: str) -> str:
-    """The --lang value as "en" or "id", in any case ("ID" is "id")."""
-    from ..words import parse_lang
-
+    """The --lang value as "en" or "id", in any case ("ID" is "id"): kpi_xl.words.parse_lang reads it."""
     try:
         return parse_lang(lang, "--lang")
     except KpiError:
         raise typer.BadParameter(f"{lang!r} is not en or id", param_hint="--lang") from None
+
+
+# A choice read by its callback, so a command receives "en" or "id" only.
+LangOption = typer.Option("en", "--lang", callback=check_lang, metavar="[en|id]",
+                          help="Language of labels: en or id (any case).")
 
 
 def load_cli_policy(path: Optional[Path]):  # noqa: ANN201 - returns kpi_xl.policy.Policy

@@ -1,7 +1,7 @@
-"""`kpi-xl excel classic DIR` and `kpi-xl excel lite DIR`: set up the cell functions in Excel.
+"""`kpi-xl excel classic DIR`, `kpi-xl excel lite DIR` and `kpi-xl excel console DIR`: kpi-xl in Excel.
 
-`excel_app` is the `kpi-xl excel` group; other Excel commands register on it the same way. The
-setup module is imported inside each command: it loads xlwings, which every other command can skip.
+The library modules are imported inside each command, to keep start-up fast: they load xlwings (and
+the console the rollup), which every other command can skip.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ._app import PolicyOption, app, console
+from ._app import LangOption, PolicyOption, app, console
 
 excel_app = typer.Typer(
     help="Use kpi-xl inside Excel: the cell functions =KPI_SCORE(), =KPI_BAND()... for the classic "
@@ -30,12 +30,12 @@ def _report(paths: list[Path]) -> None:
 
 @excel_app.command("classic")
 def excel_classic(directory: Path = DirArgument) -> None:
-    """Windows with a local Python: write xlwings.conf (UDF Modules = kpi_xl.udfs) and SETUP.txt.
+    """Windows with a local Python: write xlwings.conf (UDF Modules = kpi_xl.excel.udfs) and SETUP.txt.
 
     Keep your workbooks in that folder; SETUP.txt lists the steps (install the xlwings add-in, Import
     Functions). An existing xlwings.conf keeps its other settings.
     """
-    from ..excel_setup import write_classic
+    from ..excel.setup import write_classic
 
     _report(write_classic(directory))
     console.print(f"Next: follow {directory / 'SETUP.txt'}", markup=False, highlight=False, soft_wrap=True)
@@ -48,8 +48,34 @@ def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOpt
     Paste both into the xlwings Lite task pane of your workbook. main.py carries kpi-xl's scoring code
     and the policy (from --policy, $KPI_XL_POLICY or the built-in one).
     """
-    from ..excel_setup import write_lite
+    from ..excel.setup import write_lite
 
     _report(write_lite(directory, policy=policy))
     console.print("Next: paste main.py and requirements.txt into the xlwings Lite task pane",
                   markup=False, highlight=False)
+
+
+@excel_app.command("console")
+def excel_console(
+    directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False),
+    lang: str = LangOption,
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace kpi_console.xlsm and kpi_console.py "
+                                   "if they exist (their Console and Roster sheets are lost)."),
+) -> None:
+    """One click in Excel: write kpi_console.xlsm and kpi_console.py (classic xlwings add-in).
+
+    Fill in the Console sheet (scorecards folder, roster, summary file), then xlwings tab > Run main:
+    it rolls the scorecards up into the summary file and into sheets of the console workbook. With the
+    Action cell set to "make scorecards" it writes one scorecard per employee of the Roster sheet.
+    Existing console files are kept unless --overwrite is given.
+    """
+    from ..excel.console import write_console
+
+    made = write_console(directory, lang=lang, overwrite=overwrite)
+    for path in made.written:
+        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+    for path in made.kept:
+        console.print(f"kept {path} (it exists: --overwrite replaces it)", markup=False, highlight=False,
+                      soft_wrap=True)
+    console.print("Next: open kpi_console.xlsm in Excel (xlwings add-in installed), fill in the Console sheet, "
+                  "then xlwings tab > Run main", markup=False, highlight=False, soft_wrap=True)

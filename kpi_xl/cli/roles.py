@@ -1,9 +1,9 @@
-"""`kpi-xl roles` (list, show) and `kpi-xl check`."""
+"""`kpi-xl roles` (list, show, export) and `kpi-xl check`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 from rich.table import Table
@@ -11,7 +11,7 @@ from rich.table import Table
 from ..checks import ERROR, check_roles
 from ..errors import KpiError
 from ..roles import builtin_roles, load_roles, resolve_role, role_files
-from ._app import LangOption, app, check_lang, console
+from ._app import LangOption, app, console
 
 roles_app = typer.Typer(help="The built-in role library: list roles, show one.", no_args_is_help=False)
 app.add_typer(roles_app, name="roles")
@@ -22,7 +22,6 @@ def roles_list(ctx: typer.Context, lang: str = LangOption) -> None:
     """List the built-in roles (id, name, department, KRAs, KPIs)."""
     if ctx.invoked_subcommand is not None:
         return
-    lang = check_lang(lang)
     roles = builtin_roles()
     table = Table(title="Built-in roles", title_justify="left")
     # The id is what HR types next: never cut it, however narrow the terminal.
@@ -42,7 +41,6 @@ def roles_show(
     lang: str = LangOption,
 ) -> None:
     """Show one role as a table: its KRAs, KPIs, weights, targets and directions."""
-    lang = check_lang(lang)
     r = resolve_role(role)
     console.print(f"[bold]{r.name(lang)}[/bold] ({r.id}) - {r.department(lang)}, period: {r.period or '-'}")
     if r.description:
@@ -63,6 +61,21 @@ def roles_show(
     console.print(table)
     if r.supporting_activities:
         console.print("Supporting activities: " + "; ".join(a(lang) for a in r.supporting_activities))
+
+
+@roles_app.command("export")
+def roles_export(
+    output: Path = typer.Option(..., "-o", "--output", help="The role catalogue .xlsx to write."),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Role files or folders to export (default: the built-in library)."),
+) -> None:
+    """Write roles as a role catalogue workbook (one row per KPI), a starting point for HR's own."""
+    # Imported here to keep start-up fast: openpyxl loads only for the commands that write a workbook.
+    from ..catalogue import export_catalogue
+
+    roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
+    path = export_catalogue(roles, output)
+    console.print(f"{len(roles)} role(s) written to {path}", markup=False, highlight=False)
 
 
 @app.command("check")

@@ -1,4 +1,5 @@
-"""`kpi-xl rollup INPUT... -o SUMMARY.xlsx`, `kpi-xl demo [DIR]` and `kpi-xl excel console DIR`."""
+"""`kpi-xl rollup INPUT... -o SUMMARY.xlsx`, and `print_result`: the rollup's report on screen, which
+`kpi-xl demo` prints too."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
-from .excel import excel_app
+from ._app import LangOption, PolicyOption, app, console, load_cli_policy
 
 if TYPE_CHECKING:
     from ..rollup import RollupResult
@@ -122,7 +122,6 @@ def rollup_command(
     from ..roles import builtin_role_index
     from ..rollup import rollup
 
-    lang = check_lang(lang)
     pol = load_cli_policy(policy)
     bar: Progress | None = None
     task = None
@@ -147,53 +146,3 @@ def rollup_command(
         if bar is not None:
             bar.stop()
     print_result(result)
-
-
-@app.command("demo")
-def demo_command(
-    directory: Path = typer.Argument(Path("kpi-xl-demo"), help="Folder for the demo department (created; "
-                                     "files an earlier demo made are replaced, a folder holding other "
-                                     "workbooks there is refused).", file_okay=False),
-    lang: str = LangOption,
-) -> None:
-    """Build a small demo department (roster, filled scorecards, a hand-made sheet) and roll it up."""
-    from ..demo import make_demo
-
-    lang = check_lang(lang)
-    demo = make_demo(directory, lang=lang)
-    console.print(f"Demo department in {demo.folder}: roster {demo.roster.name}, "
-                  f"{len(demo.scorecards)} scorecard files in {demo.scorecards_dir.name}/", markup=False,
-                  highlight=False, soft_wrap=True)
-    print_result(demo.result)
-    console.print(f"Open {demo.result.output} to see every sheet; run it yourself with:", markup=False,
-                  highlight=False, soft_wrap=True)
-    console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}",
-                  markup=False, highlight=False, soft_wrap=True)
-
-
-# `kpi-xl excel console DIR` joins the `kpi-xl excel` group (kpi_xl/cli/excel.py), beside classic and lite.
-@excel_app.command("console")
-def excel_console(
-    directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False),
-    lang: str = LangOption,
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace kpi_console.xlsm and kpi_console.py "
-                                   "if they exist (their Console and Roster sheets are lost)."),
-) -> None:
-    """One click in Excel: write kpi_console.xlsm and kpi_console.py (classic xlwings add-in).
-
-    Fill in the Console sheet (scorecards folder, roster, summary file), then xlwings tab > Run main:
-    it rolls the scorecards up into the summary file and into sheets of the console workbook. With the
-    Action cell set to "make scorecards" it writes one scorecard per employee of the Roster sheet.
-    Existing console files are kept unless --overwrite is given.
-    """
-    from ..console import write_console
-
-    lang = check_lang(lang)
-    made = write_console(directory, lang=lang, overwrite=overwrite)
-    for path in made.written:
-        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
-    for path in made.kept:
-        console.print(f"kept {path} (it exists: --overwrite replaces it)", markup=False, highlight=False,
-                      soft_wrap=True)
-    console.print("Next: open kpi_console.xlsm in Excel (xlwings add-in installed), fill in the Console sheet, "
-                  "then xlwings tab > Run main", markup=False, highlight=False, soft_wrap=True)

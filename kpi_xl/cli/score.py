@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ..kpi_csv import score_kpi_csv
-from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
+from ._app import LangOption, PolicyOption, app, console, load_cli_policy
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
@@ -27,7 +27,6 @@ def score_csv(
     as_csv: bool = typer.Option(False, "--csv", help="Print the rows and result as CSV, for scripts."),
 ) -> None:
     """Score a CSV of KPI rows: each row's score and final, the KPI value, level, label, bonus, raise."""
-    lang = check_lang(lang)
     scored = score_kpi_csv(file, policy=load_cli_policy(policy))
     result, rows, headers = scored.result, scored.rows, scored.headers
 

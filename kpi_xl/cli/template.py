@@ -1,4 +1,4 @@
-"""`kpi-xl template` (scorecard workbooks from roles) and `kpi-xl roles export` (the role catalogue).
+"""`kpi-xl template`: scorecard workbooks from roles.
 
 The library modules (openpyxl, pydantic behind them) are imported inside the commands: `import
 kpi_xl.cli` happens for every command, and most never write a workbook.
@@ -7,15 +7,27 @@ kpi_xl.cli` happens for every command, and most never write a workbook.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, app, check_lang, console, load_cli_policy
-from .roles import roles_app
+from ._app import LangOption, PolicyOption, app, console, load_cli_policy
 
 PROGRESS_FROM = 20  # employees; below this a run is over before a bar would help
 FORMULA_MODES = ("native", "udf")  # kpi_xl.scorecard.FORMULA_MODES, without importing openpyxl for it
+
+
+def check_formulas(formulas: str) -> str:
+    """The --formulas value as "native" or "udf", in any case."""
+    mode = formulas.strip().lower()
+    if mode not in FORMULA_MODES:
+        raise typer.BadParameter(f"{formulas!r} is not native or udf", param_hint="--formulas")
+    return mode
+
+
+# A choice read by its callback, so the command receives "native" or "udf" only.
+FormulasOption = typer.Option("native", "--formulas", callback=check_formulas, metavar="[native|udf]",
+                              help="native: plain formulas, no add-in needed; udf: =KPI_SCORE() cells.")
 
 
 @app.command("template")
@@ -35,8 +47,7 @@ def template(
     supervisor: Optional[str] = typer.Option(None, "--supervisor", help="The direct supervisor."),
     period: Optional[str] = typer.Option(None, "--period", help="The period scored, e.g. 2026 or 2026-Q1."),
     lang: str = LangOption,
-    formulas: str = typer.Option("native", "--formulas",
-                                 help="native: plain formulas, no add-in needed; udf: =KPI_SCORE() cells."),
+    formulas: str = FormulasOption,
     policy: Optional[Path] = PolicyOption,
     password: Optional[str] = typer.Option(None, "--password",
                                            help="Protect the sheets with this password (default: no password)."),
@@ -51,10 +62,6 @@ def template(
     from ..roster import Employee
     from ..scorecard import EXISTS, write_roster_scorecards, write_scorecard
 
-    lang = check_lang(lang)
-    formulas = formulas.strip().lower()
-    if formulas not in FORMULA_MODES:
-        raise typer.BadParameter(f"{formulas!r} is not native or udf", param_hint="--formulas")
     # ctx.fail: a usage error (exit 2) through typer's own click, which recent typer vendors.
     if (role is None) == (roster is None):
         ctx.fail("give a ROLE or --roster ROSTER (one of them)")
@@ -102,18 +109,3 @@ def template(
         console.print(f"  {roster.name} {problem}", markup=False, highlight=False, soft_wrap=True)
     if run.refused:
         raise typer.Exit(1)
-
-
-@roles_app.command("export")
-def roles_export(
-    output: Path = typer.Option(..., "-o", "--output", help="The role catalogue .xlsx to write."),
-    paths: Optional[List[Path]] = typer.Argument(
-        None, help="Role files or folders to export (default: the built-in library)."),
-) -> None:
-    """Write roles as a role catalogue workbook (one row per KPI), a starting point for HR's own."""
-    from ..catalogue import export_catalogue
-    from ..roles import builtin_roles, load_roles
-
-    roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
-    path = export_catalogue(roles, output)
-    console.print(f"{len(roles)} role(s) written to {path}", markup=False, highlight=False)

@@ -9,42 +9,77 @@ workbook's folder, keys case-insensitive: xlwings docs "Config Hierarchy", addin
 xlwings Lite (Windows, macOS, Excel on the web; Python runs in the browser via Pyodide): `main.py` and
 `requirements.txt`. Pyodide installs only pure-Python wheels and its own builds (numpy, PyYAML), and
 kpi-xl as a whole depends on packages it cannot install (python-calamine), nor is there a wheel URL a
-workbook could fetch. So main.py carries kpi-xl's own source: the files `kpi_xl.udfs` imports,
-copied verbatim from the installed package when the file is made, plus the policy YAML. At start-up
-main.py writes them to the browser's in-memory file system and imports `kpi_xl.udfs` from there: the
-very module the classic add-in uses, nothing duplicated in the repository.
+workbook could fetch. So main.py carries kpi-xl's own source: the modules of `LITE_MODULES` (the cell
+functions, the rollup's Lite script and what they import), copied verbatim from the installed package
+when the file is made, plus the policy YAML. At start-up main.py writes them to the browser's
+in-memory file system and imports `kpi_xl.excel.udfs` from there: the very module the classic add-in
+uses, nothing duplicated in the repository.
 """
 
 from __future__ import annotations
 
-import ast
 import csv
-import importlib.util
 import io
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from . import __version__
-from .io.files import atomic_write
-from .errors import KpiFileError
-from .policy import POLICY_ENV, load_policy
-from .resources import templates_dir
+from .. import __version__
+from ..errors import KpiFileError
+from ..io.files import atomic_write
+from ..policy import POLICY_ENV, load_policy
+from ..resources import templates_dir
+from ..rollup.book import LITE_EXTRA_PACKAGES, LITE_SCRIPT
 from .udfs import FUNCTIONS
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-UDF_MODULE = "kpi_xl.udfs"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+UDF_MODULE = "kpi_xl.excel.udfs"
+# The module's first name (kpi_xl.udfs still re-exports the functions). An xlwings.conf naming it gets
+# the new name instead: both at once would import every function twice, and VBA refuses two
+# functions of one name.
+OLD_UDF_MODULE = "kpi_xl.udfs"
 CONF_FILE = "xlwings.conf"
 CONF_KEY = "UDF MODULES"
 SETUP_FILE = "SETUP.txt"
 LITE_MAIN = "main.py"
 LITE_REQUIREMENTS = "requirements.txt"
 
-# The modules whose import closure main.py embeds; a later Lite @script can add its own module here.
-LITE_ROOTS: tuple[str, ...] = (UDF_MODULE,)
-# What those modules import from outside kpi-xl, all installable in Pyodide (numpy and PyYAML are
-# Pyodide builds, so unpinned: their version follows Pyodide's).
-LITE_PACKAGES: tuple[str, ...] = ("xlwings>=0.33,<1.0", "numpy", "pyyaml")
+# The kpi_xl modules main.py embeds, listed by hand (tests/test_excel_xlwings.py checks, by reading
+# their imports, that nothing they import is missing): the cell functions and what they import, then
+# the rollup's Lite script (`kpi_rollup`, kpi_xl.rollup.book) and what it imports. Package __init__
+# files come with their subpackages, but for kpi_xl.rollup's: it imports the file-reading rollup
+# (python-calamine, which Pyodide cannot install), so in Lite kpi_xl/rollup/ is a namespace package
+# holding only the modules the script needs.
+LITE_MODULES: tuple[str, ...] = (
+    # the cell functions
+    "kpi_xl.excel",
+    "kpi_xl.excel.udfs",
+    "kpi_xl.excel.arguments",
+    "kpi_xl.errors",
+    "kpi_xl.words",
+    "kpi_xl.values",
+    "kpi_xl.scoring",
+    "kpi_xl.policy",
+    "kpi_xl.policy.model",
+    "kpi_xl.policy.files",
+    "kpi_xl.policy.cells",
+    "kpi_xl.io",
+    "kpi_xl.io.files",
+    "kpi_xl.resources",
+    # the Lite rollup script: consolidate(book) over the open workbook's sheets (no file is read)
+    "kpi_xl.rollup.book",
+    "kpi_xl.rollup.compute",
+    "kpi_xl.rollup.handmade",
+    "kpi_xl.rollup.layout",
+    "kpi_xl.rollup.model",
+    "kpi_xl.rollup.rows",
+    "kpi_xl.roster",
+    "kpi_xl.io.csvfile",
+    "kpi_xl.safety",
+)
+# What those modules import from outside kpi-xl, all installable in Pyodide (numpy, PyYAML and pandas
+# are Pyodide builds, so unpinned: their version follows Pyodide's).
+LITE_PACKAGES: tuple[str, ...] = ("xlwings>=0.33,<1.0", "numpy", "pyyaml", *LITE_EXTRA_PACKAGES)
 
 SIGNATURES = (
     "=KPI_SCORE(actual, target, [direction], [tolerance], [due], [policy])",
@@ -61,14 +96,15 @@ SIGNATURES = (
 
 
 def classic_conf(existing: str = "") -> str:
-    """The directory `xlwings.conf`, with `kpi_xl.udfs` added to UDF MODULES; other settings kept.
+    """The directory `xlwings.conf`, with `kpi_xl.excel.udfs` in UDF MODULES (in place of the old
+    `kpi_xl.udfs`); other settings kept.
 
     The add-in reads it with VBA's `Input #`: one "KEY","VALUE" pair per line, CRLF line ends.
 
     >>> classic_conf()
-    '"UDF MODULES","kpi_xl.udfs"\\r\\n'
-    >>> classic_conf('"UDF MODULES","my_udfs"\\r\\n"SHOW CONSOLE","True"\\r\\n').splitlines()
-    ['"UDF MODULES","my_udfs;kpi_xl.udfs"', '"SHOW CONSOLE","True"']
+    '"UDF MODULES","kpi_xl.excel.udfs"\\r\\n'
+    >>> classic_conf('"UDF MODULES","my_udfs;kpi_xl.udfs"\\r\\n"SHOW CONSOLE","True"\\r\\n').splitlines()
+    ['"UDF MODULES","my_udfs;kpi_xl.excel.udfs"', '"SHOW CONSOLE","True"']
     """
     rows = [row for row in csv.reader(io.StringIO(existing)) if row and any(cell.strip() for cell in row)]
     modules: list[str] = []
@@ -77,7 +113,8 @@ def classic_conf(existing: str = "") -> str:
     for row in rows:
         if row[0].strip().upper() == CONF_KEY:
             at = len(kept)
-            modules += [m.strip() for m in (row[1] if len(row) > 1 else "").split(";") if m.strip()]
+            modules += [m.strip() for m in (row[1] if len(row) > 1 else "").split(";")
+                        if m.strip() and m.strip() != OLD_UDF_MODULE]
         else:
             kept.append(row)
     if UDF_MODULE not in modules:
@@ -152,49 +189,22 @@ def write_classic(directory: str | os.PathLike[str]) -> list[Path]:
 # --- xlwings Lite ------------------------------------------------------------------------------------
 
 
-def lite_modules(roots: Iterable[str] = LITE_ROOTS) -> list[str]:
-    """The kpi_xl modules `roots` need, found by reading their imports (no import is executed).
-
-    >>> lite_modules()
-    ['kpi_xl.errors', 'kpi_xl.files', 'kpi_xl.policy', 'kpi_xl.resources', 'kpi_xl.scoring', 'kpi_xl.udfs']
-    """
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name in seen or name == "kpi_xl":
-            continue
-        seen.add(name)
-        path = _source_path(name)
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
-                targets = [base] + [f"{base}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            else:
-                continue
-            todo += [t for t in targets if t.startswith("kpi_xl.") and _find_source(t)]
-    return sorted(seen)
-
-
 def lite_main_py(
-    scripts: Sequence[str] = (),
+    scripts: Sequence[str] = (LITE_SCRIPT,),
     *,
-    roots: Iterable[str] = LITE_ROOTS,
+    modules: Iterable[str] = LITE_MODULES,
     policy: str | os.PathLike[str] | None = None,
 ) -> str:
-    """The text of main.py for xlwings Lite: kpi-xl's source, embedded, and the seven functions.
+    """The text of main.py for xlwings Lite: kpi-xl's source, embedded, the seven functions and the
+    rollup scripts.
 
-    `scripts`: more Python source to append (each block imports what it uses, e.g.
-    `from xlwings import script`); `roots`: more kpi_xl modules to embed for them; `policy`: the policy
-    YAML to make the default (else $KPI_XL_POLICY, else the built-in one).
+    `scripts`: the Python source appended after the functions (each block imports what it uses, e.g.
+    `from xlwings import script`); `modules`: the kpi_xl modules to embed for them; `policy`: the
+    policy YAML to make the default (else $KPI_XL_POLICY, else the built-in one).
     """
     policy_text, policy_source = _policy_yaml(policy)
     files = {"kpi_xl/__init__.py": _LITE_INIT.format(version=__version__)}
-    for name in lite_modules(roots):
+    for name in sorted(modules):
         path = _source_path(name)
         relative = name.replace(".", "/") + ("/__init__.py" if path.name == "__init__.py" else ".py")
         files[relative] = path.read_text(encoding="utf-8")
@@ -226,13 +236,10 @@ def write_lite(
     main.py holds the seven cell functions and the `kpi_rollup` scripts that consolidate the open
     workbook's employee sheets into summary sheets (the department rollup, issue 5).
     """
-    from .rollup.book import LITE_EXTRA_PACKAGES, LITE_ROOT, LITE_SCRIPT
-
     # Built before touching the folder: a bad policy writes nothing.
-    main = lite_main_py([LITE_SCRIPT, *scripts], roots=(*LITE_ROOTS, LITE_ROOT), policy=policy)
+    main = lite_main_py([LITE_SCRIPT, *scripts], policy=policy)
     folder = _folder(directory)
-    return [_write(folder / LITE_MAIN, main),
-            _write(folder / LITE_REQUIREMENTS, lite_requirements(LITE_EXTRA_PACKAGES))]
+    return [_write(folder / LITE_MAIN, main), _write(folder / LITE_REQUIREMENTS, lite_requirements())]
 
 
 def _policy_yaml(path: str | os.PathLike[str] | None) -> tuple[str, str]:
@@ -244,14 +251,14 @@ def _policy_yaml(path: str | os.PathLike[str] | None) -> tuple[str, str]:
     return Path(chosen).read_text(encoding="utf-8"), f"the policy file {Path(chosen).name}"
 
 
-def _find_source(module: str) -> Path | None:
+def lite_source(module: str) -> Path | None:
     """The .py file of a kpi_xl module inside this installed package (nothing is imported)."""
     base = _PACKAGE_DIR.joinpath(*module.split(".")[1:])
     return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
 
 
 def _source_path(module: str) -> Path:
-    path = _find_source(module)
+    path = lite_source(module)
     if path is None:
         raise KpiFileError(f"{module}: its Python source is not installed, so it cannot go into main.py")
     return path
@@ -327,6 +334,6 @@ def _install_kpi_xl():
 _install_kpi_xl()
 
 # xlwings Lite registers the @func functions it finds in main.py: these seven.
-from kpi_xl.udfs import (  # noqa: E402
+from kpi_xl.excel.udfs import (  # noqa: E402
 {imports})
 '''
