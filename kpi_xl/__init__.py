@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
     # Lazy, to keep the scoring core light (it imports this package first): the policy file loader
     # brings PyYAML and reads files.
     if name == "load_policy":
-        from .policy.files import load_policy
+        from .policy.files import load_policy  # lazy: start-up speed, a light core
 
         return load_policy
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -62,7 +62,7 @@ POLICY_MAX_SCORE = "Policy_MaxScore"  # one cell; blank for no cap
 POLICY_LOWER_METHOD = "Policy_LowerMethod"  # one cell: difference or ratio
 
 # The whole policy block the cell functions take (udf mode passes it to every function;
-# kpi_xl.udfs.policy_from_range reads it): a header row naming POLICY_TABLE_COLUMNS in this order, one
+# kpi_xl.policy.cells.policy_from_range reads it): a header row naming POLICY_TABLE_COLUMNS in this order, one
 # row per band (lowest level first, the rows of Policy_Levels...), one blank row, then one row per
 # setting in POLICY_TABLE_SETTINGS order: the setting's name in the first column, its value in column
 # POLICY_TABLE_VALUE_COLUMN (1-based: D), the cell POLICY_MAX_SCORE / POLICY_LOWER_METHOD point at.

@@ -26,7 +26,7 @@ from kpi_xl.errors import KpiInputError
 from kpi_xl.policy import default_policy
 from kpi_xl.rollup import rollup
 from kpi_xl.scoring import band_for, score
-from kpi_xl.udfs import KPI_BAND, KPI_LABEL, KPI_SCORE, KPI_VALUE
+from kpi_xl.excel.udfs import KPI_BAND, KPI_LABEL, KPI_SCORE, KPI_VALUE
 
 POLICY = default_policy()
 

@@ -34,7 +34,7 @@ from corpus import build_corpus, sha256_tree
 
 from kpi_xl import contract as c
 from kpi_xl.roles import export_catalogue
-from kpi_xl.console import QUICKSTART, VBA_PART, quickstart_path
+from kpi_xl.excel.console import QUICKSTART, VBA_PART, quickstart_path
 from kpi_xl.roles import builtin_roles
 from kpi_xl.roster import Employee
 from kpi_xl.io.text import safe_text

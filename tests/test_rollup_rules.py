@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from kpi_xl import contract as c
 from kpi_xl.cli import app
-from kpi_xl.console import CONSOLE_MODULE, CONSOLE_WORKBOOK, write_console
+from kpi_xl.excel.console import CONSOLE_MODULE, CONSOLE_WORKBOOK, write_console
 from kpi_xl.demo import MANIFEST_FILE, ROSTER_FILE, make_demo
 from kpi_xl.roles import builtin_role, builtin_role_index
 from kpi_xl.rollup import rollup

@@ -344,7 +344,7 @@ CAPPED_RATIO = policy_from_dict({"max_score": 120, "lower_method": "ratio", "ban
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_policy_sheet_is_a_policy_block_the_cell_functions_read(lang, monkeypatch):
-    udfs = pytest.importorskip("kpi_xl.udfs")
+    udfs = pytest.importorskip("kpi_xl.excel.udfs")
     monkeypatch.delenv("KPI_XL_POLICY", raising=False)  # the built-in policy is the functions' own
     wb = build_scorecard(GOLDEN, lang=lang, policy=CAPPED_RATIO)
     block = [[c.value for c in row] for row in _cells_block(wb, POLICY_TABLE)]
@@ -366,7 +366,7 @@ def test_policy_sheet_is_a_policy_block_the_cell_functions_read(lang, monkeypatc
 def test_udf_scorecard_scores_by_its_own_policy_sheet(monkeypatch):
     """What Excel computes in a udf-mode scorecard, cell by cell: the same numbers as the core with the
     scorecard's policy (the golden example, capped at 120, and a lower row by ratio)."""
-    udfs = pytest.importorskip("kpi_xl.udfs")
+    udfs = pytest.importorskip("kpi_xl.excel.udfs")
     from kpi_xl.scoring import score_scorecard
 
     monkeypatch.delenv("KPI_XL_POLICY", raising=False)

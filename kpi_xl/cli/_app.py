@@ -38,6 +38,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        # Imported here for start-up speed: only this command needs it.
         from .. import __version__
 
         typer.echo(f"kpi-xl {__version__}")
@@ -74,6 +75,7 @@ LangOption = typer.Option("en", "--lang", callback=check_lang, metavar="[en|id]"
 
 
 def load_cli_policy(path: Optional[Path]):  # noqa: ANN201 - returns kpi_xl.policy.Policy
+    # Imported here for start-up speed: only this command needs it.
     from ..policy import load_policy
 
     return load_policy(path)

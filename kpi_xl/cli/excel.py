@@ -35,6 +35,7 @@ def excel_classic(directory: Path = DirArgument) -> None:
     Keep your workbooks in that folder; SETUP.txt lists the steps (install the xlwings add-in, Import
     Functions). An existing xlwings.conf keeps its other settings.
     """
+    # Imported here for start-up speed: only this command needs it.
     from ..excel.setup import write_classic
 
     _report(write_classic(directory))
@@ -48,6 +49,7 @@ def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOpt
     Paste both into the xlwings Lite task pane of your workbook. main.py carries kpi-xl's scoring code
     and the policy (from --policy, $KPI_XL_POLICY or the built-in one).
     """
+    # Imported here for start-up speed: only this command needs it.
     from ..excel.setup import write_lite
 
     _report(write_lite(directory, policy=policy))
@@ -69,6 +71,7 @@ def excel_console(
     Action cell set to "make scorecards" it writes one scorecard per employee of the Roster sheet.
     Existing console files are kept unless --overwrite is given.
     """
+    # Imported here for start-up speed: only this command needs it.
     from ..excel.console import write_console
 
     made = write_console(directory, lang=lang, overwrite=overwrite)

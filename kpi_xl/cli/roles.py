@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..checks import ERROR, check_roles
+from ..roles import ERROR, check_roles, export_catalogue
 from ..errors import KpiError
 from ..roles import builtin_roles, load_roles, resolve_role, role_files
 from ._app import LangOption, app, console
@@ -70,9 +70,6 @@ def roles_export(
         None, help="Role files or folders to export (default: the built-in library)."),
 ) -> None:
     """Write roles as a role catalogue workbook (one row per KPI), a starting point for HR's own."""
-    # Imported here to keep start-up fast: openpyxl loads only for the commands that write a workbook.
-    from ..catalogue import export_catalogue
-
     roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
     path = export_catalogue(roles, output)
     console.print(f"{len(roles)} role(s) written to {path}", markup=False, highlight=False)

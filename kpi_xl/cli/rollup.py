@@ -119,6 +119,7 @@ def rollup_command(
     Every score is recomputed from weight, target and actual. Exit code 0 when the summary was written
     (even with issues: they are on its Issues sheet), 1 when no summary could be written.
     """
+    # Imported here for start-up speed: only this command needs it.
     from ..roles import builtin_role_index
     from ..rollup import rollup
 

@@ -56,8 +56,8 @@ def template(
                                         "may have filled one in)."),
 ) -> None:
     """Make a scorecard workbook for a role, or one per employee of a roster (--roster)."""
+    # Imported here for start-up speed: only this command needs it.
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from ..roles import load_roles
     from ..roster import Employee
     from ..scorecard import EXISTS, write_roster_scorecards, write_scorecard

@@ -68,14 +68,26 @@ LITE_MODULES: tuple[str, ...] = (
     "kpi_xl.resources",
     # the Lite rollup script: consolidate(book) over the open workbook's sheets (no file is read)
     "kpi_xl.rollup.book",
-    "kpi_xl.rollup.compute",
+    "kpi_xl.rollup.score",
+    "kpi_xl.rollup.tables",
     "kpi_xl.rollup.handmade",
     "kpi_xl.rollup.layout",
     "kpi_xl.rollup.model",
     "kpi_xl.rollup.rows",
     "kpi_xl.roster",
+    "kpi_xl.contract",
+    "kpi_xl.addresses",
     "kpi_xl.io.csvfile",
-    "kpi_xl.safety",
+    "kpi_xl.io.text",
+    "kpi_xl.io.messages",
+    "kpi_xl.io.workbook",
+    "kpi_xl.io.preflight",
+    "kpi_xl.io.preflight.problems",
+    "kpi_xl.io.preflight.parts",
+    "kpi_xl.io.preflight.zip",
+    "kpi_xl.io.preflight.xlsx",
+    "kpi_xl.io.preflight.ods",
+    "kpi_xl.io.preflight.ole2",
 )
 # What those modules import from outside kpi-xl, all installable in Pyodide (numpy, PyYAML and pandas
 # are Pyodide builds, so unpinned: their version follows Pyodide's).

@@ -17,10 +17,10 @@ __all__ = ["LOWER_METHODS", "PERFORMANCE_GROUPS", "Band", "Policy", "policy_from
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, to keep the scoring core light: importing kpi_xl.policy.model (as the core does) runs this
+    # Lazy, for start-up speed and to keep the scoring core light: importing kpi_xl.policy.model (as the core does) runs this
     # package's __init__, and the file loader would bring PyYAML and the file system with it.
     if name in _FROM_FILES:
-        from . import files
+        from . import files  # lazy: start-up speed, a light core
 
         return getattr(files, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

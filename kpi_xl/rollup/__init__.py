@@ -23,6 +23,7 @@ import pandas as pd
 from ..errors import KpiFileError
 from ..io.preflight import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits
 from ..policy import Policy, load_policy
+from ..roster import read_roster
 from ..scoring import STATUSES
 from ..words import parse_lang
 from .find import find_files
@@ -116,8 +117,6 @@ def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, st
     if roster is None:
         return None, ""
     if isinstance(roster, (str, os.PathLike)):
-        from ..roster import read_roster
-
         name = os.fspath(roster)
         roster = read_roster(roster)
     else:

@@ -13,16 +13,12 @@ Imports neither openpyxl nor python-calamine: this module and what it imports ru
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import math
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from ..io.text import looks_like_formula
 from ..policy import Policy, load_policy
+from ..roster import roster_from_rows as rows_to_roster
 from .handmade import read_handmade_grid
 from .layout import SHEETS, summary_sheets
 from .model import Issue, RawScorecard
@@ -88,25 +84,12 @@ def read_book_scorecards(book: Any, *, skip: tuple[str, ...] = SHEETS) -> tuple[
 
 def roster_from_rows(rows: list[list[Any]], source: str = "Roster sheet") -> Any:
     """A `kpi_xl.roster.Roster` from a sheet's rows (header row first, as in a roster file), or None
-    when the rows hold no employee. Read by `read_roster` itself, so the rules are the file's."""
-    from ..roster import read_roster
-
-    rows = [r for r in _as_grid(rows) if any(v not in (None, "") for v in r)]
-    if len(rows) < 2:
+    when the rows hold no employee. Read by the roster's own rule (`kpi_xl.roster.roster_from_rows`),
+    so the rules are a roster file's."""
+    grid = _as_grid(rows)
+    if sum(1 for r in grid if any(v not in (None, "") for v in r)) < 2:
         return None
-    folder = tempfile.mkdtemp(prefix="kpi-xl-roster-")
-    path = Path(folder) / "roster.csv"
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            for row in rows:
-                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, (dt.date, dt.datetime))
-                                 else repr(v) if isinstance(v, float) and not v.is_integer()
-                                 else str(int(v)) if isinstance(v, float) else str(v) for v in row])
-        roster = read_roster(path)
-    finally:
-        path.unlink(missing_ok=True)
-        os.rmdir(folder)
+    roster = rows_to_roster([[(i, list(r)) for i, r in enumerate(grid, start=1)]], source)
     roster.source = source
     return roster
 
