@@ -79,3 +79,33 @@ def load_cli_policy(path: Optional[Path]):  # noqa: ANN201 - returns kpi_xl.poli
     from ..policy import load_policy
 
     return load_policy(path)
+
+
+class ProgressBar:
+    """A progress bar for a long run, as a context manager giving the library's `progress(done, total)`
+    callback. Drawn only on a terminal and from `at_least` items on: a bar stopped on a pipe prints an
+    empty line, which would come before an error message."""
+
+    def __init__(self, screen: Console, label: str, at_least: int) -> None:
+        self.screen, self.label, self.at_least = screen, label, at_least
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.at_least or not self.screen.is_terminal:
+            return
+        if self.bar is None:  # started on the first item, once the run's size is known
+            # Imported here for start-up speed: only long runs on a terminal draw a bar.
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=self.screen, transient=True)
+            self.bar.start()
+            self.bar.add_task(self.label, total=total)
+        self.bar.update(self.bar.task_ids[0], completed=done)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from ._app import LangOption, PolicyOption, app, console, load_cli_policy
+from ._app import LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
 
 if TYPE_CHECKING:
     from ..rollup import RollupResult
@@ -123,27 +122,7 @@ def rollup_command(
     from ..roles import builtin_role_index
     from ..rollup import rollup
 
-    pol = load_cli_policy(policy)
-    bar: Progress | None = None
-    task = None
-
-    def progress(done: int, total: int) -> None:
-        # Drawn only on a terminal and for long runs: a progress display stopped on a pipe prints an
-        # empty line, which would come before an error message.
-        nonlocal bar, task
-        if total < PROGRESS_FROM or not console.is_terminal:
-            return
-        if bar is None:
-            bar = Progress(TextColumn("Reading scorecards"), BarColumn(), MofNCompleteColumn(),
-                           TimeRemainingColumn(), console=console, transient=True)
-            bar.start()
-            task = bar.add_task("read", total=total)
-        bar.update(task, completed=done)
-
-    try:
-        result = rollup(inputs, output, roster=roster, policy=pol, lang=lang, jobs=jobs, progress=progress,
-                            roles=builtin_role_index())
-    finally:
-        if bar is not None:
-            bar.stop()
+    with ProgressBar(console, "Reading scorecards", PROGRESS_FROM) as progress:
+        result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
+                        progress=progress, roles=builtin_role_index())
     print_result(result)

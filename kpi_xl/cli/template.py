@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, app, console, load_cli_policy
+from ._app import LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
 
 PROGRESS_FROM = 20  # employees; below this a run is over before a bar would help
 FORMULA_MODES = ("native", "udf")  # kpi_xl.scorecard.FORMULA_MODES, without importing openpyxl for it
@@ -57,7 +57,6 @@ def template(
 ) -> None:
     """Make a scorecard workbook for a role, or one per employee of a roster (--roster)."""
     # Imported here for start-up speed: only this command needs it.
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from ..roles import load_roles
     from ..roster import Employee
     from ..scorecard import EXISTS, write_roster_scorecards, write_scorecard
@@ -83,23 +82,8 @@ def template(
     if any(v is not None for v in (employee_name, employee_id, department, supervisor, period)):
         ctx.fail("the employee options come from the roster with --roster; leave them out")
     extra = load_roles(roles) if roles is not None else None
-    bar: dict[str, Progress] = {}
-
-    def progress(done: int, total: int) -> None:
-        if total <= PROGRESS_FROM or not console.is_terminal:  # no bar in a log file or a pipe
-            return
-        if not bar:  # started on the first row, once the roster's size is known
-            bar["bar"] = Progress(TextColumn("Scorecards"), BarColumn(), MofNCompleteColumn(),
-                                  TimeRemainingColumn(), console=console, transient=True)
-            bar["bar"].start()
-            bar["bar"].add_task("scorecards", total=total)
-        bar["bar"].update(bar["bar"].task_ids[0], completed=done)
-
-    try:
+    with ProgressBar(console, "Scorecards", PROGRESS_FROM + 1) as progress:
         run = write_roster_scorecards(roster, output, roles=extra, progress=progress, **options)
-    finally:
-        if bar:
-            bar["bar"].stop()
     kept = f", {len(run.kept)} existing files kept" if run.kept else ""
     console.print(f"{len(run.written)} files written{kept}, {len(run.refused)} rows refused (in {output})",
                   markup=False, highlight=False)
