@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,8 @@ from ..words import parse_lang
 from .find import find_files
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
-from .read import is_summary_file, read_workbook, read_workbooks
+from .read import is_summary_file, read_workbook
+from .workers import read_isolated
 from .summary import check_output, write_summary
 from .tables import Tables, build_tables
 
@@ -132,25 +132,18 @@ def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, st
 
 def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
              limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
-    """Read every workbook, in order; `jobs` > 1 reads in that many worker processes."""
+    """Read every workbook, in order. `jobs` > 1 reads in that many worker processes (`read_isolated`):
+    a file that ends its process (native code aborting, the system killing it) is one error row."""
     total = len(files)
-    if jobs <= 1 or total < 2 * jobs:
+    if jobs <= 1:
         reads = []
         for i, path in enumerate(files, 1):
             reads.append(read_workbook(path, limits))
             if progress is not None:
                 progress(i, total)
         return reads
-    # Chunks small enough to show progress, large enough that pickling is no cost.
-    size = max(1, min(200, total // (jobs * 8) or 1))
-    chunks = [list(files[i:i + size]) for i in range(0, total, size)]
-    reads = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_reads in pool.map(read_workbooks, chunks, [limits] * len(chunks)):
-            reads.extend(chunk_reads)
-            if progress is not None:
-                progress(len(reads), total)
-    return reads
+    # In worker processes: a file that kills its reader process costs only that file.
+    return read_isolated(files, jobs=jobs, progress=progress, limits=limits)
 
 
 def rollup(

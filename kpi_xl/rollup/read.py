@@ -99,11 +99,14 @@ def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
         out.scorecards.clear()
         out.issues.append(Issue(path, e.sheet, e.cell, e.severity, str(e)))
         return out
-    except Exception as e:  # one bad file must never stop a department's rollup
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - one bad file must never stop a department's rollup
+        # BaseException: the reader library's panic (pyo3's PanicException) derives from it, not from
+        # Exception; so do errors raised deep in a damaged file (RecursionError, MemoryError are
+        # Exceptions). The library's own words stay out of the message: they mean nothing to HR.
         out.scorecards.clear()
-        out.issues.append(Issue(path, "", "", ERROR,
-                                f"cannot be read ({type(e).__name__}: {short_text(str(e), 160)}); "
-                                "open it in Excel and save it again as .xlsx"))
+        out.issues.append(Issue(path, "", "", ERROR, _failed(e)))
         return out
     if not out.scorecards and not out.skipped:
         out.issues.append(Issue(path, "", "", ERROR,
@@ -113,8 +116,19 @@ def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
 
 
 def read_workbooks(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
-    """`read_workbook` over a list (one worker process's share of the files)."""
+    """`read_workbook` over a list."""
     return [read_workbook(p, limits) for p in paths]
+
+
+def _failed(error: BaseException) -> str:
+    """What HR reads when reading a file failed in a way no check foresaw."""
+    if isinstance(error, MemoryError):
+        why = "it needs more memory than this computer has"
+    elif isinstance(error, RecursionError):
+        why = "its content is nested too deeply"
+    else:
+        why = "the spreadsheet reader stopped on it (the file may be damaged)"
+    return f"could not be read: {why}; open it in Excel, save it again as .xlsx and send it again"
 
 
 class _Unreadable(Exception):
