@@ -1,5 +1,5 @@
 """The Excel console: kpi_console.xlsm keeps xlwings' VBA, has its named cells, and main() works with a
-stand-in for xlwings' Book (no Excel on this machine). Also the Lite consolidation on a stand-in book."""
+stand-in for xlwings' Book (no Excel on this machine). Also the Lite consolidation on a stand-in book, and existing console files kept unless overwrite."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from xlwings_standin import Book
 
 from kpi_xl import contract as c
 from kpi_xl.cli import app
+from kpi_xl.demo import GOLDEN_ACTUALS
 from kpi_xl.excel.console import (
     ACTION,
     CELLS,
@@ -27,7 +28,6 @@ from kpi_xl.excel.console import (
     quickstart_path,
     write_console,
 )
-from kpi_xl.demo import GOLDEN_ACTUALS
 from kpi_xl.rollup import SHEETS
 from kpi_xl.rollup.book import consolidate
 
@@ -258,3 +258,27 @@ def test_lite_script_embedded_in_main_py_consolidates_a_book(tmp_path):
     values = dict(zip(*got["summary"][:2]))
     assert values["Nilai KPI (%)"] == 113.65 and values["Kriteria"] == "Melebihi Target"
     assert got["sheets"] == ["Budi", *SHEETS[:-1]]  # no potentials: no 9-Box
+
+
+def test_console_keeps_existing_files_unless_overwrite(tmp_path):
+    folder = tmp_path / "c"
+    write_console(folder)
+    workbook = folder / CONSOLE_WORKBOOK
+    wb = openpyxl.load_workbook(workbook, keep_vba=True)
+    wb["Roster"]["A5"] = "E777"  # HR's own roster row
+    wb.save(workbook)
+    edited = workbook.read_bytes()
+    again = write_console(folder, lang="id")
+    assert (again.written, again.kept) == ([], [workbook, folder / CONSOLE_MODULE])
+    assert workbook.read_bytes() == edited
+    out = _cli("excel", "console", folder)
+    assert out.exit_code == 0, out.output
+    assert f"kept {workbook} (it exists: --overwrite replaces it)" in out.output
+    assert "wrote" not in out.output and workbook.read_bytes() == edited
+    out = _cli("excel", "console", folder, "--overwrite")
+    assert f"wrote {workbook}" in out.output
+    assert openpyxl.load_workbook(workbook)["Roster"]["A5"].value is None
+
+
+def _cli(*args, columns=200):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": str(columns)})

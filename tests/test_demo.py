@@ -1,13 +1,14 @@
-"""`kpi-xl demo`: the README's main job, from built-in data only."""
+"""`kpi-xl demo`: the README's main job, from built-in data only; what it says, and the folders it refuses."""
 
 from __future__ import annotations
 
 import openpyxl
 import pytest
+from rollup_helpers import seed_workbook
 from typer.testing import CliRunner
 
 from kpi_xl.cli import app
-from kpi_xl.demo import EMPLOYEES, GOLDEN_ID, HANDMADE_ID, MISSING_ID, make_demo
+from kpi_xl.demo import EMPLOYEES, GOLDEN_ID, HANDMADE_ID, MANIFEST_FILE, MISSING_ID, ROSTER_FILE, make_demo
 
 
 def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
@@ -62,3 +63,47 @@ def test_demo_refuses_a_file_as_folder(tmp_path):
 def test_demo_in_both_languages(tmp_path, lang, label):
     demo = make_demo(tmp_path, lang=lang)
     assert demo.result.summary.set_index("employee_id").loc[GOLDEN_ID, "label"] == label
+
+
+def test_cli_demo_says_who_is_missing(tmp_path):
+    out = _cli("demo", tmp_path / "demo")
+    assert out.exit_code == 0, out.output
+    assert "Missing: 1 roster employee without a scorecard (see the Missing sheet)" in out.output
+
+
+def _cli(*args, columns=200):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": str(columns)})
+
+
+def test_demo_refuses_a_folder_with_someone_elses_roster_or_scorecards(tmp_path):
+    mine = tmp_path / "hr"
+    mine.mkdir()
+    (mine / ROSTER_FILE).write_bytes(b"HR's real roster")
+    with pytest.raises(Exception, match="holds files kpi-xl demo did not make, or changed since it made them "
+                                        r"\(roster\.xlsx\)"):
+        make_demo(mine)
+    assert (mine / ROSTER_FILE).read_bytes() == b"HR's real roster"
+    assert sorted(p.name for p in mine.iterdir()) == [ROSTER_FILE]  # nothing written
+
+    cards = tmp_path / "cards"
+    (cards / "scorecards").mkdir(parents=True)
+    seed_workbook(cards / "scorecards" / "real.xlsx")
+    out = _cli("demo", cards)
+    assert out.exit_code == 1 and "scorecards/real.xlsx" in out.output
+    assert sorted(p.name for p in cards.iterdir()) == ["scorecards"]
+
+
+def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path):
+    make_demo(tmp_path)
+    assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 7
+    make_demo(tmp_path)  # its own files: replaced
+    wb = openpyxl.load_workbook(tmp_path / ROSTER_FILE)
+    wb.active["B2"] = "Rina Dewi Lestari"  # HR started using the demo roster
+    wb.save(tmp_path / ROSTER_FILE)
+    with pytest.raises(Exception, match=r"\(roster\.xlsx\)"):
+        make_demo(tmp_path)
+
+
+def test_demo_summary_roles_are_in_english(tmp_path):
+    s = make_demo(tmp_path).result.summary.set_index("employee_id")
+    assert s.loc["E003", "role"] == "Digital Marketing Specialist"  # the hand-made one gives its role ID

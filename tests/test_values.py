@@ -1,5 +1,6 @@
 """The one reading of a typed value (kpi_xl.values) and the words (kpi_xl.words): rules that hold for every
-input, checked with hypothesis, and the 9-box grouping for any number of bands."""
+input, checked with hypothesis, numbers typed as text read only when unambiguous, percentages typed two ways,
+and the 9-box grouping for any number of bands."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 
 from kpi_xl.errors import KpiInputError
 from kpi_xl.policy import policy_from_dict
-from kpi_xl.values import number_column, parse_direction, read_number, to_number
+from kpi_xl.values import (
+    mixed_percent,
+    mixed_percent_message,
+    number_column,
+    parse_direction,
+    read_number,
+    to_number,
+)
 from kpi_xl.words import DIRECTION_WORDS, DIRECTIONS, parse_lang
 
 
@@ -104,3 +112,129 @@ def test_the_top_band_is_always_high_and_the_lowest_low(n):
     order = {"low": 0, "medium": 1, "high": 2}
     assert [order[g] for g in got] == sorted(order[g] for g in got)
     assert np.all(np.diff([order[g] for g in got]) >= 0)
+
+
+READ = [
+    (40, (40.0, None)),
+    (40.5, (40.5, None)),
+    (None, (None, None)),
+    ("", (None, None)),
+    ("   ", (None, None)),
+    (math.nan, (None, None)),
+    ("  40 ", (40.0, None)),
+    ("\u00a040\u00a0", (40.0, None)),
+    ("113.65", (113.65, None)),
+    ("0.250", (0.25, None)),
+    ("1234.567", (1234.567, None)),
+    ("-3", (-3.0, None)),
+    ("\u22123", (-3.0, None)),
+    ("1e3", (1000.0, None)),
+    (".5", (0.5, None)),
+    ("1.500.000", (1500000.0, "actual '1.500.000' read as 1500000 (dots as thousands separators)")),
+    (
+        "1.500.000,50",
+        (
+            1500000.5,
+            "actual '1.500.000,50' read as 1500000.5 (dots as thousands separators, comma as decimal point)",
+        ),
+    ),
+    (
+        "1.500,5",
+        (1500.5, "actual '1.500,5' read as 1500.5 (dots as thousands separators, comma as decimal point)"),
+    ),
+    ("1,500,000", (1500000.0, "actual '1,500,000' read as 1500000 (commas as thousands separators)")),
+    ("1,500.5", (1500.5, "actual '1,500.5' read as 1500.5 (commas as thousands separators)")),
+    ("1 500 000", (1500000.0, "actual '1 500 000' read as 1500000 (spaces as thousands separators)")),
+    ("1\u202f500", (1500.0, "actual '1\u202f500' read as 1500 (spaces as thousands separators)")),
+    ("113,65", (113.65, "actual '113,65' read as 113.65 (comma as decimal point)")),
+    ("0,500", (0.5, "actual '0,500' read as 0.5 (comma as decimal point)")),
+    ("1234,567", (1234.567, "actual '1234,567' read as 1234.567 (comma as decimal point)")),
+    ("22%", (22.0, "actual '22%' read as 22 (percent points, like a target typed 25 for 25%)")),
+    ("22 %", (22.0, "actual '22 %' read as 22 (percent points, like a target typed 25 for 25%)")),
+    (
+        "22,5%",
+        (
+            22.5,
+            "actual '22,5%' read as 22.5 (comma as decimal point, percent points, like a target typed 25 "
+            "for 25%)",
+        ),
+    ),
+    ("-5%", (-5.0, "actual '-5%' read as -5 (percent points, like a target typed 25 for 25%)")),
+    (
+        "Rp 1.500.000",
+        (
+            1500000.0,
+            "actual 'Rp 1.500.000' read as 1500000 (currency sign dropped, dots as thousands separators)",
+        ),
+    ),
+    ("\uff14\uff10", (40.0, "actual '\uff14\uff10' read as 40 (full-width characters)")),
+    (
+        "\uff12\uff12\uff05",
+        (
+            22.0,
+            "actual '\uff12\uff12\uff05' read as 22 (full-width characters, percent points, "
+            "like a target typed 25 for 25%)",
+        ),
+    ),
+    (
+        "1,500",
+        (None, "actual '1,500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
+    ),
+    (
+        "1.500",
+        (None, "actual '1.500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
+    ),
+    (
+        "100.000",
+        (
+            None,
+            "actual '100.000' is ambiguous (100000 or 100?): type the number without a thousands separator",
+        ),
+    ),
+    ("abc", (None, "actual 'abc' is not a number: type a number")),
+    ("-", (None, "actual '-' is not a number: type a number")),
+    ("N/A", (None, "actual 'N/A' is not a number: type a number")),
+    ("nan", (None, "actual 'nan' is not a number: type a number")),
+    ("inf", (None, "actual 'inf' is not a number: type a number")),
+    ("1_000", (None, "actual '1_000' is not a number: type a number")),
+    ("1,50,000", (None, "actual '1,50,000' is not a number: type a number")),
+    ("1.5.2", (None, "actual '1.5.2' is not a number: type a number")),
+    ("(40)", (None, "actual '(40)' is not a number: type a number")),
+    ("10\u00b2", (None, "actual '10\u00b2' is not a number: type a number")),
+    (math.inf, (None, "actual inf is not a finite number: type a number")),
+]
+
+
+@pytest.mark.parametrize("value, expected", READ, ids=[repr(v) for v, _ in READ])
+def test_read_number(value: object, expected: tuple) -> None:
+    assert read_number(value, "actual") == expected
+
+
+MIXED = [
+    ((0.25, 22), "target"),
+    ((25, 0.22), "actual"),
+    ((0.2, 21), "target"),
+    ((0.95, 97), "target"),
+    ((1, 95), "target"),
+    ((25, 22), None),
+    ((1, 2), None),
+    ((0.5, 3), None),
+    ((0.25, 0.22), None),
+    ((0.25, 500), None),
+    ((0, 22), None),
+    ((None, 22), None),
+    ((math.nan, 22), None),
+    ((-0.25, -22), "target"),
+]
+
+
+@pytest.mark.parametrize("pair, expected", MIXED, ids=[repr(p) for p, _ in MIXED])
+def test_mixed_percent(pair: tuple, expected: str | None) -> None:
+    assert mixed_percent(*pair) == expected
+
+
+def test_mixed_percent_message() -> None:
+    assert mixed_percent_message(0.25, 22, "D14") == (
+        "target 0.25 and actual 22 look like one percentage typed two ways (0.25 is 25% stored as a "
+        "fraction): type both as percent points (25) in D14; the row is not scored until then"
+    )

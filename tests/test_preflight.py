@@ -1,12 +1,11 @@
-"""kpi_xl.io.preflight and kpi_xl.io.text: preflight over the whole bad-input corpus, its limits at their edges, number reading,
-and text that stays text."""
+"""File checks before any reader opens a file (kpi_xl.io.preflight): every file of the hostile corpus gets its
+expected code and message, the limits at their edges, damaged and random bytes never raise, and file names
+shown in messages are escaped."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import math
 import os
 import subprocess
 import sys
@@ -22,10 +21,8 @@ from corpus import PEAK_KB, Case, shared_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi_xl.values import mixed_percent, mixed_percent_message, read_number
 from kpi_xl.io.messages import shown_name
 from kpi_xl.io.preflight import CODES, DEFAULT_LIMITS, Limits, check_file, preflight
-from kpi_xl.io.text import looks_like_formula, put_text, safe_text, text_cut_message
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -555,248 +552,9 @@ def test_a_local_header_naming_another_part_is_refused_in_every_part(tmp_path: P
     assert problem is not None and problem.code == "corrupt" and "[Content_Types].xml" in problem.message
 
 
-# --- numbers typed as text ------------------------------------------------------------------------------
-
-READ = [
-    (40, (40.0, None)),
-    (40.5, (40.5, None)),
-    (None, (None, None)),
-    ("", (None, None)),
-    ("   ", (None, None)),
-    (math.nan, (None, None)),
-    ("  40 ", (40.0, None)),
-    ("\u00a040\u00a0", (40.0, None)),
-    ("113.65", (113.65, None)),
-    ("0.250", (0.25, None)),
-    ("1234.567", (1234.567, None)),
-    ("-3", (-3.0, None)),
-    ("\u22123", (-3.0, None)),
-    ("1e3", (1000.0, None)),
-    (".5", (0.5, None)),
-    ("1.500.000", (1500000.0, "actual '1.500.000' read as 1500000 (dots as thousands separators)")),
-    (
-        "1.500.000,50",
-        (
-            1500000.5,
-            "actual '1.500.000,50' read as 1500000.5 (dots as thousands separators, comma as decimal point)",
-        ),
-    ),
-    (
-        "1.500,5",
-        (1500.5, "actual '1.500,5' read as 1500.5 (dots as thousands separators, comma as decimal point)"),
-    ),
-    ("1,500,000", (1500000.0, "actual '1,500,000' read as 1500000 (commas as thousands separators)")),
-    ("1,500.5", (1500.5, "actual '1,500.5' read as 1500.5 (commas as thousands separators)")),
-    ("1 500 000", (1500000.0, "actual '1 500 000' read as 1500000 (spaces as thousands separators)")),
-    ("1\u202f500", (1500.0, "actual '1\u202f500' read as 1500 (spaces as thousands separators)")),
-    ("113,65", (113.65, "actual '113,65' read as 113.65 (comma as decimal point)")),
-    ("0,500", (0.5, "actual '0,500' read as 0.5 (comma as decimal point)")),
-    ("1234,567", (1234.567, "actual '1234,567' read as 1234.567 (comma as decimal point)")),
-    ("22%", (22.0, "actual '22%' read as 22 (percent points, like a target typed 25 for 25%)")),
-    ("22 %", (22.0, "actual '22 %' read as 22 (percent points, like a target typed 25 for 25%)")),
-    (
-        "22,5%",
-        (
-            22.5,
-            "actual '22,5%' read as 22.5 (comma as decimal point, percent points, like a target typed 25 "
-            "for 25%)",
-        ),
-    ),
-    ("-5%", (-5.0, "actual '-5%' read as -5 (percent points, like a target typed 25 for 25%)")),
-    (
-        "Rp 1.500.000",
-        (
-            1500000.0,
-            "actual 'Rp 1.500.000' read as 1500000 (currency sign dropped, dots as thousands separators)",
-        ),
-    ),
-    ("\uff14\uff10", (40.0, "actual '\uff14\uff10' read as 40 (full-width characters)")),
-    (
-        "\uff12\uff12\uff05",
-        (
-            22.0,
-            "actual '\uff12\uff12\uff05' read as 22 (full-width characters, percent points, "
-            "like a target typed 25 for 25%)",
-        ),
-    ),
-    (
-        "1,500",
-        (None, "actual '1,500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
-    ),
-    (
-        "1.500",
-        (None, "actual '1.500' is ambiguous (1500 or 1.5?): type the number without a thousands separator"),
-    ),
-    (
-        "100.000",
-        (
-            None,
-            "actual '100.000' is ambiguous (100000 or 100?): type the number without a thousands separator",
-        ),
-    ),
-    ("abc", (None, "actual 'abc' is not a number: type a number")),
-    ("-", (None, "actual '-' is not a number: type a number")),
-    ("N/A", (None, "actual 'N/A' is not a number: type a number")),
-    ("nan", (None, "actual 'nan' is not a number: type a number")),
-    ("inf", (None, "actual 'inf' is not a number: type a number")),
-    ("1_000", (None, "actual '1_000' is not a number: type a number")),
-    ("1,50,000", (None, "actual '1,50,000' is not a number: type a number")),
-    ("1.5.2", (None, "actual '1.5.2' is not a number: type a number")),
-    ("(40)", (None, "actual '(40)' is not a number: type a number")),
-    ("10\u00b2", (None, "actual '10\u00b2' is not a number: type a number")),
-    (math.inf, (None, "actual inf is not a finite number: type a number")),
-]
-
-
-@pytest.mark.parametrize("value, expected", READ, ids=[repr(v) for v, _ in READ])
-def test_read_number(value: object, expected: tuple) -> None:
-    assert read_number(value, "actual") == expected
-
-
-MIXED = [
-    ((0.25, 22), "target"),
-    ((25, 0.22), "actual"),
-    ((0.2, 21), "target"),
-    ((0.95, 97), "target"),
-    ((1, 95), "target"),
-    ((25, 22), None),
-    ((1, 2), None),
-    ((0.5, 3), None),
-    ((0.25, 0.22), None),
-    ((0.25, 500), None),
-    ((0, 22), None),
-    ((None, 22), None),
-    ((math.nan, 22), None),
-    ((-0.25, -22), "target"),
-]
-
-
-@pytest.mark.parametrize("pair, expected", MIXED, ids=[repr(p) for p, _ in MIXED])
-def test_mixed_percent(pair: tuple, expected: str | None) -> None:
-    assert mixed_percent(*pair) == expected
-
-
-def test_mixed_percent_message() -> None:
-    assert mixed_percent_message(0.25, 22, "D14") == (
-        "target 0.25 and actual 22 look like one percentage typed two ways (0.25 is 25% stored as a "
-        "fraction): type both as percent points (25) in D14; the row is not scored until then"
-    )
-
-
-# --- text written back ------------------------------------------------------------------------------------
-
-FORMULA_LIKE = [
-    "=1+1",
-    "+6281234567",
-    "-Budi",
-    "@Budi",
-    '=HYPERLINK("http://example.com","klik")',
-    "=cmd|' /C calc'!A0",
-    "\uff1d1+1",
-    "\t=1+1",
-    " =SUM(A1)",
-]
-
-
-@pytest.mark.parametrize("text", FORMULA_LIKE)
-def test_looks_like_formula(text: str) -> None:
-    assert looks_like_formula(text)
-
-
-@pytest.mark.parametrize("text", ["Budi", "Artikel =HYPERLINK(x)", "", "1+1", "e=mc2", "王小明"])
-def test_does_not_look_like_formula(text: str) -> None:
-    assert not looks_like_formula(text)
-
-
-SAFE = [
-    (None, 10, ""),
-    ("=SUM(A1:A9)", 1000, "=SUM(A1:A9)"),
-    ("a\x00b\x1fc", 1000, "a\ufffdb\ufffdc"),
-    ("tab\tnew\nline", 1000, "tab\tnew\nline"),
-    ("bytes-\udcff-name.xlsx", 1000, "bytes-\ufffd-name.xlsx"),
-    ("王小明 😀", 1000, "王小明 😀"),
-    ("x" * 11, 10, "xxxxxxxxxx… [cut: 11 characters, first 10 kept]"),
-    ("x" * 10, 10, "x" * 10),
-    (1001.0, 1000, "1001.0"),
-]
-
-
-@pytest.mark.parametrize("value, limit, expected", SAFE, ids=[repr(v)[:20] for v, _, _ in SAFE])
-def test_safe_text(value: object, limit: int, expected: str) -> None:
-    assert safe_text(value, limit) == expected
-
-
-def test_text_cut_message() -> None:
-    assert text_cut_message("y" * 10_000, "indicator in B12") == (
-        "indicator in B12 is 10,000 characters long; the summary keeps the first 1,000 (the scorecard "
-        "itself is unchanged): shorten it in the scorecard"
-    )
-    assert text_cut_message("short", "indicator") is None
-
+# --- file names in messages ------------------------------------------------------------------------------
 
 def test_shown_name_escapes_what_would_break_a_message() -> None:
     assert shown_name("/x/name with\nnewline.xlsx") == "'name with\\nnewline.xlsx'"
     assert shown_name("report\u202excod.xlsx") == "'report\\u202excod.xlsx'"
     assert shown_name(os.fsdecode(b"bad\xffname.xlsx")) == "'bad\ufffdname.xlsx'"
-
-
-TEXTS = FORMULA_LIKE + ['Artikel =HYPERLINK("http://x")', "王小明", "محمد", "😀", "x" * 5000]
-
-
-def test_put_text_writes_string_cells_that_no_program_evaluates(tmp_path: Path) -> None:
-    from openpyxl import Workbook, load_workbook
-
-    wb = Workbook()
-    ws = wb.active
-    for row, text in enumerate(TEXTS, start=1):
-        put_text(ws.cell(row, 1), text)
-        ws.cell(row, 2).value = text  # what a plain assignment does, to show the test can fail
-    path = tmp_path / "summary.xlsx"
-    wb.save(path)
-
-    with zipfile.ZipFile(path) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    back = load_workbook(path)["Sheet"]
-    assert back.cell(1, 2).data_type == "f"  # openpyxl stores "=1+1" as a formula unless told
-    for row, text in enumerate(TEXTS, start=1):
-        cell = back.cell(row, 1)
-        assert cell.data_type == "s" and cell.value == safe_text(text), (row, cell.value)
-        assert cell.quotePrefix == looks_like_formula(text)
-        assert f'<c r="A{row}"' in sheet
-    assert sheet.count("<f>") == sum(t.startswith("=") for t in TEXTS)  # only column B's plain assignments
-
-    import python_calamine as calamine
-
-    grid = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sheet").to_python()
-    assert [row[0] for row in grid] == [safe_text(t) for t in TEXTS]
-
-
-def test_put_text_cells_stay_text_in_libreoffice(tmp_path: Path, soffice: str) -> None:
-    from libreoffice import recalculate
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row, text in enumerate(TEXTS, start=1):
-        put_text(wb.active.cell(row, 1), text)
-    wb.active.cell(1, 2).value = "=1+1"  # a real formula beside them: LibreOffice computes that one
-    wb.save(tmp_path / "texts.xlsx")
-    out = recalculate([tmp_path / "texts.xlsx"], tmp_path / "out")[0]
-
-    import python_calamine as calamine
-
-    grid = calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Sheet").to_python()
-    assert grid[0][1] == 2
-    assert [row[0] for row in grid] == [safe_text(t) for t in TEXTS]
-
-
-def test_safe_text_keeps_openpyxl_from_refusing_the_cell() -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
-    ws = Workbook().active
-    with pytest.raises(IllegalCharacterError):
-        ws.cell(1, 1).value = "bad\x00"
-    put_text(ws.cell(1, 1), "bad\x00")
-    buffer = io.BytesIO()
-    ws.parent.save(buffer)
-    assert ws.cell(1, 1).value == "bad\ufffd"

@@ -14,7 +14,7 @@ cells) come as one role with one KRA per fill, so a few workbooks hold every fil
 Each file is read back with openpyxl and compared, cell by cell, with `kpi_xl.scoring`: scores,
 finals and the KPI value within 1e-9; level, label, bonus multiple and raise exactly; a refused row
 shows words, never a number; no error value in any cell of any sheet. Native formulas only: udf-mode
-cells need the kpi-xl add-in, which neither engine has (tests/test_udfs.py proves the functions).
+cells need the kpi-xl add-in, which neither engine has (tests/test_cell_functions.py proves the functions).
 """
 
 from __future__ import annotations

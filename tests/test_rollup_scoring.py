@@ -1,30 +1,25 @@
-"""The rollup's rules for money, statuses, header fields, table ends, near-miss sheets, duplicates, role
-names, the summary marker and what the commands print (review findings of the rollup, issue 5/6)."""
+"""What the rollup scores and pays: money only for complete scorecards, statuses and notes, duplicates
+(an ID twice, a scorecard without a period) that get no bonus, negative weights, roster IDs twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from openpyxl import Workbook
-from rollup_helpers import GOLDEN_ROWS, seed_sheet, seed_workbook
+from rollup_helpers import GOLDEN_ROWS, GOLDEN_SCORES, seed_sheet, seed_workbook
 from typer.testing import CliRunner
 
-from kpi_xl import contract as c
 from kpi_xl.cli import app
-from kpi_xl.excel.console import CONSOLE_MODULE, CONSOLE_WORKBOOK, write_console
-from kpi_xl.demo import MANIFEST_FILE, ROSTER_FILE, make_demo
-from kpi_xl.roles import builtin_role, builtin_role_index
+from kpi_xl.policy import default_policy
 from kpi_xl.rollup import rollup
-from kpi_xl.rollup.book import excel_text
-from kpi_xl.rollup.handmade import find_header_fields, read_handmade_grid
-from kpi_xl.words import SCORECARD_COLUMNS as COLUMN_LABELS
-from kpi_xl.words import is_total, match
+from kpi_xl.rollup.handmade import find_header_fields
 from kpi_xl.roster import Employee, Roster
-from kpi_xl.scorecard import write_roster_scorecards
+from kpi_xl.scoring import round_kpi, score_scorecard
 
 GOLDEN_ACTUALS = [r[4] for r in GOLDEN_ROWS]
 
@@ -180,17 +175,6 @@ def test_a_header_value_is_never_the_next_label(row, fields):
     assert find_header_fields([row], 1) == fields
 
 
-def test_header_fields_end_to_end(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    for r in (["Nama", None, "NIK", "E5"], ["Jabatan", "Manager", "Atasan", "Sari"], []):
-        ws.append(r)
-    seed_sheet(ws, top=4)
-    wb.save(tmp_path / "a.xlsx")
-    row = rollup(tmp_path / "a.xlsx", None).summary.iloc[0]
-    assert (row["name"], row.employee_id, row.role, row.supervisor) == ("", "E5", "Manager", "Sari")
-
-
 # --- 4. total rows ---------------------------------------------------------------------------------------
 
 
@@ -224,20 +208,7 @@ def test_a_subtotal_above_more_kpis_is_not_a_kpi_nor_the_end(tmp_path):
                                   "row 3 looks like a subtotal (no target or actual) and is not counted as a KPI")]
 
 
-@pytest.mark.parametrize("text, total", [("TOTAL", True), ("Total skor KPI", True), ("Jumlah:", True),
-                                         ("Totalitas", False), ("jumlah pelanggan baru", True), (None, False)])
-def test_is_total(text, total):
-    assert is_total(text) == total
-
-
 # --- 5. near-miss headers --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("label, field", [("Bobot%", "weight"), ("Weight %", "weight"), ("Target 2025", "target"),
-                                          ("Aktual 2025", "actual"), ("Realisasi 2025", "actual"),
-                                          ("Target 2025 (Rp)", "target"), ("Nilai", None)])
-def test_labels_with_a_year_or_a_percent_sign(label, field):
-    assert match(label, COLUMN_LABELS) == field
 
 
 def test_near_miss_sheets_are_warnings_naming_what_is_missing(tmp_path):
@@ -268,27 +239,6 @@ def test_near_miss_sheets_are_warnings_naming_what_is_missing(tmp_path):
     ]
     out = _cli("rollup", tmp_path / "team.xlsx", "-o", tmp_path / "s.xlsx")
     assert "Issues: 0 errors, 2 warnings, 1 info (see the Issues sheet)" in out.output
-
-
-def test_a_table_of_text_targets_is_no_near_miss():
-    """The KRA record of a generated scorecard (in an .xls/.ods copy, read by labels): who, then KRAs
-    with their targets as text and weights. Not a scorecard nearly read: info, as any other sheet."""
-    grid = [["Employee name", "Rina"], ["Employee ID", "E1"], [],
-            ["KRA", "Indicator (KPI)", "Target", "Weight"], ["Blog", "articles", "40 a month", 15]]
-    issues = []
-    assert read_handmade_grid(issues, "f.xls", "KRA record", grid) is None
-    assert [(i.severity, i.message[:15]) for i in issues] == [("info", "no KPI table on")]
-    grid[4][2] = 40  # a number: now it reads as a scorecard missing its actual column
-    issues = []
-    read_handmade_grid(issues, "f.xls", "KRA record", grid)
-    assert [(i.severity, i.cell, i.message[:60]) for i in issues] == [
-        ("warning", "C4", "no KPI table read on this sheet: row 4 has Target and Weight")]
-
-
-def test_a_hidden_sheet_without_a_table_stays_quiet():
-    issues = []
-    assert read_handmade_grid(issues, "f.xlsx", "lists", [["Bobot", "Target"]], hidden=True) is None
-    assert issues == []
 
 
 # --- 6. duplicates ---------------------------------------------------------------------------------------
@@ -342,12 +292,6 @@ def test_cli_says_how_many_roster_employees_have_no_scorecard(tmp_path):
     assert "Missing:" not in out.output  # no roster, nothing to say
 
 
-def test_cli_demo_says_who_is_missing(tmp_path):
-    out = _cli("demo", tmp_path / "demo")
-    assert out.exit_code == 0, out.output
-    assert "Missing: 1 roster employee without a scorecard (see the Missing sheet)" in out.output
-
-
 def test_80_columns_keep_ids_labels_and_statuses_whole(tmp_path):
     long_name = "Raden Mas Bagus Wicaksono Prawiranegara Hadikusumo"
     seed_workbook(tmp_path / "a.xlsx", who={"NIK": "EMP-2025-000123", "Nama": long_name,
@@ -376,93 +320,41 @@ def test_no_blank_line_before_an_error(tmp_path):
 # --- 8. never replace someone's files ------------------------------------------------------------------------
 
 
-def test_console_keeps_existing_files_unless_overwrite(tmp_path):
-    folder = tmp_path / "c"
-    write_console(folder)
-    workbook = folder / CONSOLE_WORKBOOK
-    wb = openpyxl.load_workbook(workbook, keep_vba=True)
-    wb["Roster"]["A5"] = "E777"  # HR's own roster row
-    wb.save(workbook)
-    edited = workbook.read_bytes()
-    again = write_console(folder, lang="id")
-    assert (again.written, again.kept) == ([], [workbook, folder / CONSOLE_MODULE])
-    assert workbook.read_bytes() == edited
-    out = _cli("excel", "console", folder)
-    assert out.exit_code == 0, out.output
-    assert f"kept {workbook} (it exists: --overwrite replaces it)" in out.output
-    assert "wrote" not in out.output and workbook.read_bytes() == edited
-    out = _cli("excel", "console", folder, "--overwrite")
-    assert f"wrote {workbook}" in out.output
-    assert openpyxl.load_workbook(workbook)["Roster"]["A5"].value is None
-
-
-def test_demo_refuses_a_folder_with_someone_elses_roster_or_scorecards(tmp_path):
-    mine = tmp_path / "hr"
-    mine.mkdir()
-    (mine / ROSTER_FILE).write_bytes(b"HR's real roster")
-    with pytest.raises(Exception, match="holds files kpi-xl demo did not make, or changed since it made them "
-                                        r"\(roster\.xlsx\)"):
-        make_demo(mine)
-    assert (mine / ROSTER_FILE).read_bytes() == b"HR's real roster"
-    assert sorted(p.name for p in mine.iterdir()) == [ROSTER_FILE]  # nothing written
-
-    cards = tmp_path / "cards"
-    (cards / "scorecards").mkdir(parents=True)
-    seed_workbook(cards / "scorecards" / "real.xlsx")
-    out = _cli("demo", cards)
-    assert out.exit_code == 1 and "scorecards/real.xlsx" in out.output
-    assert sorted(p.name for p in cards.iterdir()) == ["scorecards"]
-
-
-def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path):
-    make_demo(tmp_path)
-    assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 7
-    make_demo(tmp_path)  # its own files: replaced
-    wb = openpyxl.load_workbook(tmp_path / ROSTER_FILE)
-    wb.active["B2"] = "Rina Dewi Lestari"  # HR started using the demo roster
-    wb.save(tmp_path / ROSTER_FILE)
-    with pytest.raises(Exception, match=r"\(roster\.xlsx\)"):
-        make_demo(tmp_path)
-
-
 # --- 9. role names in the summary's language ------------------------------------------------------------------
-
-
-def test_role_named_by_its_id_in_the_summarys_language(tmp_path):
-    run = write_roster_scorecards(Roster([_employee("E1", "Rina")], []), tmp_path / "cards", lang="id")
-    wb = openpyxl.load_workbook(run.written[0])
-    sheet, ref = next(iter(wb.defined_names[c.KPI_ACTUAL].destinations))
-    for (cell,), value in zip(wb[sheet][ref.replace("$", "")], GOLDEN_ACTUALS):
-        cell.value = value
-    wb.save(run.written[0])
-    role = builtin_role("digital-marketing-specialist")
-    assert role.name("en") != role.name("id")
-    for lang in ("en", "id"):
-        row = rollup(tmp_path / "cards", None, lang=lang, roles=builtin_role_index()).summary.iloc[0]
-        assert (row.role, row.kpi_value) == (role.name(lang), 113.65)
-
-
-def test_demo_summary_roles_are_in_english(tmp_path):
-    s = make_demo(tmp_path).result.summary.set_index("employee_id")
-    assert s.loc["E003", "role"] == "Digital Marketing Specialist"  # the hand-made one gives its role ID
 
 
 # --- 10. the summary marker, text for Excel -----------------------------------------------------------------
 
 
-def test_every_summary_carries_the_hidden_marker(tmp_path):
+def test_rollup_agrees_with_the_core_for_every_direction(tmp_path):
+    """Stacking all rows and grouping must give exactly what `score_scorecard` gives per scorecard."""
+    rows = [("Delivery", "on-time releases", 30, 10, 8, "lower", None, None),
+            ("Delivery", "uptime", 30, 99.5, 98.9, "within", 0.3, None),
+            ("Projects", "migration done", 20, 1, dt.date(2025, 5, 1), "milestone", None, dt.date(2025, 6, 30)),
+            ("Projects", "handbook done", 20, 1, "belum", "milestone", None, dt.date(2025, 3, 31))]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["KRA", "Indicator", "Direction", "Weight", "Target", "Tolerance", "Due date", "Actual"])
+    for kra, ind, w, t, a, d, tol, due in rows:
+        ws.append([kra, ind, d, w, t, tol, due, a])
+    wb.save(tmp_path / "mixed.xlsx")
+    result = rollup(tmp_path / "mixed.xlsx", None)
+    core = score_scorecard([r[2] for r in rows], [r[4] for r in rows], [r[3] for r in rows],
+                           [r[5] for r in rows], [r[6] for r in rows], [r[7] for r in rows], policy=default_policy())
+    assert result.summary["kpi_value"].iloc[0] == round_kpi(core.kpi_value)
+    assert np.allclose(result.tables.details["score"], core.scores, equal_nan=True)
+    assert result.summary["level"].iloc[0] == core.band.level
+    assert result.tables.details["score"].round(6).tolist() == [120.0, round(100 - 100 * 0.3 / 99.5, 6), 100.0, 0.0]
+
+
+def test_policy_is_used(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "max_score: 120\nbands:\n"
+        "  - {level: 1, above: null, label: {id: Kurang, en: Poor}, bonus: 0, raise: '0%'}\n"
+        "  - {level: 2, above: 100, label: {id: Baik, en: Good}, bonus: 1, raise: '5%'}\n", encoding="utf-8")
     seed_workbook(tmp_path / "a.xlsx")
-    rollup(tmp_path / "a.xlsx", tmp_path / "s.xlsx")
-    names = openpyxl.load_workbook(tmp_path / "s.xlsx").defined_names
-    marker = names[c.SUMMARY_MARKER]
-    assert (marker.attr_text, marker.hidden, marker.localSheetId) == ("1", True, None)
-    assert f'<definedName name="{c.SUMMARY_MARKER}" hidden="1">1</definedName>' in \
-        zipfile.ZipFile(tmp_path / "s.xlsx").read("xl/workbook.xml").decode()
-
-
-@pytest.mark.parametrize("text, written", [
-    ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # a full-width "=": a formula in Excel's eyes (kpi_xl.io.text)
-    ("\t=1+1", "'\t=1+1"), ("-5", "'-5"), (" 42", "' 42"), ("'x", "''x"), ("Budi", "Budi"), ("e=mc2", "e=mc2"),
-])
-def test_excel_text_uses_the_safety_rules(text, written):
-    assert excel_text(text) == written
+    result = rollup(tmp_path / "a.xlsx", None, policy=policy)
+    capped = sum(w * min(s, 120) / 100 for (_, _, w, _, _), s in zip(GOLDEN_ROWS, GOLDEN_SCORES))
+    assert result.summary["kpi_value"].iloc[0] == pytest.approx(capped)
+    assert result.summary["label"].iloc[0] == "Good"

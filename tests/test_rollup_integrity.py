@@ -1,4 +1,4 @@
-"""Issue 6, points 3 and 4: nothing lost, nothing changed, nothing let in.
+"""The rollup's integrity: nothing lost, nothing changed, nothing let in.
 
 A department folder is built from the bad-input corpus (tests/corpus.py), scorecards that `kpi-xl
 template --roster` made for a roster of hostile names, and that roster. Then, each through the command
@@ -11,6 +11,9 @@ a user runs, in its own process:
 - the same rollup twice gives the same summary, cell for cell and part for part (timestamps aside);
 - the workbooks kpi-xl writes carry no macros and no external links, protected scorecard sheets have
   the settings the generator gives them, and the console workbook's VBA is xlwings' own, byte for byte.
+
+On hand-made sheets, in-process: inputs never modified, a failed write keeps the previous summary and
+leaves no partial file, jobs give the same summary, a temporary file left by an interrupted run is skipped.
 """
 
 from __future__ import annotations
@@ -31,13 +34,15 @@ from typing import Any
 import openpyxl
 import pytest
 from corpus import build_corpus, sha256_tree
+from rollup_helpers import GOLDEN_ROWS, digest, seed_workbook
 
 from kpi_xl import contract as c
-from kpi_xl.roles import export_catalogue
+from kpi_xl.errors import KpiFileError
 from kpi_xl.excel.console import QUICKSTART, VBA_PART, quickstart_path
-from kpi_xl.roles import builtin_roles
-from kpi_xl.roster import Employee
 from kpi_xl.io.text import safe_text
+from kpi_xl.roles import builtin_roles, export_catalogue
+from kpi_xl.rollup import rollup
+from kpi_xl.roster import Employee
 from kpi_xl.scorecard import write_scorecard
 
 REPO = Path(__file__).resolve().parents[1]
@@ -350,3 +355,65 @@ def test_the_console_workbooks_vba_is_xlwings_own(tmp_path: Path) -> None:
         code = [n for n in ours.namelist() if n.endswith(".bin") or "activeX" in n or "externalLink" in n]
         assert code == [n for n in theirs.namelist() if n.endswith(".bin") or "activeX" in n
                         or "externalLink" in n] == [VBA_PART]
+
+
+def test_inputs_are_never_modified(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed_workbook(folder / "a.xlsx", who={"NIK": "E1"})
+    seed_workbook(folder / "b.xlsx", who={"NIK": "E1"}, cached=[(1, 2)] * 7)
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    before = digest(folder)
+    rollup(folder, tmp_path / "summary.xlsx", jobs=1)
+    assert digest(folder) == before
+
+
+def test_a_failed_write_keeps_the_previous_summary_and_leaves_no_partial_file(tmp_path, monkeypatch):
+    seed_workbook(tmp_path / "a.xlsx")
+    out = tmp_path / "summary.xlsx"
+    rollup(tmp_path / "a.xlsx", out)
+    before = out.read_bytes()
+
+    def disk_full(f, table):
+        f.write(b"<worksheet>half a summary")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kpi_xl.rollup.summary._write_table_xml", disk_full)
+    with pytest.raises(KpiFileError, match="cannot write the summary .No space left on device."):
+        rollup(tmp_path / "a.xlsx", out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "summary.xlsx"]
+
+
+def test_jobs_give_the_same_summary(tmp_path):
+    for i in range(12):
+        actuals = [r[4] * (1 + i / 20) for r in GOLDEN_ROWS]
+        seed_workbook(tmp_path / f"e{i:02}.xlsx", who={"NIK": f"E{i:02}"}, actuals=actuals)
+    one = rollup(tmp_path, None, jobs=1)
+    two = rollup(tmp_path, None, jobs=2)
+    assert one.summary.equals(two.summary)
+    assert [str(i) for i in one.issues] == [str(i) for i in two.issues]
+    seen = []
+    rollup(tmp_path, None, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (12, 12) and len(seen) == 12
+
+
+def test_a_temporary_file_left_by_an_interrupted_run_is_skipped(tmp_path):
+    seed_workbook(tmp_path / "a.xlsx")
+    (tmp_path / ".kpi-xl-0123456789ab.xlsx").write_bytes(b"PK\x03\x04 half a summary")
+    result = rollup(tmp_path, tmp_path / "summary.xlsx")
+    assert result.scorecards == 1 and result.files_unreadable == 0 and result.other_files == 1
+    assert (".kpi-xl-0123456789ab.xlsx", "", "", "info",
+            "skipped: a temporary file an interrupted kpi-xl run left behind; delete it") in issues_of(result)
+    assert (tmp_path / "summary.xlsx").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def issues_of(result, severity=None):
+    return [(i.file and Path(i.file).name, i.sheet, i.cell, i.severity, i.message) for i in result.issues
+            if severity is None or i.severity == severity]

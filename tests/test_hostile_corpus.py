@@ -1,4 +1,4 @@
-"""The bad-input corpus of issue 6 (tests/corpus.py): big enough, every kind the issue lists, files that
+"""The generated bad-input corpus (tests/corpus.py): big enough, every kind it must hold, files that
 really are what their case says, and the same bytes on every run."""
 
 from __future__ import annotations
