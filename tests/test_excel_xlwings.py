@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
 import xlwings
+from lite import cell, run_lite
 from rollup_helpers import GOLDEN_FINALS, GOLDEN_SCORES, seed_sheet
 
-from kpi_xl.excel.setup import LITE_MODULES, lite_main_py, lite_source
+from kpi_xl.excel.setup import LITE_MODULES, lite_source
 from kpi_xl.excel.udfs import FUNCTIONS
 
 W = [15, 10, 10, 10, 20, 20, 15]
@@ -40,11 +37,6 @@ SCORES = [125.0, 150.0, 128.0, 120.0, 88.0, 105.0, 110.0]
 def col(values):
     """A column range as Office.js sends it: a list of one-cell rows."""
     return [[v] for v in values]
-
-
-def cell(value):
-    """A single cell as Office.js sends it for a matrix parameter."""
-    return [[value]]
 
 
 # An error cell, as Office.js sends it.
@@ -92,34 +84,6 @@ CALLS = [
     ("KPI_RAISE", [cell(113.65), POLICY], [["9%"]]),
 ]
 
-DRIVER = r'''
-import asyncio, importlib.util, json, sys
-import xlwings as xw
-import xlwings.server as server
-
-folder, = sys.argv[1:]
-request = json.load(sys.stdin)
-spec = importlib.util.spec_from_file_location("main", folder + "/main.py")
-main = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(main)
-import kpi_xl
-
-out = {"kpi_xl_file": kpi_xl.__file__, "meta": server.custom_functions_meta(main),
-       "scripts_meta": server.custom_scripts_meta(main), "calls": []}
-for name, args in request["calls"]:
-    data = {"func_name": name, "args": args, "caller_address": "Sheet1!B2", "version": xw.__version__,
-            "client": "Office.js", "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
-    try:
-        out["calls"].append({"result": asyncio.run(server.custom_functions_call(data, main))})
-    except Exception as e:
-        out["calls"].append({"error": type(e).__name__, "message": str(e)})
-book = xw.Book(json=request["book"])
-asyncio.run(server.custom_scripts_call(main, "kpi_rollup", typehint_to_value={xw.Book: book}))
-out["actions"] = book.json()["actions"]
-print(json.dumps(out))
-'''
-
-
 def office_js_book() -> dict:
     """A workbook as Office.js sends it to a Lite script: one employee's scorecard sheet."""
     wb = openpyxl.Workbook()
@@ -135,17 +99,7 @@ def office_js_book() -> dict:
 
 @pytest.fixture(scope="module")
 def lite(tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("lite")
-    (folder / "main.py").write_text(lite_main_py(), encoding="utf-8")
-    request = {"calls": [[name, args] for name, args, _ in CALLS], "book": office_js_book()}
-    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial",
-           "TMPDIR": str(folder), "KPI_XL_POLICY": ""}
-    out = subprocess.run([sys.executable, "-c", DRIVER, str(folder)], input=json.dumps(request), env=env,
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    got = json.loads(out.stdout)
-    assert Path(got["kpi_xl_file"]).is_relative_to(folder)  # main.py's embedded copy answered
-    return got
+    return run_lite(tmp_path_factory.mktemp("lite"), [(name, args) for name, args, _ in CALLS], office_js_book())
 
 
 # --- registration --------------------------------------------------------------------------------------
@@ -154,7 +108,7 @@ def lite(tmp_path_factory) -> dict:
 def test_xlwings_registers_the_seven_functions_with_their_arguments_and_docs(lite):
     functions = {f["name"]: f for f in lite["meta"]["functions"]}
     assert sorted(functions) == sorted(FUNCTIONS)
-    import kpi_xl.excel.udfs as udfs
+    from kpi_xl.excel import udfs
 
     for name in FUNCTIONS:
         meta = functions[name]
@@ -182,7 +136,7 @@ def test_xlwings_registers_the_rollup_scripts(lite):
 
 @pytest.mark.parametrize("i", range(len(CALLS)), ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(CALLS)])
 def test_every_function_called_as_office_js_calls_it(lite, i):
-    name, _, expected = CALLS[i]
+    _, _, expected = CALLS[i]
     got = lite["calls"][i]
     if isinstance(expected, str):
         assert got == {"error": "KpiInputError", "message": expected}
