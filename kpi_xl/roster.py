@@ -84,7 +84,6 @@ class Roster:
     source: str = ""
 
 
-_text = cell_text
 
 
 def parse_salary(value: Any) -> float | None:
@@ -109,14 +108,14 @@ def parse_potential(value: Any) -> str | None:
     >>> parse_potential("Tinggi"), parse_potential(2), parse_potential(" l "), parse_potential(None)
     ('high', 'medium', 'low', None)
     """
-    text = _text(value).lower()
+    text = cell_text(value).lower()
     if not text:
         return None
     try:
         return POTENTIAL_WORDS[text]
     except KeyError:
         raise ValueError(
-            f"{_text(value)!r} is not a potential rating (low/medium/high, 1-3, rendah/sedang/tinggi)"
+            f"{cell_text(value)!r} is not a potential rating (low/medium/high, 1-3, rendah/sedang/tinggi)"
         ) from None
 
 
@@ -204,7 +203,7 @@ def _read_rows(rows: list[tuple[int, list[Any]]], columns: dict[str, int], sourc
     roster = Roster(source=source)
     seen: dict[str, int] = {}
     for number, cells in rows:
-        if not any(_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue  # blank lines between blocks are no employees
         values = {name: cells[col] if col < len(cells) else None for name, col in columns.items()}
         result = _employee(values, number, seen)
@@ -218,8 +217,8 @@ def _read_rows(rows: list[tuple[int, list[Any]]], columns: dict[str, int], sourc
 
 def _employee(values: dict[str, Any], number: int, seen: dict[str, int]) -> Employee | RosterProblem:
     """One roster row as an Employee, or the reason it is refused."""
-    employee_id = _text(values.get("employee_id"))
-    blank = [_FIELD_NAMES[f] for f in REQUIRED if not _text(values.get(f))]
+    employee_id = cell_text(values.get("employee_id"))
+    blank = [_FIELD_NAMES[f] for f in REQUIRED if not cell_text(values.get(f))]
     if blank:
         return RosterProblem(number, f"{' and '.join(blank)} {'is' if len(blank) == 1 else 'are'} blank",
                              employee_id)
@@ -237,11 +236,11 @@ def _employee(values: dict[str, Any], number: int, seen: dict[str, int]) -> Empl
         return RosterProblem(number, f"potential {e}", employee_id)
     return Employee(
         employee_id=employee_id,
-        name=_text(values.get("name")),
-        department=_text(values.get("department")),
-        supervisor=_text(values.get("supervisor")),
-        role=_text(values.get("role")),
-        period=_text(values.get("period")),
+        name=cell_text(values.get("name")),
+        department=cell_text(values.get("department")),
+        supervisor=cell_text(values.get("supervisor")),
+        role=cell_text(values.get("role")),
+        period=cell_text(values.get("period")),
         monthly_salary=salary,
         potential=potential,
         row=number,

@@ -32,6 +32,7 @@ from ..roles import builtin_role_index
 from ..rollup import RollupResult, rollup
 from ..rollup.book import roster_from_rows, sheet_grid, write_summary_sheets
 from ..scorecard import write_roster_scorecards
+from ..values import cell_text
 from ..words import parse_lang
 
 CONSOLE_WORKBOOK = "kpi_console.xlsm"
@@ -303,27 +304,19 @@ def _value(book: Any, name: str) -> Any:
                            "make the console again with kpi-xl excel console --overwrite") from None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_settings(book: Any) -> ConsoleSettings:
     """The console's settings from its named cells; relative paths start at the workbook's folder."""
     base = Path(book.fullname).parent
 
     def path(name: str, default: str) -> Path:
-        text = _text(_value(book, name)) or default
+        text = cell_text(_value(book, name)) or default
         p = Path(text).expanduser()
         return p if p.is_absolute() else base / p
 
-    lang = parse_lang(_text(_value(book, LANG)), f"{CONSOLE_SHEET}!B{CELLS[LANG][0]} ({LANG}):")
-    roster = _text(_value(book, ROSTER))
+    lang = parse_lang(cell_text(_value(book, LANG)), f"{CONSOLE_SHEET}!B{CELLS[LANG][0]} ({LANG}):")
+    roster = cell_text(_value(book, ROSTER))
     return ConsoleSettings(
-        action=_text(_value(book, ACTION)).lower() or ROLL_UP,
+        action=cell_text(_value(book, ACTION)).lower() or ROLL_UP,
         input_folder=path(INPUT_FOLDER, "scorecards"),
         roster=path(ROSTER, "") if roster else None,
         output=path(OUTPUT, "kpi-summary.xlsx"),

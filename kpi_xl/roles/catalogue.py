@@ -86,7 +86,7 @@ class _Sheet:
     def raw(self, cells: Sequence[Any], field: str) -> Any:
         for c in self.columns.get(field, ()):
             value = cells[c.index] if c.index < len(cells) else None
-            if not _blank(value):
+            if not is_blank(value):
                 return value
         return None
 
@@ -95,8 +95,8 @@ class _Sheet:
         found: dict[str | None, str] = {}
         for c in self.columns.get(field, ()):
             value = cells[c.index] if c.index < len(cells) else None
-            if not _blank(value):
-                found.setdefault(c.lang, _as_text(value))
+            if not is_blank(value):
+                found.setdefault(c.lang, cell_text(value))
         if not found:
             return None
         plain = found.get(None)
@@ -106,7 +106,7 @@ class _Sheet:
 
     def plain(self, cells: Sequence[Any], field: str) -> str | None:
         value = self.raw(cells, field)
-        return None if value is None else _as_text(value)
+        return None if value is None else cell_text(value)
 
     def number(self, cells: Sequence[Any], field: str, row: int) -> float | None:
         """A number cell, read by the one rule for numbers typed as text (`kpi_xl.values.read_number`):
@@ -137,8 +137,6 @@ _FIELD_WORDS = {"weight": "weight", "target": "target", "tolerance": "tolerance"
                 "tolerance_or_due": "tolerance or due date"}
 
 
-_blank = is_blank
-_as_text = cell_text
 
 
 def _as_date(value: Any) -> dt.date:
@@ -154,11 +152,11 @@ def _as_date(value: Any) -> dt.date:
 
 
 def _as_bool(value: Any, where: str) -> bool | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
-    word = _as_text(value).lower()
+    word = cell_text(value).lower()
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:
@@ -230,7 +228,7 @@ def read_catalogue(path: str | os.PathLike[str]) -> list[Role]:
 
     for sheet in kpi_sheets:
         for row, cells in sheet.rows:
-            if all(_blank(v) for v in cells):
+            if all(is_blank(v) for v in cells):
                 continue
             role_id = sheet.plain(cells, "role_id")
             if role_id is None:
@@ -320,7 +318,7 @@ def _kpi(sheet: _Sheet, cells: Sequence[Any], row: int) -> dict[str, Any]:
     kpi: dict[str, Any] = {"indicator": indicator, "weight": weight}
     direction = sheet.plain(cells, "direction")
     if direction:
-        kpi["direction"] = direction.strip().lower()
+        kpi["direction"] = direction  # the role model reads it (English or Indonesian words)
     for key in ("unit", "method"):
         if (value := sheet.text(cells, key)) is not None:
             kpi[key] = value

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import RoleError
-from ..words import parse_lang
+from ..words import direction_of, parse_lang
 
 
 class _Model(BaseModel):
@@ -66,7 +66,11 @@ class KPI(_Model):
     @field_validator("direction", mode="before")
     @classmethod
     def _lower_direction(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+        # Any direction word, English or Indonesian, in any case ("Naik" is higher); other text is left
+        # for the field's own check to refuse with the list of directions.
+        if isinstance(value, str):
+            return direction_of(value) or value.strip().lower()
+        return value
 
 
 class KRA(_Model):

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import contract as c
-from ..io.messages import short_text
 from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
 from ..io.workbook import PasswordProtected, inspect, open_book, worksheets
@@ -202,8 +201,7 @@ def _open_error(path: str, error: Exception) -> str:
                 "); open it in Excel and save it as .xlsx without a password")
     if suffix in ZIP_SUFFIXES and not head.startswith(b"PK"):
         return f"not a real {suffix} workbook (the content is something else); ask for the scorecard again"
-    return (f"cannot be read ({type(error).__name__}: {short_text(str(error), 160)}); "
-            "open it in Excel and save it again as .xlsx")
+    return _failed(error)
 
 
 # --- generated scorecards: defined names ------------------------------------------------------------

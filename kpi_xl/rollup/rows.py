@@ -32,7 +32,6 @@ from ..values import (
 from .model import ERROR, INFO, WARNING, Issue, KpiRows
 
 NAN = math.nan
-_is_blank = is_blank
 
 
 class CellReader:
@@ -70,7 +69,7 @@ class CellReader:
             return value if math.isfinite(value) else self._refuse(value, name, cell, bad)
         if kind is int:
             return float(value)
-        if _is_blank(value):
+        if is_blank(value):
             if cell in self.errors:
                 self._error_value(name, cell, bad)
             return NAN
@@ -114,7 +113,7 @@ class CellReader:
         def at(key: str) -> str:
             return f"{columns.get(key, '?')}{sheet_row}"
 
-        if _is_blank(weight) and _is_blank(target) and _is_blank(actual) and not (
+        if is_blank(weight) and is_blank(target) and is_blank(actual) and not (
                 self.errors and any(at(k) in self.errors for k in ("weight", "target", "actual"))):
             indicator = text_of(values.get("indicator"))
             if indicator:
@@ -127,7 +126,7 @@ class CellReader:
         bad = [False]
         direction = self._direction(values.get("direction"), at("direction"), bad)
         w = self._number(weight, "weight", at("weight"), bad)
-        if _is_blank(weight) and at("weight") not in self.errors:
+        if is_blank(weight) and at("weight") not in self.errors:
             self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {at('weight')}")
             bad[0] = True
         elif w < 0:

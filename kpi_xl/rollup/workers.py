@@ -15,6 +15,7 @@ The parent waits on every worker's pipe and on every worker's process sentinel a
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -68,8 +69,6 @@ class _Worker:
 
 def _how(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
-        import signal  # only when a worker died: its signal's name for the message
-
         try:
             return f"stopped by signal {signal.Signals(-exitcode).name}"
         except ValueError:
