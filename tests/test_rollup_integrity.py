@@ -22,6 +22,7 @@ import csv
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from corpus import build_corpus, sha256_tree
+from corpus import sha256_tree, shared_corpus
 from rollup_helpers import GOLDEN_ROWS, digest, seed_workbook
 
 from kpi_xl import contract as c
@@ -96,7 +97,9 @@ class Department:
 def department(tmp_path_factory: pytest.TempPathFactory) -> Department:
     root = tmp_path_factory.mktemp("integrity")
     inputs = root / "inputs"
-    build_corpus(inputs / "corpus")
+    # A copy of the run's shared corpus (built once per run): the same files, without building them again.
+    cases = shared_corpus(tmp_path_factory)
+    shutil.copytree(os.path.commonpath([str(c.path) for c in cases]), inputs / "corpus")
     roster = inputs / "roster.csv"
     with open(roster, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(HOSTILE_ROSTER)
