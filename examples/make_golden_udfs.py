@@ -137,6 +137,23 @@ def build(out: Path = OUT) -> Path:
         cached[f"F{r}"] = value
     ws["F16"].number_format = "#,##0"
 
+    # A year of quarterly KPI values into the year's (review periods): KPI_ANNUAL, banded like any value.
+    quarters = [("Q1", 104.2), ("Q2", 109.8), ("Q3", 113.65), ("Q4", 118.1)]
+    ws["A23"] = "Quarters of the year"
+    ws["A23"].font = BOLD
+    for r, (label, value) in zip(range(24, 28), quarters):
+        ws[f"A{r}"], ws[f"C{r}"] = label, value
+        ws[f"C{r}"].fill = INPUT
+        ws[f"C{r}"].number_format = "0.00"
+    annual = udfs.KPI_ANNUAL([[v] for _, v in quarters])
+    ws["A28"], ws["C28"] = "Year (%)", "=KPI_ANNUAL(C24:C27)"
+    ws["A28"].font = BOLD
+    ws["C28"].number_format = "0.00"
+    cached["C28"] = annual
+    ws["A29"], ws["C29"] = "Year level", "=KPI_BAND(C28)"
+    ws["A29"].font = BOLD
+    cached["C29"] = udfs.KPI_BAND(annual)
+
     # Classic add-in: a sheet named xlwings.conf overrides the ribbon's "UDF Modules" for this workbook.
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", udfs.__name__

@@ -52,7 +52,7 @@ STATUSES = (COMPLETE, INCOMPLETE, ERROR, NOT_STARTED)
 NO_LEVEL = (ERROR, NOT_STARTED)
 
 __all__ = ["COMPLETE", "DIRECTIONS", "ERROR", "INCOMPLETE", "NOT_STARTED", "NO_LEVEL", "STATUSES",
-           "ColumnScores", "ManyScorecards", "ScorecardResult", "band_for", "bonus_amount", "bonus_amounts",
+           "AnnualResult", "ColumnScores", "ManyScorecards", "annual_kpi_value", "ScorecardResult", "band_for", "bonus_amount", "bonus_amounts",
            "final", "final_column", "is_blank", "kpi_value", "levels_column", "round_kpi", "round_kpi_column",
            "score", "score_column", "score_column_checked", "score_scorecard", "score_scorecards"]
 
@@ -550,3 +550,71 @@ def score_scorecard(
         problems=many.problems,
         status=str(many.status[0]),
     )
+
+
+# --- periods into the year ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnualResult:
+    """The year's KPI value from its review periods: NaN when no period is reported; `complete` False
+    when a period is missing and the policy leaves such a year incomplete (no bonus amount)."""
+
+    kpi_value: float
+    complete: bool
+    months_reported: int
+    months_expected: int
+
+
+def annual_kpi_value(values: Sequence[Any], months: Sequence[Any] | None = None, *, policy: Policy,
+                     method: str | None = None) -> AnnualResult:
+    """Combine the KPI values of a year's review periods (in period order; blank = a period with no
+    scorecard) into the year's KPI value. `months`: the months each period covers (default: the year
+    shared evenly). `method` (default: the policy's `annual.method`):
+
+    - `mean`: each period's value weighted by its months;
+    - `last`: the last period's value (a year-end review);
+    - `sum-of-finals`: each period's value counts for its share of the year, so a missing period adds
+      nothing (for KPIs whose annual target is split over the periods).
+
+    A missing period counts as 0 (policy `annual.missing_period: zero`) or leaves the year incomplete
+    (`incomplete`, the default: `mean` then averages the periods reported, `last` takes the last one
+    reported, and the year earns no bonus amount).
+
+    >>> from kpi_xl.policy import default_policy
+    >>> P = default_policy()
+    >>> annual_kpi_value([100, 110, 120, 130], policy=P).kpi_value
+    115.0
+    >>> r = annual_kpi_value([100, None, 120, 130], policy=P)
+    >>> round(r.kpi_value, 6), r.complete
+    (116.666667, False)
+    >>> annual_kpi_value([100, None, 120, 130], policy=P, method="sum-of-finals").kpi_value
+    87.5
+    """
+    method = method or policy.annual_method
+    if method not in ("mean", "last", "sum-of-finals"):
+        raise KpiInputError(f"method {method!r} is not one of mean, last, sum-of-finals")
+    v = number_column(values, "KPI value")
+    if v.size == 0:
+        raise KpiInputError("no period given")
+    m = np.full(v.size, 12 / v.size) if months is None else number_column(months, "months")
+    if m.size != v.size:
+        raise KpiInputError(f"{m.size} months for {v.size} periods")
+    if np.isnan(m).any() or (m <= 0).any():
+        raise KpiInputError("months: every period covers at least one month")
+    reported = ~np.isnan(v)
+    expected = float(m.sum())
+    got = float(m[reported].sum())
+    complete = bool(reported.all()) or policy.missing_period == "zero"
+    if not reported.any():
+        value = math.nan
+    elif method == "last":
+        if reported[-1] or policy.missing_period != "zero":
+            value = float(v[np.flatnonzero(reported)[-1]])
+        else:
+            value = 0.0
+    elif method == "sum-of-finals" or policy.missing_period == "zero":
+        value = float((np.nan_to_num(v) * m).sum() / expected)
+    else:
+        value = float((v[reported] * m[reported]).sum() / got)
+    return AnnualResult(value, complete, int(round(got)), int(round(expected)))

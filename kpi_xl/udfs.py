@@ -1,4 +1,4 @@
-"""The seven cell functions under their first module name.
+"""The cell functions under their first module name.
 
 They live in `kpi_xl.excel.udfs`; this name stays because xlwings.conf files written before
 (and the UDF Modules boxes HR typed by hand) say `kpi_xl.udfs`. Excel imports the functions from
@@ -7,6 +7,7 @@ here exactly as from the new module.
 
 from .excel.udfs import (  # noqa: F401 - re-exported for existing xlwings.conf files
     FUNCTIONS,
+    KPI_ANNUAL,
     KPI_BAND,
     KPI_BONUS,
     KPI_FINAL,
@@ -16,4 +17,4 @@ from .excel.udfs import (  # noqa: F401 - re-exported for existing xlwings.conf 
     KPI_VALUE,
 )
 
-__all__ = ["FUNCTIONS", "KPI_BAND", "KPI_BONUS", "KPI_FINAL", "KPI_LABEL", "KPI_RAISE", "KPI_SCORE", "KPI_VALUE"]
+__all__ = ["FUNCTIONS", "KPI_ANNUAL", "KPI_BAND", "KPI_BONUS", "KPI_FINAL", "KPI_LABEL", "KPI_RAISE", "KPI_SCORE", "KPI_VALUE"]

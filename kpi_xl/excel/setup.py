@@ -101,6 +101,7 @@ SIGNATURES = (
     "=KPI_LABEL(kpi_value, [lang], [policy])",
     "=KPI_BONUS(kpi_value, monthly_salary, [policy])",
     "=KPI_RAISE(kpi_value, [policy])",
+    "=KPI_ANNUAL(values, [months], [method], [policy])",
 )
 
 

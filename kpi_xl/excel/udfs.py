@@ -52,6 +52,7 @@ How Excel delivers arguments, which this module relies on:
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +63,7 @@ from ..errors import KpiError, KpiInputError
 from ..policy import Band, Policy, scoring_policy
 from ..policy.cells import POLICY_COLUMNS, POLICY_SETTINGS, policy_from_range
 from ..scoring import (
+    annual_kpi_value,
     band_for,
     bonus_amount,
     final,
@@ -72,9 +74,11 @@ from ..scoring import (
     score_column_checked,
     score_scorecard,
 )
+from ..values import is_blank
 from . import arguments
 
-FUNCTIONS = ("KPI_SCORE", "KPI_FINAL", "KPI_VALUE", "KPI_BAND", "KPI_LABEL", "KPI_BONUS", "KPI_RAISE")
+FUNCTIONS = ("KPI_SCORE", "KPI_FINAL", "KPI_VALUE", "KPI_BAND", "KPI_LABEL", "KPI_BONUS", "KPI_RAISE",
+             "KPI_ANNUAL")
 
 # The classic add-in's decorators live in xlwings.udfs; there an exception would fill the cell with a
 # traceback, so a refused input is returned as its message. Everywhere else it is raised.
@@ -260,3 +264,26 @@ def KPI_BONUS(kpi_value, monthly_salary, policy=None):  # noqa: N802
 def KPI_RAISE(kpi_value, policy=None):  # noqa: N802
     """The salary raise of a KPI value's band, as text ("7%–9%" for level 4 by default)."""
     return _of_band(kpi_value, _policy(policy), lambda band: band.raise_text)
+
+
+# --- review periods into the year --------------------------------------------------------------------
+
+
+@func(category=CATEGORY)
+@arg("values", **_RANGE, doc="The KPI values of the year's review periods, in order; blank: a period with no scorecard")
+@arg("months", **_RANGE, doc="Optional: the months each period covers (default: the year shared evenly)")
+@arg("method", doc="Optional: mean (default), last or sum-of-finals")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_ANNUAL(values, months=None, method=None, policy=None):  # noqa: N802
+    """The year's KPI value from its review periods (mean weighted by months, the last period, or each
+    period's share of the year); a blank period counts as the policy says. KPI_BAND and the others band it."""
+    pol = _policy(policy)
+    cells = arguments.Cells(values, "values")
+    chosen = arguments.one(method)
+    if chosen is arguments.MANY:
+        raise KpiInputError("method is a range: give one cell, mean, last or sum-of-finals")
+    chosen = None if is_blank(chosen) else str(chosen).strip().lower()
+    month_values = None if months is None else arguments.Cells(months, "months").column(cells.size)
+    result = annual_kpi_value(cells.column(cells.size), month_values, method=chosen, policy=pol)
+    return None if math.isnan(result.kpi_value) else round_kpi(result.kpi_value)

@@ -14,6 +14,10 @@ from ..errors import PolicyError
 from ..words import DEFAULT_LANG, LANGS, parse_lang
 
 LOWER_METHODS = ("difference", "ratio")
+# How review periods combine into the year's KPI value (kpi_xl.scoring.annual_kpi_value), and what a
+# period with no scorecard does: count as 0, or leave the year incomplete (no bonus amount).
+ANNUAL_METHODS = ("mean", "last", "sum-of-finals")
+MISSING_PERIOD = ("incomplete", "zero")
 # The 9-box's performance axis: every band falls in one of these groups (`Policy.performance_group`).
 PERFORMANCE_GROUPS = ("low", "medium", "high")
 
@@ -46,6 +50,9 @@ class Policy:
     lower_method: str = "difference"
     max_score: float | None = None
     source: str = "built-in policy"
+    annual_method: str = "mean"
+    missing_period: str = "incomplete"
+    trend_threshold: float = 5.0  # percent points between the first and last period: improving/declining
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -96,7 +103,7 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     """Build and validate a policy from parsed YAML; errors name the source and the field."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping with 'bands', got {type(data).__name__}")
-    unknown = set(data) - {"bands", "lower_method", "max_score"}
+    unknown = set(data) - {"bands", "lower_method", "max_score", "annual"}
     if unknown:
         raise PolicyError(f"{source}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
 
@@ -153,4 +160,32 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
                 f"{source}: bands: thresholds out of order: level {upper.level} (above {upper.above:g}) "
                 f"must start above level {lower.level} (above {lower.above:g})"
             )
-    return Policy(tuple(bands), lower_method, max_score, source)
+    annual = _annual(data.get("annual"), source)
+    return Policy(tuple(bands), lower_method, max_score, source, **annual)
+
+
+def _annual(data: Any, source: str) -> dict[str, Any]:
+    """The policy's `annual:` block: method, missing_period, trend_threshold (each optional)."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: annual: expected a mapping (method, missing_period, trend_threshold)")
+    unknown = set(data) - {"method", "missing_period", "trend_threshold"}
+    if unknown:
+        raise PolicyError(f"{source}: annual: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    out: dict[str, Any] = {}
+    if "method" in data:
+        if data["method"] not in ANNUAL_METHODS:
+            raise PolicyError(f"{source}: annual.method: {data['method']!r} is not one of {', '.join(ANNUAL_METHODS)}")
+        out["annual_method"] = data["method"]
+    if "missing_period" in data:
+        if data["missing_period"] not in MISSING_PERIOD:
+            raise PolicyError(f"{source}: annual.missing_period: {data['missing_period']!r} is not one of "
+                              f"{', '.join(MISSING_PERIOD)}")
+        out["missing_period"] = data["missing_period"]
+    if "trend_threshold" in data:
+        threshold = _number(data["trend_threshold"], "annual.trend_threshold", source)
+        if threshold < 0:  # type: ignore[operator]
+            raise PolicyError(f"{source}: annual.trend_threshold: {threshold:g} is below 0")
+        out["trend_threshold"] = threshold
+    return out
