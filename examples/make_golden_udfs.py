@@ -154,6 +154,22 @@ def build(out: Path = OUT) -> Path:
     ws["A29"].font = BOLD
     cached["C29"] = udfs.KPI_BAND(annual)
 
+    # Competencies beside the KPI value: the final rating the policy's components weigh (the built-in
+    # policy has none, so the final rating is the KPI value; a company's policy sets e.g. KPI 70, 30).
+    ratings = [("Communication", 4), ("Teamwork", 3), ("Initiative", 5)]
+    ws["E23"] = "Competencies (supervisor's rating, 1-5)"
+    ws["E23"].font = BOLD
+    for r, (name, rating) in zip(range(24, 27), ratings):
+        ws[f"E{r}"], ws[f"F{r}"] = name, rating
+        ws[f"F{r}"].fill = INPUT
+    competency = udfs.KPI_COMPETENCY([[float(v)] for _, v in ratings])
+    ws["E27"], ws["F27"] = "Competency result (%)", "=KPI_COMPETENCY(F24:F26)"
+    cached["F27"] = competency
+    ws["E28"], ws["F28"] = "Final rating (%)", "=KPI_RATING(C14,F27)"
+    cached["F28"] = udfs.KPI_RATING(kpi_value, competency)
+    for cell in ("F27", "F28"):
+        ws[cell].number_format = "0.00"
+
     # Classic add-in: a sheet named xlwings.conf overrides the ribbon's "UDF Modules" for this workbook.
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", udfs.__name__

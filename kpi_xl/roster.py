@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import KpiFileError
 from .io.csvfile import read_csv_rows
 from .io.workbook import read_sheets
-from .errors import KpiFileError
 from .values import cell_text, read_number
 from .words import POTENTIAL_WORDS, ROSTER_COLUMNS, match
 

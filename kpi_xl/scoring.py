@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .errors import KpiInputError
-from .policy.model import Band, Policy
+from .policy.model import Band, Policy, Rating
 from .values import (
     date_or_number,
     is_blank,
@@ -54,6 +54,7 @@ NO_LEVEL = (ERROR, NOT_STARTED)
 __all__ = ["COMPLETE", "DIRECTIONS", "ERROR", "INCOMPLETE", "NOT_STARTED", "NO_LEVEL", "STATUSES",
            "AnnualResult", "ColumnScores", "ManyScorecards", "annual_kpi_value", "ScorecardResult", "band_for", "bonus_amount", "bonus_amounts",
            "final", "final_column", "is_blank", "kpi_value", "levels_column", "round_kpi", "round_kpi_column",
+           "attendance_percent", "competency_percent", "competency_score", "final_rating",
            "score", "score_column", "score_column_checked", "score_scorecard", "score_scorecards"]
 
 
@@ -618,3 +619,95 @@ def annual_kpi_value(values: Sequence[Any], months: Sequence[Any] | None = None,
     else:
         value = float((v[reported] * m[reported]).sum() / got)
     return AnnualResult(value, complete, int(round(got)), int(round(expected)))
+
+
+# --- the final rating: KPI result, competencies, attendance ---------------------------------------------
+
+
+def competency_percent(ratings: Any, *, policy: Policy) -> np.ndarray:
+    """Competency ratings as percent by the policy's rule: rating / meets x 100 (3 of 5 = 100 %, so
+    "meets expectations" equals meeting target); NaN where blank. A rating off the scale is refused.
+
+    >>> import dataclasses
+    >>> from kpi_xl.policy import default_policy
+    >>> from kpi_xl.policy.model import Rating
+    >>> RATED = dataclasses.replace(default_policy(), rating=Rating((("kpi", 70.0), ("competencies", 30.0))))
+    >>> competency_percent([3, 4, None], policy=RATED).tolist()
+    [100.0, 133.33333333333331, nan]
+    """
+    scale = _rating_of(policy)
+    r = number_column(ratings, "rating")
+    off = ~np.isnan(r) & ((r < scale.low) | (r > scale.high))
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        detail = f"rating {r[i]:g} is off the scale {scale.low} to {scale.high}"
+        raise KpiInputError(f"row {i + 1}: {detail}", row=i, detail=detail)
+    return r / scale.meets * 100
+
+
+def competency_score(ratings: Any, weights: Any = None, *, policy: Policy) -> float:
+    """The competency result in percent: the ratings' percents, weighted (equal weights by default);
+    a blank rating is left out (the rollup reports it); NaN when no competency is rated.
+
+    >>> import dataclasses
+    >>> from kpi_xl.policy import default_policy
+    >>> from kpi_xl.policy.model import Rating
+    >>> RATED = dataclasses.replace(default_policy(), rating=Rating((("kpi", 70.0), ("competencies", 30.0))))
+    >>> competency_score([3, 4, 5], policy=RATED), competency_score([3, 5], [75, 25], policy=RATED)
+    (133.333333, 116.666667)
+    """
+    pct = competency_percent(ratings, policy=policy)
+    w = np.ones(pct.size) if weights is None else number_column(weights, "weight")
+    if w.size != pct.size:
+        raise KpiInputError(f"{w.size} weights for {pct.size} ratings")
+    if (np.isnan(w) | (w < 0)).any():
+        raise KpiInputError("competency weights must be numbers of 0 or more")
+    rated = ~np.isnan(pct)
+    if not rated.any() or w[rated].sum() == 0:
+        return math.nan
+    return round_kpi(float((pct[rated] * w[rated]).sum() / w[rated].sum()))
+
+
+def attendance_percent(days_present: Any, working_days: Any) -> float | None:
+    """Days present / working days in percent, capped at 100; None when either is blank.
+
+    >>> attendance_percent(20, 22), attendance_percent(23, 22)
+    (90.909091, 100.0)
+    """
+    present, working = to_number(days_present, "days present"), to_number(working_days, "working days")
+    if present is None or working is None:
+        return None
+    if working <= 0 or present < 0:
+        raise KpiInputError("working days must be above 0 and days present 0 or more")
+    return round_kpi(min(100.0, present / working * 100))
+
+
+def final_rating(kpi_value: Any, competency: Any = None, attendance: Any = None, *, policy: Policy) -> float:
+    """The final rating in percent: the components the policy weighs (KPI value, competency result,
+    attendance), weighted; with no components in the policy, the KPI value itself. NaN when a component
+    the policy weighs is blank. Banded like a KPI value (`band_for`).
+
+    >>> import dataclasses
+    >>> from kpi_xl.policy import default_policy
+    >>> from kpi_xl.policy.model import Rating
+    >>> RATED = dataclasses.replace(default_policy(), rating=Rating((("kpi", 70.0), ("competencies", 30.0))))
+    >>> final_rating(113.65, 100, policy=RATED)
+    109.555
+    """
+    kpi = to_number(kpi_value, "KPI value")
+    if policy.rating is None:
+        return math.nan if kpi is None else kpi
+    values = {"kpi": kpi, "competencies": to_number(competency, "competency score"),
+              "attendance": to_number(attendance, "attendance")}
+    total = 0.0
+    for component, weight in policy.rating.weights:
+        value = values[component]
+        if value is None:
+            return math.nan
+        total += weight * value
+    return round_kpi(total / sum(w for _, w in policy.rating.weights))
+
+
+def _rating_of(policy: Policy) -> Any:
+    # A policy without a rating block still has the default competency scale (1 to 5, 3 meets).
+    return policy.rating if policy.rating is not None else Rating(weights=(("kpi", 100.0),))

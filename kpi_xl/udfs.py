@@ -10,11 +10,13 @@ from .excel.udfs import (  # noqa: F401 - re-exported for existing xlwings.conf 
     KPI_ANNUAL,
     KPI_BAND,
     KPI_BONUS,
+    KPI_COMPETENCY,
     KPI_FINAL,
     KPI_LABEL,
     KPI_RAISE,
+    KPI_RATING,
     KPI_SCORE,
     KPI_VALUE,
 )
 
-__all__ = ["FUNCTIONS", "KPI_ANNUAL", "KPI_BAND", "KPI_BONUS", "KPI_FINAL", "KPI_LABEL", "KPI_RAISE", "KPI_SCORE", "KPI_VALUE"]
+__all__ = ["FUNCTIONS", "KPI_ANNUAL", "KPI_BAND", "KPI_BONUS", "KPI_COMPETENCY", "KPI_FINAL", "KPI_LABEL", "KPI_RAISE", "KPI_RATING", "KPI_SCORE", "KPI_VALUE"]

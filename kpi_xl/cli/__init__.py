@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._app import app
 from . import demo, excel, roles, rollup, score, template  # noqa: F401,E402 - each module registers its commands on `app`
+from ._app import app
 
 
 def main() -> None:

@@ -8,9 +8,8 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..roles import ERROR, check_roles, export_catalogue
 from ..errors import KpiError
-from ..roles import builtin_roles, load_roles, resolve_role, role_files
+from ..roles import ERROR, builtin_roles, check_roles, export_catalogue, load_roles, resolve_role, role_files
 from ._app import LangOption, app, console
 
 roles_app = typer.Typer(help="The built-in role library: list roles, show one.", no_args_is_help=False)

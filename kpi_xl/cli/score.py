@@ -13,6 +13,7 @@ from rich.table import Table
 from ..kpi_csv import score_kpi_csv
 from ._app import LangOption, PolicyOption, app, console, load_cli_policy
 
+
 def _fmt(value: float, digits: int = 2) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
 

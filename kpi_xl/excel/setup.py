@@ -102,6 +102,8 @@ SIGNATURES = (
     "=KPI_BONUS(kpi_value, monthly_salary, [policy])",
     "=KPI_RAISE(kpi_value, [policy])",
     "=KPI_ANNUAL(values, [months], [method], [policy])",
+    "=KPI_COMPETENCY(ratings, [weights], [policy])",
+    "=KPI_RATING(kpi_value, competency_score, [attendance], [policy])",
 )
 
 

@@ -66,8 +66,10 @@ from ..scoring import (
     annual_kpi_value,
     band_for,
     bonus_amount,
+    competency_score,
     final,
     final_column,
+    final_rating,
     levels_column,
     round_kpi,
     score,
@@ -78,7 +80,7 @@ from ..values import is_blank
 from . import arguments
 
 FUNCTIONS = ("KPI_SCORE", "KPI_FINAL", "KPI_VALUE", "KPI_BAND", "KPI_LABEL", "KPI_BONUS", "KPI_RAISE",
-             "KPI_ANNUAL")
+             "KPI_ANNUAL", "KPI_COMPETENCY", "KPI_RATING")
 
 # The classic add-in's decorators live in xlwings.udfs; there an exception would fill the cell with a
 # traceback, so a refused input is returned as its message. Everywhere else it is raised.
@@ -287,3 +289,41 @@ def KPI_ANNUAL(values, months=None, method=None, policy=None):  # noqa: N802
     month_values = None if months is None else arguments.Cells(months, "months").column(cells.size)
     result = annual_kpi_value(cells.column(cells.size), month_values, method=chosen, policy=pol)
     return None if math.isnan(result.kpi_value) else round_kpi(result.kpi_value)
+
+
+# --- the final rating -----------------------------------------------------------------------------------
+
+
+@func(category=CATEGORY)
+@arg("ratings", **_RANGE, doc="The supervisor's competency ratings (1-5 by default); blank: not yet rated")
+@arg("weights", **_RANGE, doc="Optional: each competency's weight (default: equal)")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_COMPETENCY(ratings, weights=None, policy=None):  # noqa: N802
+    """The competency result in percent: each rating / the scale's "meets" x 100 (3 of 5 = 100 %), weighted."""
+    pol = _policy(policy)
+    cells = arguments.Cells(ratings, "ratings", "rating")
+    weight_cells = None if weights is None else arguments.Cells(weights, "weights", "weight")
+    try:
+        value = competency_score(cells.column(cells.size),
+                                 None if weight_cells is None else weight_cells.column(cells.size), policy=pol)
+    except KpiInputError as e:
+        raise arguments.located(e, cells, weight_cells) from None
+    return None if math.isnan(value) else value
+
+
+@func(category=CATEGORY)
+@arg("kpi_value", doc="The KPI value in percent, e.g. from KPI_VALUE")
+@arg("competency_score", doc="The competency result in percent, e.g. from KPI_COMPETENCY")
+@arg("attendance", doc="Optional: attendance in percent (days present / working days)")
+@arg("policy", **_RANGE, doc=_POLICY_DOC)
+@_cell_function
+def KPI_RATING(kpi_value, competency_score, attendance=None, policy=None):  # noqa: N802
+    """The final rating in percent: the policy's components (e.g. KPI 70, competencies 30) weighted;
+    without components in the policy, the KPI value. KPI_BAND and the others band it."""
+    pol = _policy(policy)
+    values = [arguments.one(v) for v in (kpi_value, competency_score, attendance)]
+    if any(v is arguments.MANY for v in values):
+        raise KpiInputError("KPI_RATING takes one cell per argument")
+    value = final_rating(*values, policy=pol)
+    return None if math.isnan(value) else value

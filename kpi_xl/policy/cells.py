@@ -5,6 +5,7 @@ read by `kpi_xl.values`; the bands are validated by `policy_from_dict`, as a pol
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -141,7 +142,11 @@ def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
         "lower_method": settings["lower_method"][0] if "lower_method" in settings else base.lower_method,
         "max_score": settings["max_score"][0] if "max_score" in settings else base.max_score,
     }
-    return policy_from_dict(data, source="policy range")
+    # The range sets the bands (and the cap and lower method); how periods combine into the year and what
+    # the final rating weighs stay the base policy's: a range has no rows for them.
+    return dataclasses.replace(policy_from_dict(data, source="policy range"), annual_method=base.annual_method,
+                               missing_period=base.missing_period, trend_threshold=base.trend_threshold,
+                               rating=base.rating)
 
 
 _SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method"}

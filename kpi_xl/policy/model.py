@@ -42,6 +42,33 @@ class Band:
         return self.label_en if parse_lang(lang) == "en" else self.label_id
 
 
+COMPONENTS = ("kpi", "competencies", "attendance")
+
+
+@dataclass(frozen=True)
+class Rating:
+    """How the final rating weighs its components, and the competency scale.
+
+    `weights`: component -> weight (kpi, competencies, attendance), summing to 100. A competency rating
+    r on the scale `low`..`high` is worth r / `meets` x 100 percent, so "meets expectations" (3 of 5 by
+    default) equals meeting target (100 %). `scale_labels`: rating -> (English, Indonesian) label.
+    `self_gap`: a self-rating this far or farther from the supervisor's is an issue.
+    """
+
+    weights: tuple[tuple[str, float], ...]
+    low: int = 1
+    high: int = 5
+    meets: float = 3.0
+    scale_labels: tuple[tuple[int, str, str], ...] = (
+        (1, "Far below expectations", "Jauh di bawah harapan"), (2, "Below expectations", "Di bawah harapan"),
+        (3, "Meets expectations", "Memenuhi harapan"), (4, "Exceeds expectations", "Melebihi harapan"),
+        (5, "Outstanding", "Istimewa"))
+    self_gap: float = 2.0
+
+    def weight(self, component: str) -> float:
+        return dict(self.weights).get(component, 0.0)
+
+
 @dataclass(frozen=True)
 class Policy:
     """Bands ordered from the lowest level up, with their thresholds strictly rising."""
@@ -53,6 +80,7 @@ class Policy:
     annual_method: str = "mean"
     missing_period: str = "incomplete"
     trend_threshold: float = 5.0  # percent points between the first and last period: improving/declining
+    rating: Rating | None = None  # the final rating's components; None: the final rating is the KPI value
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -103,7 +131,7 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     """Build and validate a policy from parsed YAML; errors name the source and the field."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping with 'bands', got {type(data).__name__}")
-    unknown = set(data) - {"bands", "lower_method", "max_score", "annual"}
+    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating"}
     if unknown:
         raise PolicyError(f"{source}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
 
@@ -161,7 +189,8 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
                 f"must start above level {lower.level} (above {lower.above:g})"
             )
     annual = _annual(data.get("annual"), source)
-    return Policy(tuple(bands), lower_method, max_score, source, **annual)
+    rating = _rating(data.get("rating"), source)
+    return Policy(tuple(bands), lower_method, max_score, source, **annual, rating=rating)
 
 
 def _annual(data: Any, source: str) -> dict[str, Any]:
@@ -189,3 +218,63 @@ def _annual(data: Any, source: str) -> dict[str, Any]:
             raise PolicyError(f"{source}: annual.trend_threshold: {threshold:g} is below 0")
         out["trend_threshold"] = threshold
     return out
+
+
+def _rating(data: Any, source: str) -> Rating | None:
+    """The policy's `rating:` block: components (weights summing to 100) and the competency scale."""
+    if data is None:
+        return None
+    where = f"{source}: rating"
+    if not isinstance(data, dict):
+        raise PolicyError(f"{where}: expected a mapping (components, scale, self_gap)")
+    unknown = set(data) - {"components", "scale", "self_gap"}
+    if unknown:
+        raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    components = data.get("components")
+    if not isinstance(components, dict) or not components:
+        raise PolicyError(f"{where}.components: expected weights such as {{kpi: 70, competencies: 30}}")
+    weights = []
+    for name, weight in components.items():
+        if name not in COMPONENTS:
+            raise PolicyError(f"{where}.components: {name!r} is not one of {', '.join(COMPONENTS)}")
+        w = _number(weight, f"rating.components.{name}", source)
+        if w <= 0:  # type: ignore[operator]
+            raise PolicyError(f"{where}.components.{name}: {w:g} must be above 0 (leave the component out)")
+        weights.append((name, float(w)))  # type: ignore[arg-type]
+    if "kpi" not in dict(weights):
+        raise PolicyError(f"{where}.components: the final rating needs the kpi component")
+    total = sum(w for _, w in weights)
+    if abs(total - 100) > 1e-9:
+        raise PolicyError(f"{where}.components: the weights sum to {total:g}, not 100")
+    out: dict[str, Any] = {"weights": tuple(weights)}
+    scale = data.get("scale") or {}
+    if not isinstance(scale, dict):
+        raise PolicyError(f"{where}.scale: expected a mapping (low, high, meets, labels)")
+    for key in ("low", "high", "meets"):
+        if key in scale:
+            out[key] = _number(scale[key], f"rating.scale.{key}", source)
+    low, high = int(out.get("low", 1)), int(out.get("high", 5))
+    meets = float(out.get("meets", 3))
+    if not low < high or not low <= meets <= high or meets <= 0:
+        raise PolicyError(f"{where}.scale: needs low < high and low <= meets <= high, meets above 0 "
+                          f"(got low {low}, high {high}, meets {meets:g})")
+    out["low"], out["high"], out["meets"] = low, high, meets
+    if "labels" in scale:
+        labels = scale["labels"]
+        if not isinstance(labels, dict) or set(labels) != set(range(low, high + 1)):
+            raise PolicyError(f"{where}.scale.labels: one label for each rating {low} to {high}")
+        rows = []
+        for r in range(low, high + 1):
+            text = labels[r]
+            if not isinstance(text, dict) or not all(isinstance(text.get(k), str) and text[k].strip() for k in LANGS):
+                raise PolicyError(f"{where}.scale.labels.{r}: needs text for both 'id' and 'en'")
+            rows.append((r, text["en"].strip(), text["id"].strip()))
+        out["scale_labels"] = tuple(rows)
+    elif (low, high) != (1, 5):
+        raise PolicyError(f"{where}.scale.labels: a scale other than 1 to 5 needs its labels")
+    if "self_gap" in data:
+        gap = _number(data["self_gap"], "rating.self_gap", source)
+        if gap <= 0:  # type: ignore[operator]
+            raise PolicyError(f"{where}.self_gap: {gap:g} must be above 0")
+        out["self_gap"] = gap
+    return Rating(**out)

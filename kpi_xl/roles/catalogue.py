@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..addresses import column_letter
 from ..errors import RoleError
 from ..io.files import save_workbook
 from ..io.text import put_text
 from ..io.workbook import read_sheets
-from ..addresses import column_letter
 from ..values import cell_text, is_blank, read_number, serial_date
 from ..words import CATALOGUE_COLUMNS, NO_WORDS, YES_WORDS, match, split_lang_suffix
 from .model import Role, Text, role_from_dict

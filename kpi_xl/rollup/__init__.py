@@ -29,9 +29,9 @@ from .find import find_files
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
 from .read import is_summary_file, read_workbook
-from .workers import read_isolated
 from .summary import check_output, write_summary
 from .tables import Tables, build_tables
+from .workers import read_isolated
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..addresses import cell_name, column_letter
+from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..values import cell_text as text_of
 from ..words import KPI_VALUE_LABELS, REQUIRED_COLUMNS, TOTAL_LABELS, is_total, match, normalise
 from ..words import SCORECARD_COLUMNS as COLUMN_LABELS

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import contract as c
+from ..addresses import column_letter, column_number
 from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
 from ..io.workbook import PasswordProtected, inspect, open_book, worksheets
-from ..addresses import column_letter, column_number
 from .handmade import read_handmade_sheet
 from .layout import SHEETS
 from .model import (

@@ -17,11 +17,10 @@ from typing import Any
 from openpyxl import Workbook
 
 from .. import contract as C
-from ..roles import ERROR, check_role
 from ..errors import KpiFileError, KpiInputError, RoleError
 from ..io.files import save_workbook
 from ..policy import Policy, load_policy
-from ..roles import Role, resolve_role
+from ..roles import ERROR, Role, check_role, resolve_role
 from ..roster import Employee
 from .formulas import FORMULA_MODES
 from .labels import LABELS, LANGS

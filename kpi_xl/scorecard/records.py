@@ -17,9 +17,27 @@ from ..words import DONE_WORDS, NOT_DONE_WORDS
 from .formulas import quote
 from .labels import LABELS, format_number
 from .layout import define_name
-from .styles import (BORDER, BORDER_BOTTOM, CENTER_TOP, FILL_BAND, FILL_INPUT, FILL_LABEL, FONT, FONT_BOLD,
-                     FONT_LABEL, FONT_MUTED, FONT_SECTION, LEFT_CENTER, WRAP_TOP, print_setup, put_text,
-                     row_height, sheet_title, style, table_header)
+from .styles import (
+    BORDER,
+    BORDER_BOTTOM,
+    CENTER_TOP,
+    FILL_BAND,
+    FILL_INPUT,
+    FILL_LABEL,
+    FONT,
+    FONT_BOLD,
+    FONT_LABEL,
+    FONT_MUTED,
+    FONT_SECTION,
+    LEFT_CENTER,
+    WRAP_TOP,
+    print_setup,
+    put_text,
+    row_height,
+    sheet_title,
+    style,
+    table_header,
+)
 
 
 def kra_sheet(wb: Workbook, ws: Worksheet, role: Role, lang: str) -> None:

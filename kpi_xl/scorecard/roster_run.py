@@ -13,8 +13,14 @@ from ..errors import KpiFileError, RoleError
 from ..policy import Policy
 from ..roles import Role, builtin_roles
 from ..roster import Roster, RosterProblem, read_roster
-from .build import (build_workbook, check_options, fill_header, resolve_policy, save_scorecard,
-                    scorecard_filename)
+from .build import (
+    build_workbook,
+    check_options,
+    fill_header,
+    resolve_policy,
+    save_scorecard,
+    scorecard_filename,
+)
 from .labels import LABELS
 from .sheets import HeaderCells
 

@@ -19,15 +19,61 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import contract as C
 from ..policy import Policy
 from ..roles import Role
-from .formulas import (actual_number_formula, actual_text_formula, final_formula, milestone_validation_formula,
-                       native_score_formula, result_formulas, udf_score_formula)
+from .formulas import (
+    actual_number_formula,
+    actual_text_formula,
+    final_formula,
+    milestone_validation_formula,
+    native_score_formula,
+    result_formulas,
+    udf_score_formula,
+)
 from .labels import LABELS, PERIOD_WORDS, format_number
-from .layout import (COL, COLUMNS, FIRST_KPI_ROW, HEADER_ROW, LAST_COL, MARKER_COL, NUMBER_COL, TEXT_COL,
-                     WIDTHS, columns_width, define_name)
-from .styles import (BAND_FILLS, BORDER, BORDER_BOTTOM, BORDER_TOTAL, CENTER_TOP, FILL_BAND, FILL_HEAD,
-                     FILL_INPUT, FILL_LABEL, FILL_TITLE, FILL_TOTAL, FONT, FONT_BIG, FONT_BOLD, FONT_HEAD,
-                     FONT_LABEL, FONT_MUTED, FONT_SECTION, FONT_SUBTITLE, FONT_TITLE, HIDDEN_TEXT, LEFT_CENTER,
-                     RIGHT_TOP, UNLOCKED, WRAP_CENTER, WRAP_TOP, print_setup, put_text, row_height, style)
+from .layout import (
+    COL,
+    COLUMNS,
+    FIRST_KPI_ROW,
+    HEADER_ROW,
+    LAST_COL,
+    MARKER_COL,
+    NUMBER_COL,
+    TEXT_COL,
+    WIDTHS,
+    columns_width,
+    define_name,
+)
+from .styles import (
+    BAND_FILLS,
+    BORDER,
+    BORDER_BOTTOM,
+    BORDER_TOTAL,
+    CENTER_TOP,
+    FILL_BAND,
+    FILL_HEAD,
+    FILL_INPUT,
+    FILL_LABEL,
+    FILL_TITLE,
+    FILL_TOTAL,
+    FONT,
+    FONT_BIG,
+    FONT_BOLD,
+    FONT_HEAD,
+    FONT_LABEL,
+    FONT_MUTED,
+    FONT_SECTION,
+    FONT_SUBTITLE,
+    FONT_TITLE,
+    HIDDEN_TEXT,
+    LEFT_CENTER,
+    RIGHT_TOP,
+    UNLOCKED,
+    WRAP_CENTER,
+    WRAP_TOP,
+    print_setup,
+    put_text,
+    row_height,
+    style,
+)
 
 
 @dataclass(frozen=True)

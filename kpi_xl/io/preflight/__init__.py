@@ -32,9 +32,33 @@ from xml.parsers import expat
 from ..messages import short_text, shown_name
 from .ole2 import OLE2_MAGIC, check_ole2
 from .problems import (
-    CODES, CORRUPT, DEFAULT_LIMITS, EMPTY, ENCRYPTED, ERROR, INFO, LOCK_FILE, LOCK_PREFIX, NOT_A_WORKBOOK,
-    OTHER_FILE, SAVE_AS, TOO_LARGE, TOO_MANY_COLUMNS, TOO_MANY_ROWS, UNREADABLE, WARNING, WORKBOOK_SUFFIXES,
-    WRONG_EXTENSION, XML_ENTITIES, ZIP_BOMB, FileProblem, Inspection, Limits, Refused, SheetsRead, mb,
+    CODES,
+    CORRUPT,
+    DEFAULT_LIMITS,
+    EMPTY,
+    ENCRYPTED,
+    ERROR,
+    INFO,
+    LOCK_FILE,
+    LOCK_PREFIX,
+    NOT_A_WORKBOOK,
+    OTHER_FILE,
+    SAVE_AS,
+    TOO_LARGE,
+    TOO_MANY_COLUMNS,
+    TOO_MANY_ROWS,
+    UNREADABLE,
+    WARNING,
+    WORKBOOK_SUFFIXES,
+    WRONG_EXTENSION,
+    XML_ENTITIES,
+    ZIP_BOMB,
+    FileProblem,
+    Inspection,
+    Limits,
+    Refused,
+    SheetsRead,
+    mb,
 )
 from .zip import ZIP_MAGICS, check_zip
 

@@ -8,7 +8,7 @@ from typing import Any
 from xml.parsers import expat
 
 from .parts import Parts, scan_part
-from .problems import ENCRYPTED, XML_ENTITIES, SAVE_AS, Limits, Refused, refuse_extent
+from .problems import ENCRYPTED, SAVE_AS, XML_ENTITIES, Limits, Refused, refuse_extent
 
 _MANIFEST = "META-INF/manifest.xml"
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

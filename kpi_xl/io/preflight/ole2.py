@@ -6,7 +6,16 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from .problems import ENCRYPTED, NOT_A_WORKBOOK, WRONG_EXTENSION, PASSWORD, SAVE_AS, Limits, Refused, refuse_extent
+from .problems import (
+    ENCRYPTED,
+    NOT_A_WORKBOOK,
+    PASSWORD,
+    SAVE_AS,
+    WRONG_EXTENSION,
+    Limits,
+    Refused,
+    refuse_extent,
+)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this much at a time
 
-from .problems import XML_ENTITIES, SAVE_AS, Limits, Refused, mb
+from .problems import SAVE_AS, XML_ENTITIES, Limits, Refused, mb
 
 if TYPE_CHECKING:
     from .xlsx import SheetExtent

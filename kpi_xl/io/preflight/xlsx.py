@@ -8,12 +8,20 @@ import posixpath
 import re
 import zipfile
 
+from ..messages import SURROGATES
 from .parts import CHUNK, XML_PART, Parts, plain_prolog, scan_part
 from .problems import (
-    TOO_MANY_ROWS, SAVE_AS, Inspection, Limits, Refused, SheetsRead, column_letters, column_number, refuse_extent,
+    SAVE_AS,
+    TOO_MANY_ROWS,
+    Inspection,
+    Limits,
+    Refused,
+    SheetsRead,
+    column_letters,
+    column_number,
+    refuse_extent,
     row_number,
 )
-from ..messages import SURROGATES
 
 _WORKBOOK_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')

@@ -9,7 +9,20 @@ import zipfile
 
 from .ods import check_ods
 from .parts import Parts
-from .problems import CORRUPT, ENCRYPTED, NOT_A_WORKBOOK, PASSWORD, SAVE_AS, WRONG_EXTENSION, ZIP_BOMB, Inspection, Limits, Refused, SheetsRead, mb
+from .problems import (
+    CORRUPT,
+    ENCRYPTED,
+    NOT_A_WORKBOOK,
+    PASSWORD,
+    SAVE_AS,
+    WRONG_EXTENSION,
+    ZIP_BOMB,
+    Inspection,
+    Limits,
+    Refused,
+    SheetsRead,
+    mb,
+)
 from .xlsx import check_xlsx
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
