@@ -303,7 +303,9 @@ def test_roster_file_is_read_and_its_refused_rows_reported(tmp_path):
 
 def test_duplicate_employee_ids_are_an_error_on_both(tmp_path):
     seed_workbook(tmp_path / "a.xlsx", who={"NIK": "E1", "Periode": "2025"})
-    seed_workbook(tmp_path / "b.xlsx", sheets={"Q": {"who": {"NIK": "E1", "Periode": "2025"}},
+    # Other actuals: a second scorecard for E1 and 2025, not the same one sent twice.
+    seed_workbook(tmp_path / "b.xlsx", sheets={"Q": {"who": {"NIK": "E1", "Periode": "2025"},
+                                                     "actuals": [10, 20, 30, 40, 50, 60, 70]},
                                                "Other year": {"who": {"NIK": "E1", "Periode": "2024"}}})
     result = rollup(tmp_path, None)
     errors = issues_of(result, "error")
