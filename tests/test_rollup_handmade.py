@@ -312,7 +312,10 @@ def test_duplicate_employee_ids_are_an_error_on_both(tmp_path):
     message = f"employee ID E1 (period 2025) is on 2 scorecards: {tmp_path / 'a.xlsx'} [KPI]; " \
               f"{tmp_path / 'b.xlsx'} [Q]; keep one"
     assert errors == [("a.xlsx", "KPI", "", "error", message), ("b.xlsx", "Q", "", "error", message)]
-    assert result.summary["status"].tolist() == ["error", "error", "complete"]
+    # By employee ID, then period, then file.
+    assert [(Path(f).name, s) for f, s in zip(result.summary["file"], result.summary["sheet"])] == \
+        [("b.xlsx", "Other year"), ("a.xlsx", "KPI"), ("b.xlsx", "Q")]
+    assert result.summary["status"].tolist() == ["complete", "error", "error"]
 
 
 # --- the summary workbook ----------------------------------------------------------------------------------
