@@ -303,14 +303,19 @@ def test_roster_file_is_read_and_its_refused_rows_reported(tmp_path):
 
 def test_duplicate_employee_ids_are_an_error_on_both(tmp_path):
     seed_workbook(tmp_path / "a.xlsx", who={"NIK": "E1", "Periode": "2025"})
-    seed_workbook(tmp_path / "b.xlsx", sheets={"Q": {"who": {"NIK": "E1", "Periode": "2025"}},
+    # Other actuals: a second scorecard for E1 and 2025, not the same one sent twice.
+    seed_workbook(tmp_path / "b.xlsx", sheets={"Q": {"who": {"NIK": "E1", "Periode": "2025"},
+                                                     "actuals": [10, 20, 30, 40, 50, 60, 70]},
                                                "Other year": {"who": {"NIK": "E1", "Periode": "2024"}}})
     result = rollup(tmp_path, None)
     errors = issues_of(result, "error")
     message = f"employee ID E1 (period 2025) is on 2 scorecards: {tmp_path / 'a.xlsx'} [KPI]; " \
               f"{tmp_path / 'b.xlsx'} [Q]; keep one"
     assert errors == [("a.xlsx", "KPI", "", "error", message), ("b.xlsx", "Q", "", "error", message)]
-    assert result.summary["status"].tolist() == ["error", "error", "complete"]
+    # By employee ID, then period, then file.
+    assert [(Path(f).name, s) for f, s in zip(result.summary["file"], result.summary["sheet"])] == \
+        [("b.xlsx", "Other year"), ("a.xlsx", "KPI"), ("b.xlsx", "Q")]
+    assert result.summary["status"].tolist() == ["complete", "error", "error"]
 
 
 # --- the summary workbook ----------------------------------------------------------------------------------

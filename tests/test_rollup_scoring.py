@@ -358,3 +358,20 @@ def test_policy_is_used(tmp_path):
     capped = sum(w * min(s, 120) / 100 for (_, _, w, _, _), s in zip(GOLDEN_ROWS, GOLDEN_SCORES))
     assert result.summary["kpi_value"].iloc[0] == pytest.approx(capped)
     assert result.summary["label"].iloc[0] == "Good"
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("actuals", 1e308, "the actual 1e+308 is out of range for a KPI (a damaged cell?); type the real number: "
+                       "this KPI row counts as 0 until it is fixed"),
+    ("actuals", -1e300, "the actual -1e+300 is out of range for a KPI (a damaged cell?); type the real number: "
+                        "this KPI row counts as 0 until it is fixed"),
+])
+def test_a_number_no_kpi_has_is_one_error_row_not_a_stopped_rollup(tmp_path, column, value, message):
+    # 1E+308 / 40 * 100 overflows to infinity, which the core refuses for a whole run.
+    seed_workbook(tmp_path / "a.xlsx", who={"NIK": "E1"}, actuals=[value, 1_500_000, 32, 6, 22, 21, 33])
+    seed_workbook(tmp_path / "b.xlsx", who={"NIK": "E2"})
+    result = rollup(tmp_path, None)
+    errors = [(Path(i.file).name, i.cell, i.message) for i in result.issues if i.severity == "error"]
+    assert errors == [("a.xlsx", "E4", message)]
+    assert result.summary["status"].tolist() == ["error", "complete"]
+    assert round(result.summary["kpi_value"].iloc[0], 2) == round(113.65 - 15 * 125 / 100, 2)

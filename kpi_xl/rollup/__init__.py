@@ -41,20 +41,26 @@ class RollupResult:
     """What a rollup did: the summary's tables, the issues and the counts that reconcile.
 
     files_found = files_with_scorecards + files_unreadable + lock_files + other_files, and every file
-    found (`files`) is the source of a scorecard or named by an issue (`reconciles`).
+    found (`files`) is the source of a scorecard or named by an issue (`reconciles`). The files that
+    gave no scorecard are of two kinds: files_unreadable = files_not_read + files_without_scorecards.
     """
 
     output: Path | None
     tables: Tables
     files_found: int
     files_with_scorecards: int
-    files_unreadable: int  # workbooks that gave no scorecard, broken links: each has an error issue
+    files_unreadable: int  # files that gave no scorecard (not read, or read and none in it): each has an error
     lock_files: int  # Excel's ~$ lock files, skipped
     other_files: int  # files that are no workbook, kpi-xl summaries, a second path to a file: skipped
     inputs_missing: int  # input paths that do not exist
     issues: list[Issue] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file found, as issues and the summary name it
     folders_unreadable: int = 0  # folders that could not be opened: each has an error issue
+    # Of files_unreadable: files that could not be read (broken, encrypted, not really a workbook, a
+    # broken link, a reader that stopped), and files read that hold no scorecard (a list, notes).
+    files_not_read: int = 0
+    files_without_scorecards: int = 0
+    duplicate_scorecards: int = 0  # scorecards that are one sent twice (same content): no bonus amount
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -75,6 +81,8 @@ class RollupResult:
         """Every file found is counted once, and is the source of a scorecard or named by an issue."""
         counted = self.files_with_scorecards + self.files_unreadable + self.lock_files + self.other_files
         if not self.files_found == counted == len(self.files):
+            return False
+        if self.files_not_read + self.files_without_scorecards != self.files_unreadable:
             return False
         listed = {issue.file for issue in self.issues}
         if "file" in self.tables.summary:
@@ -130,6 +138,19 @@ def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, st
     return employees, name
 
 
+def _skip_roster(found: Any, roster: Any) -> None:
+    """The roster file, found among the scorecards (it often sits in the same folder), is the roster:
+    skipped with an info row, not read as a scorecard workbook. Compared by real path (links resolved)."""
+    if not isinstance(roster, (str, os.PathLike)):
+        return
+    real = os.path.normcase(os.path.realpath(roster))
+    for path in [p for p in found.workbooks if os.path.normcase(os.path.realpath(p)) == real]:
+        found.workbooks.remove(path)
+        found.other_files.append(path)
+        found.issues.append(Issue(path, "", "", INFO, "skipped: this is the roster given for this rollup, "
+                                                      "not a scorecard"))
+
+
 def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
              limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
     """Read every workbook, in order. `jobs` > 1 reads in that many worker processes (`read_isolated`):
@@ -182,6 +203,7 @@ def rollup(
         where = ", ".join(paths) or "(no input given)"
         raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
 
+    _skip_roster(found, roster)
     issues: list[Issue] = list(found.issues)
     employees, roster_name = _load_roster(roster, issues)
     reads = read_all(found.workbooks, jobs=jobs, progress=progress, limits=limits)
@@ -193,12 +215,17 @@ def rollup(
     tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles)
     written = write_summary(tables, output, lang) if output is not None else None
     skipped = sum(1 for r in reads if r.skipped)  # kpi-xl summaries among the inputs
+    without = sum(1 for r in reads if r.no_scorecard)
+    not_read = sum(1 for r in reads if not r.scorecards and not r.skipped and not r.no_scorecard)
     return RollupResult(
         output=written,
         tables=tables,
         files_found=found.total,
         files_with_scorecards=sum(1 for r in reads if r.scorecards),
-        files_unreadable=sum(1 for r in reads if not r.scorecards and not r.skipped) + len(found.unreadable),
+        files_unreadable=not_read + without + len(found.unreadable),
+        files_not_read=not_read + len(found.unreadable),
+        files_without_scorecards=without,
+        duplicate_scorecards=tables.duplicates,
         lock_files=len(found.lock_files),
         other_files=len(found.other_files) + skipped,
         inputs_missing=len(found.missing),

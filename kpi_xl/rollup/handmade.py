@@ -7,6 +7,7 @@ title rows, a block of "Nama: ... / NIK: ..." above the table, blank rows, extra
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..addresses import cell_name, column_letter
@@ -46,17 +47,30 @@ def find_header_fields(grid: list[list[Any]], above: int,
     """Employee name, ID, department... from "label | value" (or "label: value") cells above the table.
     `cells`, when given, receives where each value was found (0-based row and column in the grid).
 
-    A label's value is the next filled cell to its right, unless that cell is a label itself: in
+    A label's value is the next filled cell to its right, and never another label: in
     `Nama | (blank) | NIK | E5` the name is blank, not "NIK". A cell that reads like a label but sits
-    between two labels is a value (`Jabatan | Manager | Atasan | Sari`: the role is "Manager").
+    between two labels is a value (`Jabatan | Manager | Atasan | Sari`: the role is "Manager"). A text
+    kpi-xl does not read as a field ("Review cycle") is a label too when it stands in a column of
+    labels (two or more other labels above or below it, as in a generated scorecard's header block)
+    and has a value of its own to its right: a blank Supervisor beside it stays blank.
 
     >>> find_header_fields([["Nama", None, "NIK", "E5"], ["Jabatan", "Manager", "Atasan", "Sari"]], 2)
     {'employee_id': 'E5', 'role': 'Manager', 'supervisor': 'Sari'}
+    >>> find_header_fields([["Name", "Budi", "Role", "Clerk"], ["Supervisor", None, "Review cycle", "Annual"],
+    ...                     [None, None, "Period", "2025"]], 3)
+    {'name': 'Budi', 'role': 'Clerk', 'period': '2025'}
     """
-    fields: dict[str, str] = {}
-    for i, row in enumerate(grid[:above]):
+    rows = []
+    for row in grid[:above]:
         filled = [(j, value) for j, value in enumerate(row) if text_of(value) not in ("", ":")]
-        kinds = [_label_kind(value) for _, value in filled]
+        rows.append((filled, [_label_kind(value) for _, value in filled]))
+    label_columns = Counter(j for filled, kinds in rows for (j, _), kind in zip(filled, kinds)
+                            if kind is not None and kind[1] is None)
+    fields: dict[str, str] = {}
+    for i, (filled, kinds) in enumerate(rows):
+        for q, (j, value) in enumerate(filled):
+            if kinds[q] is None and isinstance(value, str) and label_columns[j] >= 2 and q + 1 < len(filled):
+                kinds[q] = (_OTHER_LABEL, None)  # a label of a field not read, with its own value after it
         p = 0
         while p < len(filled):
             kind = kinds[p]
@@ -71,11 +85,14 @@ def find_header_fields(grid: list[list[Any]], above: int,
                     at, value = filled[p]
                     found = text_of(value).lstrip(":").strip()
                     p += 1
-            if found and key not in fields:
+            if found and key != _OTHER_LABEL and key not in fields:
                 fields[key] = found
                 if cells is not None:
                     cells[key] = (i, at)
     return fields
+
+
+_OTHER_LABEL = ""  # the field of a label kpi-xl does not read (`find_header_fields`)
 
 
 def _label_kind(value: Any) -> tuple[str, str | None] | None:
@@ -99,7 +116,8 @@ def _is_value(kinds: list[tuple[str, str | None] | None], p: int) -> bool:
         return True
     # A plain label word followed by another label is a value ("Jabatan | Manager | Atasan"); followed by
     # a value, or by nothing, it is a label whose own value follows (or is blank).
-    return kinds[p][1] is None and p + 1 < len(kinds) and kinds[p + 1] is not None
+    return (kinds[p][0] != _OTHER_LABEL and kinds[p][1] is None and p + 1 < len(kinds)
+            and kinds[p + 1] is not None)
 
 
 def read_handmade_sheet(issues: list[Issue], path: str, sheet_name: str, sheet: Any,
@@ -237,7 +255,7 @@ def _no_table_issue(path: str, sheet_name: str, grid: list[list[Any]], r0: int, 
         return Issue(path, sheet_name, cell_name(r0 + i, c0 + min(found.values())), WARNING,
                      f"no KPI table read on this sheet: row {r0 + i + 1} has {have} but no column for the "
                      f"{_REQUIRED_WORDS[missing]}; name that column so the scorecard can be read")
-    who = find_header_fields(grid, HEADER_SEARCH_ROWS) if not text_table else {}
+    who = _scorecard_signs(grid) if not text_table else {}
     named = [text for key, text in (("name", "name"), ("employee_id", "employee ID")) if key in who]
     if named:
         return Issue(path, sheet_name, "", WARNING,
@@ -245,6 +263,34 @@ def _no_table_issue(path: str, sheet_name: str, grid: list[list[Any]], r0: int, 
                      "row with weight, target and actual: Bobot, Target, Aktual); sheet skipped")
     return Issue(path, sheet_name, "", INFO,
                  "no KPI table on this sheet (no header row with weight, target and actual); sheet skipped")
+
+
+# Besides an employee's name or ID, what makes a sheet look like a scorecard.
+_OTHER_SIGNS = ("employee_id", "period", "role", "role_id")
+
+
+def _scorecard_signs(grid: list[list[Any]]) -> dict[str, str]:
+    """The header fields of a sheet that looks like a scorecard, or {}: an employee's name or ID with a
+    value, and a second sign (an employee ID, period or role with a value, or a row with two or more
+    KPI column headers). A value that is itself a label word is no sign (a roster's header row,
+    `Employee ID | Name | Department`). A sheet that merely has a "Name" cell (a list, a form, notes)
+    is no scorecard and gets no warning.
+
+    >>> _scorecard_signs([["Name", "Budi"], ["Address", "Jl. Merdeka 1"]])
+    {}
+    >>> _scorecard_signs([["Nama", "Budi"], ["NIK", "E5"]])
+    {'name': 'Budi', 'employee_id': 'E5'}
+    >>> _scorecard_signs([["Employee ID", "Name", "Department", "Role"], ["E1", "Budi", "Sales", "Clerk"]])
+    {}
+    """
+    fields = {k: v for k, v in find_header_fields(grid, HEADER_SEARCH_ROWS).items()
+              if match(v, HEADER_LABELS) is None and match(v, COLUMN_LABELS) is None}
+    if "name" not in fields and "employee_id" not in fields:
+        return {}
+    signs = sum(1 for k in ("name", *_OTHER_SIGNS) if k in fields)
+    kpi_headers = any(sum(1 for v in row if match(v, COLUMN_LABELS) is not None) >= 2
+                      for row in grid[:HEADER_SEARCH_ROWS])
+    return fields if signs + kpi_headers >= 2 else {}
 
 
 def _numbers_below(grid: list[list[Any]], top: int, columns: list[int], rows: int = 50) -> bool:

@@ -6,6 +6,8 @@ the scorer can stack every scorecard's KPI rows into a few numpy columns at once
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass, field
 
 from ..io.preflight import ERROR, INFO, WARNING
@@ -84,6 +86,44 @@ class RawScorecard:
     columns: dict[str, str]  # field (weight, actual, score...) -> column letter, for cell names
     cached: list[Cached] = field(default_factory=list)
 
+    def content_key(self) -> str:
+        """A fingerprint of what the scorecard says, to tell one scorecard sent twice.
+
+        Two scorecards have the same key when their header fields (employee ID, name, department,
+        supervisor, role, role ID, period; spaces and case aside) and their KPI rows as read (KRA,
+        indicator, unit, direction, weight, target, tolerance, due date, actual, in order) are the same.
+        Where the scorecard sits is left out (file name, sheet name, the rows and columns it starts at,
+        generated or hand-made), and so are the results formulas left in the file, which another
+        spreadsheet program may compute differently: a byte-identical copy, a copy saved under
+        another name, as .ods or with rows inserted above the table all have the same key.
+
+        >>> a = RawScorecard("a.xlsx", "KPI", "hand-made", {"name": "Budi"}, KpiRows(weight=[100.0]), {})
+        >>> b = RawScorecard("copy.xlsx", "Sheet1", "generated", {"name": " budi"}, KpiRows(weight=[100.0]), {})
+        >>> a.content_key() == b.content_key()
+        True
+        """
+        digest = hashlib.sha256()
+        for key in HEADER_KEYS:
+            digest.update(b"\x1e" + " ".join(str(self.header.get(key, "") or "").split()).casefold().encode())
+        rows = self.rows
+        for name in _CONTENT_COLUMNS:
+            digest.update(b"\x1d")
+            for value in getattr(rows, name):
+                if isinstance(value, float):
+                    text = "" if math.isnan(value) else repr(value)
+                else:
+                    text = " ".join(str(value or "").split()).casefold()
+                digest.update(b"\x1f" + text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+
+# The KPI row fields a scorecard's content is judged by (`RawScorecard.content_key`).
+_CONTENT_COLUMNS = ("kra", "indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual")
+
+
+# The message `read_workbook` gives a file it opened and found no scorecard in (`WorkbookRead.no_scorecard`).
+NO_SCORECARD = "no scorecard found"
+
 
 @dataclass
 class WorkbookRead:
@@ -93,3 +133,12 @@ class WorkbookRead:
     scorecards: list[RawScorecard] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     skipped: bool = False  # a kpi-xl summary, not a scorecard: counted with the other skipped files
+
+    @property
+    def no_scorecard(self) -> bool:
+        """The file was opened and read, and no sheet holds a scorecard (a list, a roster, notes): as
+        opposed to a file that could not be read at all (broken, encrypted, not a workbook). Told by
+        the issue `read_workbook` adds for such a file, which starts with `NO_SCORECARD`."""
+        return (not self.scorecards and not self.skipped
+                and any(i.file == self.file and not i.sheet and i.message.startswith(NO_SCORECARD)
+                        for i in self.issues))

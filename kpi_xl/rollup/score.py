@@ -21,6 +21,11 @@ from ..scoring import (
 )
 from .model import ERROR, HEADER_KEYS, INFO, WARNING, Issue, RawScorecard
 
+# Numbers beyond these are no KPI figure (a damaged cell, 1E+308 typed): the row is refused, so that no
+# score overflows to infinity, which the core refuses for the whole run.
+LARGEST_NUMBER = 1e15
+SMALLEST_TARGET = 1e-9
+
 # A cached result differing from ours by more than this (in percent points) was typed over a formula.
 CACHED_TOLERANCE = 0.005
 
@@ -48,6 +53,9 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     due = _column(cards, "due")
     bad = _column(cards, "bad", bool)
     direction = _column(cards, "direction", object)
+    sheet_rows = _column(cards, "row", np.int64)  # where each row lives, for messages naming the cell
+    bad = bad | _out_of_range(cards, card_of_row, sheet_rows, issues,
+                              {"weight": weight, "target": target, "actual": actual, "tolerance": tolerance})
     all_higher = bool((direction == "higher").all()) if direction.size else True
     # The core scores every row and adds them up per scorecard. A row with a cell that could not be read
     # (or one percentage typed two ways) is not scored: it counts as 0 until it is fixed, as the core
@@ -57,9 +65,6 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     scores, finals = many.scores, many.finals
     sum_weight, sum_final, kpi, levels = many.sum_weight, many.sum_final, many.kpi_values, many.levels
     weight_blank, row_error, status = many.weight_refused, many.refused, many.status
-
-    # Where each row lives, for messages naming the cell.
-    sheet_rows = _column(cards, "row", np.int64)
 
     def cell(row: int, key: str) -> str:
         letter = cards[card_of_row[row]].columns.get(key)
@@ -127,6 +132,27 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         "cell": [cell(i, "actual") for i in range(weight.size)],
     })
     return summary, details
+
+
+def _out_of_range(cards: Sequence[RawScorecard], card_of_row: np.ndarray, sheet_rows: np.ndarray,
+                  issues: list[Issue], columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows with a number no KPI has (over `LARGEST_NUMBER`, or a target closer to 0 than
+    `SMALLEST_TARGET`): an error naming the cell, and the row is not scored (it counts as 0). The
+    number is set to NaN in `columns`, in place."""
+    out = np.zeros(card_of_row.size, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for key, values in columns.items():
+            huge = np.abs(values) > LARGEST_NUMBER
+            tiny = (np.abs(values) < SMALLEST_TARGET) & (values != 0) if key == "target" else False
+            for row in np.flatnonzero(huge | tiny):
+                card = cards[card_of_row[row]]
+                letter = card.columns.get(key, "")
+                issues.append(Issue(card.file, card.sheet, f"{letter}{sheet_rows[row]}" if letter else "", ERROR,
+                                    f"the {key} {values[row]:g} is out of range for a KPI (a damaged cell?); "
+                                    "type the real number: this KPI row counts as 0 until it is fixed"))
+            out |= huge | tiny
+            values[huge | tiny] = np.nan  # as the reader leaves a cell it could not read
+    return out
 
 
 def _differs(cached: np.ndarray, ours: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ class Tables:
     missing: pd.DataFrame | None  # None: no roster was given
     nine_box: dict[tuple[str, str], list[str]] | None  # (potential, performance) -> names; None: no potentials
     issues: list[Issue]
+    duplicates: int = 0  # scorecards that are one scorecard sent twice (same content; `flag_duplicates`)
 
 
 # --- roster ------------------------------------------------------------------------------------------
@@ -129,34 +130,66 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
     })
 
 
-def flag_duplicates(summary: pd.DataFrame, issues: list[Issue]) -> None:
-    """Two scorecards for the same employee and period, or for the same employee where one gives no
-    period (it may be the same one): an error on each (a bonus must not be paid twice)."""
+def flag_duplicates(summary: pd.DataFrame, issues: list[Issue], content_keys: Sequence[str] | None = None) -> int:
+    """Scorecards that would pay one bonus twice: an error on each, and none of them gets a bonus amount.
+
+    - One scorecard sent twice (`duplicate-file`): the same content (`RawScorecard.content_key`:
+      header fields and KPI rows as read) in two files or on two sheets, with or without an employee ID;
+      a byte-identical copy is one. `content_keys` gives each summary row's key (None: not checked).
+    - Two scorecards for the same employee ID and period, or for the same employee where one gives no
+      period (it may be the same one). Scorecards already named as one scorecard sent twice, and only
+      those, are not named again.
+
+    Returns how many scorecards are one scorecard sent twice (every copy counted).
+    """
+    status = summary["status"].to_numpy(copy=True)
+    files, sheets = summary["file"], summary["sheet"]
+
+    def where(group: list[int]) -> str:
+        return "; ".join(f"{files.iat[i]} [{sheets.iat[i]}]" for i in group)
+
+    same_content: dict[int, frozenset[int]] = {}
+    by_content: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(content_keys or ()):
+        by_content[key].append(i)
+    for group in by_content.values():
+        if len(group) < 2:
+            continue
+        for i in group:
+            same_content[i] = frozenset(group)
+        in_files = len({files.iat[i] for i in group})
+        message = (f"the same scorecard is in {len(group)} {'files' if in_files > 1 else 'places'} "
+                   f"(same header and KPI rows): {where(group)}; it was sent twice: keep one")
+        for i in group:
+            status[i] = ERROR
+            issues.append(Issue(files.iat[i], sheets.iat[i], "", ERROR, message))
+
     by_id: dict[str, list[int]] = defaultdict(list)
     for i, emp_id in enumerate(summary["employee_id"]):
         key = id_key(emp_id)
         if key:
             by_id[key].append(i)
-    status = summary["status"].to_numpy(copy=True)
     for rows in by_id.values():
         if len(rows) < 2:
             continue
         for group in _same_period_groups(rows, [id_key(summary["period"].iat[i]) for i in rows]):
-            where = "; ".join(f"{summary['file'].iat[i]} [{summary['sheet'].iat[i]}]" for i in group)
+            if same_content.get(group[0]) == frozenset(group):
+                continue  # one scorecard sent twice, said above
             emp_id = summary["employee_id"].iat[group[0]]
             periods = {id_key(summary["period"].iat[i]) for i in group}
             if len(periods) == 1:
                 period = summary["period"].iat[group[0]]
                 message = (f"employee ID {emp_id}{f' (period {period})' if period else ''} is on "
-                           f"{len(group)} scorecards: {where}; keep one")
+                           f"{len(group)} scorecards: {where(group)}; keep one")
             else:
                 message = (f"employee ID {emp_id} is on {len(group)} scorecards and not all of them give the "
-                           f"period, so they may be for the same one: {where}; type the period on each, or "
-                           "keep one")
+                           f"period, so they may be for the same one: {where(group)}; type the period on each, "
+                           "or keep one")
             for i in group:
                 status[i] = ERROR
-                issues.append(Issue(summary["file"].iat[i], summary["sheet"].iat[i], "", ERROR, message))
+                issues.append(Issue(files.iat[i], sheets.iat[i], "", ERROR, message))
     summary["status"] = status
+    return len(same_content)
 
 
 def _same_period_groups(rows: list[int], periods: list[str]) -> list[list[int]]:
@@ -191,8 +224,46 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     """
     summary, details = score_all(cards, policy, issues)
     missing = apply_roster(summary, employees, roster_name, issues)
-    flag_duplicates(summary, issues)
-    return finish(summary, details, policy, lang, issues, missing, roles)
+    duplicates = flag_duplicates(summary, issues, [card.content_key() for card in cards])
+    summary, details = sort_by_employee(summary, details)
+    if missing is not None:
+        missing = missing.iloc[_employee_order(missing["employee_id"], missing["period"])].reset_index(drop=True)
+    tables = finish(summary, details, policy, lang, issues, missing, roles)
+    tables.duplicates = duplicates
+    return tables
+
+
+def _employee_order(ids: Any, periods: Any, files: Any = None, sheets: Any = None) -> list[int]:
+    """Row order by employee ID (IDs compare as `id_key`; scorecards without one last), then period,
+    file and sheet."""
+    files = files if files is not None else [""] * len(ids)
+    sheets = sheets if sheets is not None else [""] * len(ids)
+    keys = [(not id_key(e), id_key(e), id_key(p), str(f), str(s), n)
+            for n, (e, p, f, s) in enumerate(zip(ids, periods, files, sheets))]
+    return [k[-1] for k in sorted(keys)]
+
+
+def sort_by_employee(summary: pd.DataFrame, details: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The summary in HR's order (by employee ID, then period, then file: `_employee_order`), and the
+    details renumbered to follow it, so that every sheet and the console list scorecards alike.
+
+    >>> s = pd.DataFrame({"employee_id": ["E2", "", "e1"], "period": ["", "", ""], "file": ["a", "b", "c"],
+    ...                   "sheet": ["", "", ""]})
+    >>> d = pd.DataFrame({"card": [0, 1, 2, 2], "kra": ["x", "y", "z1", "z2"]})
+    >>> s2, d2 = sort_by_employee(s, d)
+    >>> list(s2["file"]), list(d2["card"]), list(d2["kra"])
+    (['c', 'a', 'b'], [0, 0, 1, 2], ['z1', 'z2', 'x', 'y'])
+    """
+    order = _employee_order(summary["employee_id"], summary["period"], summary["file"], summary["sheet"])
+    if order == list(range(len(order))):
+        return summary, details
+    new_place = np.empty(len(order), dtype=np.int64)
+    new_place[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    summary = summary.iloc[order].reset_index(drop=True)
+    details = details.copy()
+    details["card"] = new_place[details["card"].to_numpy()]
+    details = details.sort_values("card", kind="stable").reset_index(drop=True)
+    return summary, details
 
 
 def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
@@ -253,6 +324,8 @@ def role_names(frame: pd.DataFrame, lang: str, roles: Mapping[str, Any] | None) 
 
 
 def _by_kra(details: pd.DataFrame) -> pd.DataFrame:
+    """Final scores and KRA scores per scorecard and KRA. A blank actual counts as 0, as in the KPI
+    value; a scorecard not started (no actual reported) has blank results, not 0.00."""
     frame = details[["card", "kra", "weight", "final"]].copy()
     frame["final"] = frame["final"].fillna(0.0)
     frame["kpis"] = 1
@@ -260,6 +333,10 @@ def _by_kra(details: pd.DataFrame) -> pd.DataFrame:
         kpis=("kpis", "sum"), weight=("weight", "sum"), final=("final", "sum")).reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         grouped["kra_score"] = np.where(grouped["weight"] != 0, grouped["final"] / grouped["weight"] * 100, np.nan)
+    # Not started: not one actual of the scorecard reported (the core's rule), whatever its status now.
+    reported = details.groupby("card", sort=False)["actual"].count()
+    not_started = grouped["card"].map(reported).fillna(0).to_numpy() == 0
+    grouped.loc[not_started, ["final", "kra_score"]] = np.nan
     first = details.drop_duplicates("card").set_index("card")
     for key in ("employee_id", "name", "department", "role", "file", "sheet"):
         grouped[key] = first[key].reindex(grouped["card"]).to_numpy()
