@@ -145,11 +145,16 @@ def header_height(columns: Sequence[Column], headers: Sequence[str]) -> float:
     return LINE_HEIGHT * max([header_lines(h, c.width) for c, h in zip(columns, headers)] or [1]) + 3
 
 
-def note_lines(note: str, columns: Sequence[Column]) -> list[str]:
-    """A note under a table as lines no wider than the table's shown columns, one row each: a long note
-    in one cell would run past the printed page."""
+def note_height(note: str, columns: Sequence[Column]) -> float:
+    """A note under a table is one cell merged over the table's shown columns, wrapped (a long note would
+    run past the printed page): the height of its row in points."""
     width = sum(c.width for c in columns if not c.hidden) or 100
-    return textwrap.wrap(note, max(40, int(width * 0.95))) or [note]
+    return LINE_HEIGHT * min(27, len(textwrap.wrap(note, max(20, int(width * 0.9)))) or 1)
+
+
+def _shown_span(columns: Sequence[Column]) -> str:
+    shown = [i for i, c in enumerate(columns, 1) if not c.hidden] or [1]
+    return get_column_letter(shown[-1])
 
 
 class _TableWriter:
@@ -301,12 +306,17 @@ def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, curren
                 _levels_chart(ws, tables, lang)
             if content.note:
                 ws.append([])  # a blank row keeps the note out of the table's region (sorting, Ctrl+A)
-                for line in note_lines(content.note, content.columns):
-                    ws.append([line])
+                at = table.rows + 3
+                ws.row_dimensions[at].height = note_height(content.note, content.columns)
+                ws.merged_cells.add(f"A{at}:{_shown_span(content.columns)}{at}")
+                note = WriteOnlyCell(ws, content.note)
+                note.alignment = WRAP
+                ws.append([note])
         else:
             ws.column_dimensions["A"].width = 100
-            for line in note_lines(content.note or "", [Column("note", 100)]):
-                ws.append([line])
+            note = WriteOnlyCell(ws, content.note)
+            note.alignment = WRAP
+            ws.append([note])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), fast
@@ -399,8 +409,7 @@ def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", ""))
     count = content.count or 0
     # A note goes under the table, a blank row between (see `_skeleton`), one row per line.
     note_row = count + (3 if count else 2)
-    notes = note_lines(content.note, columns) if content.note else []
-    last_row = note_row + len(notes) - 1 if notes else count + 1
+    last_row = note_row if content.note else count + 1
     view = ('<sheetView workbookViewId="0"' + (' tabSelected="1"' if table.selected else "") + '>'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
@@ -449,11 +458,14 @@ def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", ""))
         if len(buffer) >= _ROWS_PER_WRITE:
             f.write("".join(buffer).encode("utf-8", "replace"))
             buffer.clear()
-    for at, line in enumerate(notes, note_row):
-        buffer.append(f'<row r="{at}"><c r="A{at}" t="inlineStr">{_xml_text(line)}</c></row>')
+    if content.note:
+        buffer.append(f'<row r="{note_row}" ht="{note_height(content.note, columns)}" customHeight="1">'
+                      f'<c r="A{note_row}"{quote} t="inlineStr">{_xml_text(content.note)}</c></row>')
     tail = ["</sheetData>"]
     if count:
         tail.append(f'<autoFilter ref="A1:{letters[-1]}{count + 1}"/>')
+    if content.note:
+        tail.append(f'<mergeCells count="1"><mergeCell ref="A{note_row}:{_shown_span(columns)}{note_row}"/></mergeCells>')
     tail.append((page[1] or '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>') + "</worksheet>")
     f.write(("".join(buffer) + "".join(tail)).encode("utf-8", "replace"))
 
