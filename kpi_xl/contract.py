@@ -91,5 +91,15 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
 RECORD_SHEETS = frozenset(names[k] for names in SHEET_NAMES.values()
                           for k in (SHEET_KRA, SHEET_TASKS, SHEET_POLICY))
 
-# The department summary's sheets, as the rollup writes them and recognises a summary among its inputs.
-SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")
+# The department summary's sheets, by summary language: key (the English name) -> the tab's name. The rollup
+# writes them and recognises a summary among its inputs by them (besides SUMMARY_MARKER).
+SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")  # the keys, English
+SUMMARY_SHEET_NAMES: dict[str, dict[str, str]] = {
+    "en": {k: k for k in SUMMARY_SHEETS},
+    "id": {"Summary": "Ringkasan", "By KRA": "Per KRA", "Levels": "Level Kinerja", "Details": "Rincian",
+           "Issues": "Masalah", "Missing": "Belum Ada Scorecard", "9-Box": "9-Box"},
+}
+# Each language's sheet names in SUMMARY_SHEETS order: a summary has every one of one language's (the 9-Box
+# only when the roster gives potentials).
+SUMMARY_SHEETS_BY_LANG: dict[str, tuple[str, ...]] = {
+    lang: tuple(names[k] for k in SUMMARY_SHEETS) for lang, names in SUMMARY_SHEET_NAMES.items()}

@@ -32,8 +32,9 @@ def test_summary_workbook_sheets_formats_chart_and_labels(tmp_path):
     result = rollup(tmp_path / "budi.xlsx", out, lang="id")
     assert result.output == out
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "By KRA", "Levels", "Details", "Issues", "Missing"]  # no potentials
-    summary = wb["Summary"]
+    assert wb.sheetnames == ["Ringkasan", "Per KRA", "Level Kinerja", "Rincian", "Masalah",
+                             "Belum Ada Scorecard"]  # no potentials: no 9-Box
+    summary = wb["Ringkasan"]
     header = [c.value for c in summary[1]]
     assert header[:9] == ["ID Karyawan", "Nama", "Departemen", "Jabatan", "Atasan", "Periode", "Nilai KPI (%)",
                           "Level", "Kriteria"]
@@ -42,21 +43,21 @@ def test_summary_workbook_sheets_formats_chart_and_labels(tmp_path):
     assert values["Nilai KPI (%)"] == pytest.approx(113.65)
     assert values["Kriteria"] == "Melebihi Target" and values["Status"] == "lengkap"
     assert summary.cell(2, header.index("Nilai KPI (%)") + 1).number_format == "0.00"
-    for name in ("Summary", "By KRA", "Levels", "Details"):
+    for name in ("Ringkasan", "Per KRA", "Level Kinerja", "Rincian"):
         ws = wb[name]
         assert ws.freeze_panes == "A2", name
-        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row if name != 'Levels' else 6}", name
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row if name != 'Level Kinerja' else 6}", name
         assert ws.cell(1, 1).font.b, name
-    assert summary.column_dimensions["B"].width == 24
-    levels = wb["Levels"]
+    assert summary.column_dimensions["B"].width == 15
+    levels = wb["Level Kinerja"]
     assert [c.value for c in levels[1]] == ["Level", "Kriteria", "-", "Total"]
     assert [[c.value for c in row] for row in levels.iter_rows(min_row=2, max_row=6)] == [
         [1, "Jauh Di Bawah Target", 0, 0], [2, "Belum Mencapai Target", 0, 0], [3, "Mencapai Target", 0, 0],
         [4, "Melebihi Target", 1, 1], [5, "Istimewa", 0, 0]]
     chart = levels._charts[0]
     assert chart.tagname == "barChart" and chart.grouping == "stacked"
-    assert len(wb["Details"]["A"]) == 8 and wb["Details"]["E2"].value == "Mengelola blog perusahaan"
-    assert wb["Missing"]["A1"].value.startswith("Tidak ada roster")
+    assert len(wb["Rincian"]["A"]) == 8 and wb["Rincian"]["E2"].value == "Mengelola blog perusahaan"
+    assert wb["Belum Ada Scorecard"]["A1"].value.startswith("Tidak ada roster")
 
 
 def test_cli_exit_0_with_a_summary_even_when_no_file_could_be_read(tmp_path):

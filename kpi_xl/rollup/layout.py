@@ -8,12 +8,14 @@ Imports neither openpyxl nor python-calamine, so it also runs inside xlwings Lit
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract import SUMMARY_SHEETS
+from ..contract import SUMMARY_SHEET_NAMES, SUMMARY_SHEETS
 from ..policy import PERFORMANCE_GROUPS
 from .tables import Tables
 
@@ -22,10 +24,49 @@ MAX_TEXT = 32_767  # Excel's limit for one cell
 
 PERCENT = "0.00"  # KPI values and scores are percent numbers (113.65 means 113.65 %), not fractions
 MULTIPLE = "0.0#"
-GENERAL = None  # weights, targets and actuals as typed
-AMOUNT = "#,##0"
+GENERAL = None  # text
 INTEGER = "0"
 DATE = "yyyy-mm-dd"
+# Numbers as the scorecards show them (kpi_xl.scorecard.sheets: targets with thousands separators):
+# a whole number with separators, any other with separators and 2 decimals.
+NUMBER, WHOLE_NUMBER = "#,##0.00", "#,##0"
+DIGITS = 6  # stored values are rounded to 6 decimals (no float noise such as 96.50000000000001)
+
+# Bonus amounts: currency code -> (symbol, decimals). The symbol is a quoted literal in the number format,
+# which Excel 2010, LibreOffice and Gnumeric all show alike (a [$IDR] locale tag is not read alike).
+CURRENCIES: dict[str, tuple[str, int]] = {
+    "IDR": ("Rp", 0), "USD": ("US$", 2), "EUR": ("\u20ac", 2), "SGD": ("S$", 2), "MYR": ("RM", 2),
+    "AUD": ("A$", 2), "JPY": ("\u00a5", 0),
+}
+
+
+def currency_format(currency: str = "IDR") -> str:
+    """The number format of a bonus amount in `currency` (a code such as IDR; an unknown code is shown
+    as itself with 2 decimals).
+
+    >>> currency_format("IDR"), currency_format("usd"), currency_format("CHF")
+    ('"Rp "#,##0', '"US$ "#,##0.00', '"CHF "#,##0.00')
+    """
+    code = str(currency or "IDR").strip().upper()
+    symbol, decimals = CURRENCIES.get(code, (code, 2))
+    symbol = symbol.replace('"', "")
+    return f'"{symbol} "#,##0' + ("." + "0" * decimals if decimals else "")
+
+
+# Paper sizes (Excel's paperSize codes) and the width one landscape page has for the columns at 100 %, in
+# column-width characters (A4: 297 mm less 2 x 10 mm margins; Letter: 279 mm less the same).
+PAPERS = {"A4": 9, "LETTER": 1}
+MARGIN_INCHES = 0.4
+PRINT_WIDTH_CHARS = {"A4": 148.0, "LETTER": 139.0}
+MIN_PRINT_SCALE = 0.73  # 11 pt text at 73 % is 8 pt on paper
+
+
+def paper_of(paper: str) -> str:
+    """A4 or LETTER, from any case; anything else is refused (an argument error for HR)."""
+    key = str(paper or "A4").strip().upper()
+    if key not in PAPERS:
+        raise ValueError(f"paper {paper!r} is not A4 or Letter")
+    return key
 
 # Column headers: key -> (English, Indonesian).
 LABELS: dict[str, tuple[str, str]] = {
@@ -43,7 +84,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "raise": ("Raise", "Kenaikan gaji"),
     "status": ("Status", "Status"),
     "issues": ("Issues", "Masalah"),
-    "file": ("Source file", "File sumber"),
+    "file": ("Source file", "File sumber"),  # the full path (a hidden column)
+    "shown_file": ("File", "Berkas"),  # the path from the folder rolled up
     "sheet": ("Sheet", "Sheet"),
     "kra": ("KRA", "KRA (sasaran)"),
     "kpis": ("KPIs", "Jumlah KPI"),
@@ -69,6 +111,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "incomplete": ("incomplete", "belum lengkap"),
     "error": ("error", "error"),
     "not started": ("not started", "belum dimulai"),
+    "higher": ("higher", "naik"),
+    "lower": ("lower", "turun"),
+    "within": ("within", "dalam rentang"),
+    "milestone": ("milestone", "milestone"),
+    "title": ("KPI summary", "Ringkasan KPI"),
+    "title_period": ("period", "periode"),
+    "title_date": ("rollup of", "rollup tanggal"),
+    "page": ("Page &P of &N", "Halaman &P dari &N"),
+    "more": ("and {n} more", "dan {n} lainnya"),
     "ok": ("ok", "ok"),
     "blank": ("blank", "kosong"),
     "warning": ("warning", "peringatan"),
@@ -100,9 +151,9 @@ WORDS: dict[str, tuple[str, str]] = {
                    "menunjukkan level, kelipatan bonus dan kenaikan gaji sementara; scorecard dengan error, atau "
                    "yang belum dimulai (belum ada aktual), tidak punya level, kriteria, bonus atau kenaikan gaji "
                    "(nilai KPI yang tampil pada scorecard error tidak dapat dipercaya) dan tidak dihitung di "
-                   "sheet Levels dan 9-Box. Perbaiki (lihat sheet Issues) lalu jalankan rollup lagi."),
+                   "sheet Level Kinerja dan 9-Box. Perbaiki (lihat sheet Masalah) lalu jalankan rollup lagi."),
     "not_counted_error": ("{n} scorecards with errors are not counted here (see the Issues sheet).",
-                          "{n} scorecard dengan error tidak dihitung di sini (lihat sheet Issues)."),
+                          "{n} scorecard dengan error tidak dihitung di sini (lihat sheet Masalah)."),
     "not_counted_not started": ("{n} scorecards not started (no actual reported) are not counted here.",
                                 "{n} scorecard yang belum dimulai (belum ada aktual) tidak dihitung di sini."),
 }
@@ -136,56 +187,97 @@ def not_counted_note(tables: Tables, lang: str) -> str | None:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a summary table: its key (header label), width and number format."""
+    """One column of a summary table: its key (header label), width and number format, and how it prints.
+
+    `whole`: the format of a whole number when it differs (targets: 1,000,000 but 22.50); `wrap`: long
+    text wraps in the cell instead of running under its neighbour; `center`: short values (a level next to
+    its label) stand apart from their neighbours; `hidden`: kept in the file, not shown nor printed.
+    """
 
     key: str
     width: float
     number_format: str | None = None  # None: General
     title: str | None = None  # a header that is no label key (a department's name)
+    whole: str | None = None
+    wrap: bool = False
+    center: bool = False
+    hidden: bool = False
 
     def header(self, lang: str) -> str:
         return self.title if self.title is not None else label(self.key, lang)
 
 
+def _text(key: str, width: float) -> Column:
+    return Column(key, width, wrap=True)
+
+
+def _short(key: str, width: float, number_format: str | None = None) -> Column:
+    return Column(key, width, number_format, center=True)
+
+
+def _number(key: str, width: float) -> Column:
+    return Column(key, width, NUMBER, whole=WHOLE_NUMBER)
+
+
+FULL_PATH = Column("file", 60, hidden=True)  # the full path, for filters and readers; HR reads shown_file
+AMOUNT_KEY = "bonus_amount"
+# Widths: the shown columns of each table fit one landscape page at MIN_PRINT_SCALE or more (a test holds
+# every table to it), headers wrap at word boundaries inside their width.
 SUMMARY_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
-    Column("supervisor", 20), Column("period", 11), Column("kpi_value", 11, PERCENT), Column("level", 7),
-    Column("label", 20), Column("bonus_multiple", 12, MULTIPLE), Column("bonus_amount", 15, AMOUNT),
-    Column("raise", 10), Column("status", 13), Column("issues", 8), Column("file", 40), Column("sheet", 18),
+    Column("employee_id", 11), _text("name", 15), _text("department", 13), _text("role", 17),
+    _text("supervisor", 13), _short("period", 9), Column("kpi_value", 9, PERCENT), _short("level", 7),
+    _text("label", 14), Column("bonus_multiple", 10, MULTIPLE), Column(AMOUNT_KEY, 15, WHOLE_NUMBER),
+    _short("raise", 10), _text("status", 11), _short("issues", 9), _text("shown_file", 17), _text("sheet", 10),
+    FULL_PATH,
 ]
 BY_KRA_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
-    Column("kra", 34), Column("kpis", 7), Column("weight", 9), Column("final", 11, PERCENT),
-    Column("kra_score", 12, PERCENT), Column("file", 40), Column("sheet", 18),
+    Column("employee_id", 11), _text("name", 16), _text("department", 13), _text("role", 18), _text("kra", 30),
+    _short("kpis", 8), _number("weight", 8), Column("final", 9, PERCENT), Column("kra_score", 9, PERCENT),
+    _text("shown_file", 20), _text("sheet", 10), FULL_PATH,
 ]
+# The employee's department and role are on the Summary; here they are kept, hidden, for filters.
 DETAIL_COLUMNS = [
-    Column("employee_id", 13), Column("name", 24), Column("department", 22), Column("role", 26),
-    Column("kra", 30), Column("indicator", 40), Column("unit", 12), Column("direction", 10),
-    Column("weight", 8), Column("target", 12), Column("tolerance", 10), Column("due", 11, DATE),
-    Column("actual", 12), Column("score", 10, PERCENT), Column("final", 10, PERCENT), Column("row_status", 8),
-    Column("file", 40), Column("sheet", 18), Column("cell", 7),
+    Column("employee_id", 10), _text("name", 13), Column("department", 12, hidden=True),
+    Column("role", 16, hidden=True), _text("kra", 14), _text("indicator", 20), _text("unit", 9),
+    _text("direction", 11), _number("weight", 8), _number("target", 11), _number("tolerance", 11),
+    _short("due", 10, DATE), _number("actual", 11), Column("score", 8, PERCENT), Column("final", 8, PERCENT),
+    _short("row_status", 8), _text("shown_file", 15), _text("sheet", 9), _short("cell", 6), FULL_PATH,
 ]
-ISSUE_COLUMNS = [Column("file", 40), Column("sheet", 18), Column("cell", 8), Column("severity", 10),
-                 Column("message", 100)]
-MISSING_COLUMNS = [Column("employee_id", 13), Column("name", 24), Column("department", 22),
-                   Column("supervisor", 20), Column("role", 26), Column("period", 11)]
+ISSUE_COLUMNS = [_text("file", 36), _text("sheet", 14), _short("cell", 7), _text("severity", 11),
+                 _text("message", 90)]
+MISSING_COLUMNS = [Column("employee_id", 11), _text("name", 20), _text("department", 16),
+                   _text("supervisor", 16), _text("role", 24), _short("period", 9)]
+
+
+def amount_column(currency: str) -> Column:
+    """The bonus amount's column, in `currency` (`currency_format`)."""
+    return Column(AMOUNT_KEY, 15, currency_format(currency))
+
+
+def sheet_name(key: str, lang: str) -> str:
+    """A summary sheet's tab in `lang` (`kpi_xl.contract.SUMMARY_SHEET_NAMES`): "Levels" is "Level Kinerja"."""
+    return SUMMARY_SHEET_NAMES["id" if lang == "id" else "en"][key]
 
 
 @dataclass
 class SheetContent:
     """One summary sheet: a table (columns, then rows of plain values), or a note, or the 9-box grid."""
 
-    name: str
+    name: str  # the tab, in the summary's language
     columns: list[Column]
     rows: Iterator[list[Any]]
     note: str | None = None  # a line shown instead of (or below) the table
     count: int | None = None  # how many rows `rows` gives, when known before they are made
+    key: str = ""  # the sheet's key in kpi_xl.contract.SUMMARY_SHEETS ("Levels"); "" means `name`
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.name
 
 
 def _clean(value: Any) -> Any:
-    """NaN (a blank number) is an empty cell."""
-    if type(value) is float and math.isnan(value):
-        return None
+    """NaN (a blank number) is an empty cell; a float is rounded to DIGITS decimals (no float noise)."""
+    if type(value) is float:
+        return None if math.isnan(value) else round(value, DIGITS)
     return value
 
 
@@ -199,44 +291,129 @@ def _frame_rows(frame: Any, keys: list[str], translate: dict[int, Any] | None = 
         yield row
 
 
-def summary_sheets(tables: Tables, lang: str = "en") -> list[SheetContent]:
-    """Every sheet of the summary, in order, as plain rows (the one place that decides what they hold)."""
+def source_folder(files: Iterable[str]) -> str | None:
+    """The folder the sources have in common (the folder rolled up), or None when they have none (two
+    drives, no file).
+
+    >>> source_folder(["/hr/2025/a.xlsx", "/hr/2025/sales/b.xlsx"]) == os.path.normpath("/hr/2025")
+    True
+    """
+    paths = [os.path.abspath(f) for f in files if f]
+    if not paths:
+        return None
+    try:
+        common = os.path.commonpath(paths)
+    except ValueError:  # two drives, or relative and absolute
+        return None
+    return os.path.dirname(common) if common in paths else common
+
+
+def shown_path(file: str, base: str | None) -> str:
+    """`file` as HR reads it: from `base` (the folder rolled up) down, else as it is.
+
+    >>> shown_path("/hr/2025/sales/b.xlsx", "/hr/2025") == os.path.join("sales", "b.xlsx")
+    True
+    """
+    if not base or not file:
+        return file
+    try:
+        rel = os.path.relpath(os.path.abspath(file), base)
+    except ValueError:  # another drive
+        return file
+    return file if rel.startswith(os.pardir) else rel
+
+
+def _with_shown_file(frame: Any, base: str | None) -> Any:
+    frame = frame.copy(deep=False)
+    frame["shown_file"] = [shown_path(f, base) for f in frame["file"]]
+    return frame
+
+
+def summary_title(tables: Tables, lang: str, date: dt.date | None = None, *, limit: int = 200) -> str:
+    """The title printed on every page: department(s), period(s) and the date of the rollup.
+
+    >>> from kpi_xl.rollup.tables import LevelCounts, Tables
+    >>> import pandas as pd
+    >>> t = Tables(pd.DataFrame({"department": ["Sales", "IT", "Sales"], "period": ["2025"] * 3}), None, None,
+    ...            LevelCounts([], [], {}), None, None, [])
+    >>> summary_title(t, "en", dt.date(2026, 1, 31))
+    'KPI summary: IT, Sales | period 2025 | rollup of 2026-01-31'
+    """
+    frame = tables.summary
+
+    def listed(key: str) -> str:
+        values = sorted({str(v).strip() for v in frame.get(key, []) if v is not None and str(v).strip()
+                         and str(v) != "nan"}, key=str.casefold)
+        text = ", ".join(values)
+        if len(text) > limit // 3:  # Excel's page header holds 255 characters
+            shown: list[str] = []
+            for v in values:
+                if len(", ".join(shown + [v])) > limit // 3 - 20:
+                    break
+                shown.append(v)
+            text = ", ".join(shown) + " " + word("more", lang).format(n=len(values) - len(shown))
+        return text or "-"
+
+    when = (date or dt.date.today()).isoformat()
+    return (f"{word('title', lang)}: {listed('department')} | {word('title_period', lang)} {listed('period')} | "
+            f"{word('title_date', lang)} {when}")
+
+
+def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
+                   base: str | os.PathLike[str] | None = None) -> list[SheetContent]:
+    """Every sheet of the summary, in order, as plain rows (the one place that decides what they hold).
+
+    `currency`: the bonus amount's currency (`currency_format`); `base`: the folder rolled up, which file
+    paths are shown from (None: the folder the sources have in common); the full path stays in a hidden
+    column.
+    """
     sheets = []
-    s = tables.summary
-    columns = SUMMARY_COLUMNS
+    if base is None:
+        base = source_folder(tables.summary["file"]) if len(tables.summary) else None
+    folder = os.path.abspath(base) if base else None
+    s = _with_shown_file(tables.summary, folder)
+    columns = [amount_column(currency) if c.key == AMOUNT_KEY else c for c in SUMMARY_COLUMNS]
     if s["monthly_salary"].isna().all():
-        columns = [c for c in columns if c.key != "bonus_amount"]  # no salary on the roster
+        columns = [c for c in columns if c.key != AMOUNT_KEY]  # no salary on the roster
     keys = [c.key for c in columns]
     # The money rule is written under the table when some scorecard is not complete (its blanks need
     # explaining).
-    sheets.append(SheetContent("Summary", columns, _frame_rows(s, keys, {
+    sheets.append(SheetContent(sheet_name("Summary", lang), columns, _frame_rows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
         keys.index("level"): lambda v: v or None,  # no level: the scorecard has errors or is not started
-    }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s)))
-    sheets.append(SheetContent("By KRA", BY_KRA_COLUMNS,
-                               _frame_rows(tables.by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(tables.by_kra)))
+    }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s), key="Summary"))
+    by_kra = _with_shown_file(tables.by_kra, folder)
+    sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,
+                               _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(by_kra),
+                               key="By KRA"))
     counts = tables.levels
-    level_columns = ([Column("level", 8), Column("label", 24)]
-                     + [Column(f"department:{d}", max(12, min(30, len(d) + 2)), title=d) for d in counts.departments]
-                     + [Column("total", 10)])
-    sheets.append(SheetContent("Levels", level_columns,
+    level_columns = ([_short("level", 8), _text("label", 22)]
+                     + [Column(f"department:{d}", max(10, min(18, math.ceil(len(d) * 1.1) + 2)), title=d, center=True)
+                        for d in counts.departments]
+                     + [_short("total", 9)])
+    sheets.append(SheetContent(sheet_name("Levels", lang), level_columns,
                                iter([[level, text, *per_department, sum(per_department)]
                                      for level, text, per_department in counts.rows]),
-                               note=not_counted_note(tables, lang)))
+                               note=not_counted_note(tables, lang), key="Levels"))
+    details = _with_shown_file(tables.details, folder)
     keys = [c.key for c in DETAIL_COLUMNS]
-    sheets.append(SheetContent("Details", DETAIL_COLUMNS, _frame_rows(tables.details, keys, {
-        keys.index("row_status"): lambda v: word(v, lang)}), count=len(tables.details)))
-    sheets.append(SheetContent("Issues", ISSUE_COLUMNS, iter(
+    sheets.append(SheetContent(sheet_name("Details", lang), DETAIL_COLUMNS, _frame_rows(details, keys, {
+        keys.index("row_status"): lambda v: word(v, lang),
+        keys.index("direction"): lambda v: word(v, lang) if isinstance(v, str) else v,
+    }), count=len(details), key="Details"))
+    sheets.append(SheetContent(sheet_name("Issues", lang), ISSUE_COLUMNS, iter(
         [[i.file, i.sheet, i.cell, word(i.severity, lang), i.message] for i in tables.issues]),
-        count=len(tables.issues)))
+        count=len(tables.issues), key="Issues"))
     if tables.missing is None:
-        sheets.append(SheetContent("Missing", [], iter(()), note=word("no_roster", lang)))
+        sheets.append(SheetContent(sheet_name("Missing", lang), [], iter(()), note=word("no_roster", lang),
+                                   key="Missing"))
     else:
         rows = list(_frame_rows(tables.missing, [c.key for c in MISSING_COLUMNS]))
-        sheets.append(SheetContent("Missing", MISSING_COLUMNS, iter(rows),
-                                   note=None if rows else word("none_missing", lang), count=len(rows)))
+        sheets.append(SheetContent(sheet_name("Missing", lang), MISSING_COLUMNS, iter(rows),
+                                   note=None if rows else word("none_missing", lang), count=len(rows),
+                                   key="Missing"))
     if tables.nine_box is not None:
-        sheets.append(SheetContent("9-Box", [], iter(nine_box_rows(tables, lang))))
+        sheets.append(SheetContent(sheet_name("9-Box", lang), [], iter(nine_box_rows(tables, lang)), key="9-Box"))
     return sheets
 
 

@@ -9,6 +9,10 @@ through `kpi_xl.io.text.safe_text` (characters an .xlsx cannot hold, such as con
 lone surrogates of an undecodable file name, become U+FFFD) and is written as a string cell; a string
 that a spreadsheet could take for a formula ("=HYPERLINK(...)", "+62...", "@SUM") also gets Excel's
 quote prefix, so editing the cell later does not turn it into one either.
+Every sheet prints as HR hands it to directors (`_print_setup`): landscape on A4 (or Letter), one page
+wide at a scale that keeps text at 8 pt or more (the column widths in `layout` are held to it), rows
+flowing onto further pages under the repeated header row, the title (departments, periods, date of the
+rollup) above and page numbers below.
 The workbook is written to a temporary file beside the target and moved into place in one step, so a
 reader never sees half a summary and a crash leaves the previous summary intact. Every summary carries
 the hidden workbook name `KPIXL_Summary` (`kpi_xl.contract.SUMMARY_MARKER`, value 1), so a summary can be
@@ -17,9 +21,12 @@ told from a scorecard without reading its sheets.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import os
+import re
+import textwrap
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +38,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -39,12 +47,25 @@ from ..errors import KpiFileError
 from ..io.files import atomic_write
 from ..io.text import looks_like_formula, put_text, safe_text
 from ..policy import PERFORMANCE_GROUPS
-from .layout import MAX_TEXT, Column, SheetContent, label, summary_sheets, word
+from .layout import (
+    DIGITS,
+    MARGIN_INCHES,
+    MAX_TEXT,
+    PAPERS,
+    Column,
+    SheetContent,
+    label,
+    paper_of,
+    summary_sheets,
+    summary_title,
+    word,
+)
 from .tables import Tables
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
 WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15  # points per line of 11 pt text
 NINE_BOX_FILLS = {("high", "high"): "C6EFCE", ("high", "medium"): "E2EFDA", ("medium", "high"): "E2EFDA",
                   ("low", "low"): "FFC7CE", ("low", "medium"): "FCE4D6", ("medium", "low"): "FCE4D6"}
 
@@ -69,13 +90,71 @@ def text_cell(ws: Any, value: str) -> Any:
     return cell
 
 
-def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
+def _header_cell(ws: Any, text: str, col: Column | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws)
     put_text(cell, text, TEXT_LIMIT)  # a department's name heads a Levels column: text, never a formula
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL
-    cell.alignment = WRAP
+    # Headers wrap, aligned as their column, with padding so two headers never read as one.
+    cell.alignment = (Alignment(horizontal="center", vertical="top", wrap_text=True) if col is not None and col.center
+                      else Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1 if col else 0))
     return cell
+
+
+def row_lines(values: Sequence[Any], columns: Sequence[Column]) -> int:
+    """Lines the tallest wrapped cell of a row takes: its height is set from it (Excel does not fit a row's
+    height to wrapped text when it opens a file, nor LibreOffice always)."""
+    lines = 1
+    for value, col in zip(values, columns):
+        if col.wrap and type(value) is str and len(value) > col.width - 2:
+            lines = max(lines, len(textwrap.wrap(value, max(1, int(col.width) - 2))))
+    return min(lines, 27)  # Excel's highest row is 409 points
+
+
+def _alignment(col: Column) -> Alignment:
+    """Text wraps in its column, short values are centred, and every cell has a little padding (indent), so
+    a level and its label never read as one ("4Exceeds Target")."""
+    if col.center:
+        return Alignment(horizontal="center", vertical="top", wrap_text=col.wrap)
+    if col.number_format or col.whole:
+        return Alignment(vertical="top", indent=1 if not col.wrap else 0)
+    return Alignment(horizontal="left", vertical="top", wrap_text=col.wrap, indent=1)
+
+
+def _column_cell(ws: Any, col: Column, number_format: str | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    if number_format:
+        cell.number_format = number_format
+    cell.alignment = _alignment(col)
+    return cell
+
+
+def header_lines(text: str, width: float) -> int:
+    """Lines a header takes when wrapped at word boundaries in a column `width` characters wide (bold
+    text is about a tenth wider).
+
+    >>> header_lines("Bonus (x monthly salary)", 9), header_lines("Level", 7)
+    (4, 1)
+    """
+    fits = max(1, int(width / 1.1) - 1)
+    return max(1, len(textwrap.wrap(text, fits, break_long_words=True)) + text.count("\n"))
+
+
+def header_height(columns: Sequence[Column], headers: Sequence[str]) -> float:
+    """The header row's height in points: every header shown whole, wrapped."""
+    return LINE_HEIGHT * max([header_lines(h, c.width) for c, h in zip(columns, headers)] or [1]) + 3
+
+
+def note_height(note: str, columns: Sequence[Column]) -> float:
+    """A note under a table is one cell merged over the table's shown columns, wrapped (a long note would
+    run past the printed page): the height of its row in points."""
+    width = sum(c.width for c in columns if not c.hidden) or 100
+    return LINE_HEIGHT * min(27, len(textwrap.wrap(note, max(20, int(width * 0.9)))) or 1)
+
+
+def _shown_span(columns: Sequence[Column]) -> str:
+    shown = [i for i, c in enumerate(columns, 1) if not c.hidden] or [1]
+    return get_column_letter(shown[-1])
 
 
 class _TableWriter:
@@ -85,33 +164,34 @@ class _TableWriter:
         self.ws = ws
         self.columns = columns
         for i, col in enumerate(columns, 1):
-            ws.column_dimensions[get_column_letter(i)].width = col.width
+            dim = ws.column_dimensions[get_column_letter(i)]
+            dim.width = col.width
+            dim.hidden = col.hidden
         ws.freeze_panes = "A2"
-        # One styled cell per formatted column, reused row after row: openpyxl writes a row's cells as
-        # soon as it is appended, and making a styled cell per value would double the writing time.
-        self._styled: list[WriteOnlyCell | None] = []
-        for col in columns:
-            cell = None
-            if col.number_format:
-                cell = WriteOnlyCell(ws)
-                cell.number_format = col.number_format
-            self._styled.append(cell)
-        ws.append([_header_cell(ws, col.header(lang)) for col in columns])
+        headers = [col.header(lang) for col in columns]
+        ws.row_dimensions[1].height = header_height(columns, headers)
+        ws.append([_header_cell(ws, h, col) for h, col in zip(headers, columns)])
         self.rows = 0
 
     def append(self, values: Sequence[Any]) -> None:
         row: list[Any] = []
-        for value, styled in zip(values, self._styled):
+        for value, col in zip(values, self.columns):
             kind = type(value)
             if value is None or (kind is float and math.isnan(value)):
                 row.append(None)
-            elif kind is str:
-                row.append(text_cell(self.ws, value))
-            elif styled is not None:
-                styled.value = value
-                row.append(styled)
+                continue
+            if kind is str:
+                cell = text_cell(self.ws, value)
+                if isinstance(cell, str):
+                    cell = WriteOnlyCell(self.ws, cell)
             else:
-                row.append(value)
+                cell = WriteOnlyCell(self.ws, round(value, DIGITS) if kind is float else value)
+                cell.number_format = _number_format(col, value) or "General"
+            cell.alignment = _alignment(col)
+            row.append(cell)
+        lines = row_lines(values, self.columns)
+        if lines > 1:
+            self.ws.row_dimensions[self.rows + 2].height = LINE_HEIGHT * lines
         self.ws.append(row)
         self.rows += 1
 
@@ -131,10 +211,37 @@ def check_output(output: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "en") -> Path:
-    """Write the summary workbook atomically (a temporary file beside it, then `os.replace`)."""
+def _number_format(col: Column, value: Any) -> str | None:
+    """A column's format for one value: its `whole` format for a whole number, else its format."""
+    if col.whole and type(value) in (int, float) and float(value).is_integer():
+        return col.whole
+    return col.number_format
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How the summary prints: paper (A4 or LETTER), the title on every page, the summary's language."""
+
+    paper: str
+    title: str
+    lang: str
+
+
+def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "en", *, paper: str = "A4",
+                  currency: str = "IDR", base: str | os.PathLike[str] | None = None,
+                  date: dt.date | None = None) -> Path:
+    """Write the summary workbook atomically (a temporary file beside it, then `os.replace`).
+
+    `paper`: "A4" or "Letter"; `currency`: the bonus amount's currency code ("IDR": Rp 13,500,000);
+    `base`: the folder the rollup was given, which source files are shown from (None: the folder the
+    sources have in common); `date`: the rollup's date in the printed title (None: today).
+    """
     target = check_output(output)
-    skeleton, tables_xml = _skeleton(tables, lang)
+    try:
+        setup = PrintSetup(paper_of(paper), summary_title(tables, lang, date), lang)
+    except ValueError as e:
+        raise KpiFileError(f"{target}: {e}") from None
+    skeleton, tables_xml = _skeleton(tables, lang, setup, currency, base)
     try:
         atomic_write(target, lambda tmp: _assemble(skeleton, tables_xml, str(tmp)))
     except PermissionError:
@@ -148,7 +255,7 @@ def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "e
 # The big tables are streamed as sheet XML by `_TableXml`: openpyxl's writer spends ~10 us a cell, and
 # a department of 10,000 scorecards has 1.5 million. openpyxl still makes everything around them
 # (styles, the Levels chart, the 9-box, the workbook part with the filters' defined names).
-FAST_SHEETS = ("Summary", "By KRA", "Details", "Issues", "Missing")
+FAST_SHEETS = ("Summary", "By KRA", "Details", "Issues", "Missing")  # sheet keys (kpi_xl.contract.SUMMARY_SHEETS)
 
 
 @dataclass
@@ -157,61 +264,86 @@ class _TableXml:
 
     content: SheetContent
     headers: list[str]
-    header_style: int
+    header_styles: list[int]
     column_styles: list[int]
+    whole_styles: list[int]  # a whole number in a column with a `whole` format
     selected: bool
     quote_style: int  # text that looks like a formula: quote-prefixed
 
 
-def _skeleton(tables: Tables, lang: str) -> tuple[bytes, dict[str, _TableXml]]:
+def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, currency: str = "IDR",
+              base: str | os.PathLike[str] | None = None) -> tuple[bytes, dict[str, _TableXml]]:
     """The summary made by openpyxl with the big tables' sheets left empty, and what goes in them."""
+    setup = setup or PrintSetup("A4", summary_title(tables, lang), lang)
     wb = Workbook(write_only=True)
     wb.defined_names[SUMMARY_MARKER] = DefinedName(SUMMARY_MARKER, attr_text="1", hidden=True)
+    wb.properties.title = setup.title
     fast: dict[str, _TableXml] = {}
-    for content in summary_sheets(tables, lang):
+    for content in summary_sheets(tables, lang, currency=currency, base=base):
         ws = wb.create_sheet(content.name)
-        _print_setup(ws)
-        if content.name in FAST_SHEETS and content.columns and content.count is not None:
-            header = _header_cell(ws, "")
-            styles = []
-            for col in content.columns:
-                cell = WriteOnlyCell(ws)
-                if col.number_format:
-                    cell.number_format = col.number_format
-                styles.append(cell.style_id if col.number_format else 0)
+        _print_setup(ws, setup, header_row=bool(content.columns))
+        if content.key in FAST_SHEETS and content.columns and content.count is not None:
+            headers = [_header_cell(ws, "", col).style_id for col in content.columns]
+            styles = [_column_cell(ws, col, col.number_format).style_id for col in content.columns]
+            wholes = [_column_cell(ws, col, col.whole).style_id if col.whole else s
+                      for col, s in zip(content.columns, styles)]
             if content.count:
                 last = get_column_letter(len(content.columns))
                 ws.auto_filter.ref = f"A1:{last}{content.count + 1}"  # openpyxl names it _FilterDatabase
             quoted = WriteOnlyCell(ws)
             quoted.quotePrefix = True
-            fast[content.name] = _TableXml(content, [c.header(lang) for c in content.columns], header.style_id,
-                                           styles, selected=not fast, quote_style=quoted.style_id)
-        elif content.name == "9-Box":
+            quoted.alignment = Alignment(vertical="top", wrap_text=True)
+            fast[content.name] = _TableXml(content, [c.header(lang) for c in content.columns], headers,
+                                           styles, wholes, selected=not fast, quote_style=quoted.style_id)
+        elif content.key == "9-Box":
             _nine_box_sheet(ws, content)
         elif content.columns:
             table = _TableWriter(ws, content.columns, lang)
             for values in content.rows:
                 table.append(values)
             table.finish()
-            if content.name == "Levels":
+            if content.key == "Levels":
                 _levels_chart(ws, tables, lang)
             if content.note:
                 ws.append([])  # a blank row keeps the note out of the table's region (sorting, Ctrl+A)
-                ws.append([content.note])
+                at = table.rows + 3
+                ws.row_dimensions[at].height = note_height(content.note, content.columns)
+                ws.merged_cells.add(f"A{at}:{_shown_span(content.columns)}{at}")
+                note = WriteOnlyCell(ws, content.note)
+                note.alignment = WRAP
+                ws.append([note])
         else:
             ws.column_dimensions["A"].width = 100
-            ws.append([content.note])
+            note = WriteOnlyCell(ws, content.note)
+            note.alignment = WRAP
+            ws.append([note])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), fast
 
 
-def _print_setup(ws: Any) -> None:
-    """Every sheet prints landscape, one page wide, as HR hands the summary to management on paper."""
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # "&" starts a code in a page header (&P: the page number)
+
+
+def _print_setup(ws: Any, setup: PrintSetup, header_row: bool = True) -> None:
+    """Every sheet prints landscape on `setup.paper`, one page wide and as many pages down as the rows
+    need, the header row repeated on each page, the title above and the page number below: HR hands the
+    summary to directors on paper."""
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPERS[setup.paper]
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=MARGIN_INCHES, right=MARGIN_INCHES, top=0.7, bottom=0.6, header=0.3,
+                                  footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = _header_text(setup.title)
+    ws.oddHeader.center.size = 10
+    ws.oddFooter.center.text = word("page", setup.lang)
+    ws.oddFooter.center.size = 9
+    if header_row:
+        ws.print_title_rows = "1:1"
 
 
 _RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -237,8 +369,9 @@ def _assemble(skeleton: bytes, fast: dict[str, _TableXml], path: str) -> None:
         parts = {part: name for name, part in _sheet_parts(src).items() if name in fast}
         for info in src.infolist():
             if info.filename in parts:
+                page = _page_xml(src.read(info).decode("utf-8"))
                 with out.open(info.filename, "w", force_zip64=True) as f:
-                    _write_table_xml(f, fast[parts[info.filename]])
+                    _write_table_xml(f, fast[parts[info.filename]], page)
             else:
                 out.writestr(info.filename, src.read(info))
 
@@ -258,48 +391,62 @@ def _xml_text(value: str) -> str:
     return f"<is><t>{text}</t></is>"
 
 
-def _write_table_xml(f: Any, table: _TableXml) -> None:
+def _page_xml(sheet_xml: str) -> tuple[str, str]:
+    """The print setup openpyxl wrote for a sheet (`_print_setup`), to carry into the streamed sheet: its
+    sheetPr element, and everything from printOptions/pageMargins to the end (page setup, header and
+    footer), so one function decides how every sheet prints."""
+    pr = re.search(r"<sheetPr\b[^>]*/>|<sheetPr\b.*?</sheetPr>", sheet_xml, re.S)
+    tail = re.search(r"<(?:printOptions|pageMargins)\b.*?(?=</worksheet>)", sheet_xml, re.S)
+    return (pr.group(0) if pr else "", tail.group(0) if tail else "")
+
+
+def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", "")) -> None:
     """A complete worksheet: frozen bold header, widths, the rows, the filter. Every string is an
     inline string cell: a string never becomes a formula here, whatever it starts with."""
     content = table.content
     columns = content.columns
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     count = content.count or 0
-    # A note goes under the table, a blank row between (see `_skeleton`).
+    # A note goes under the table, a blank row between (see `_skeleton`), one row per line.
     note_row = count + (3 if count else 2)
     last_row = note_row if content.note else count + 1
     view = ('<sheetView workbookViewId="0"' + (' tabSelected="1"' if table.selected else "") + '>'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
-    cols = "".join(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>'
-                   for i, c in enumerate(columns, 1))
-    head = [_SHEET_HEAD, '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+    cols = "".join(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"' + (' hidden="1"' if c.hidden else "")
+                   + "/>" for i, c in enumerate(columns, 1))
+    height = header_height(columns, table.headers)
+    head = [_SHEET_HEAD, page[0] or '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
             f'<dimension ref="A1:{letters[-1]}{last_row}"/>', f"<sheetViews>{view}</sheetViews>",
-            '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols><sheetData>", '<row r="1">']
-    head += [f'<c r="{letter}1" s="{table.header_style}" t="inlineStr">{_xml_text(text)}</c>'
-             for letter, text in zip(letters, table.headers)]
+            '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols><sheetData>",
+            f'<row r="1" ht="{height}" customHeight="1">']
+    head += [f'<c r="{letter}1" s="{style}" t="inlineStr">{_xml_text(text)}</c>'
+             for letter, style, text in zip(letters, table.header_styles, table.headers)]
     head.append("</row>")
     f.write("".join(head).encode("utf-8"))
     number_cells = [f' s="{s}"' if s else "" for s in table.column_styles]
+    whole_cells = [f' s="{s}"' if s else "" for s in table.whole_styles]
     quote = f' s="{table.quote_style}"'
     buffer: list[str] = []
     r = 1
     for values in content.rows:
         r += 1
-        parts = [f'<row r="{r}">']
-        for letter, style, value in zip(letters, number_cells, values):
+        lines = row_lines(values, columns)
+        parts = [f'<row r="{r}" ht="{LINE_HEIGHT * lines}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
+        for letter, style, whole, value in zip(letters, number_cells, whole_cells, values):
             kind = type(value)
             if value is None:
                 continue
             if kind is str:
                 if value:
-                    quoted = quote if looks_like_formula(value) else ""
+                    quoted = quote if looks_like_formula(value) else style
                     parts.append(f'<c r="{letter}{r}"{quoted} t="inlineStr">{_xml_text(value)}</c>')
             elif kind is float:
                 if math.isfinite(value):
-                    parts.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
+                    value = round(value, DIGITS)  # no float noise (96.50000000000001) for readers
+                    parts.append(f'<c r="{letter}{r}"{whole if value.is_integer() else style}><v>{value!r}</v></c>')
             elif kind is int:
-                parts.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
+                parts.append(f'<c r="{letter}{r}"{whole}><v>{value}</v></c>')
             elif kind is bool:
                 parts.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
             else:
@@ -312,12 +459,14 @@ def _write_table_xml(f: Any, table: _TableXml) -> None:
             f.write("".join(buffer).encode("utf-8", "replace"))
             buffer.clear()
     if content.note:
-        buffer.append(f'<row r="{note_row}"><c r="A{note_row}" t="inlineStr">{_xml_text(content.note)}</c></row>')
+        buffer.append(f'<row r="{note_row}" ht="{note_height(content.note, columns)}" customHeight="1">'
+                      f'<c r="A{note_row}"{quote} t="inlineStr">{_xml_text(content.note)}</c></row>')
     tail = ["</sheetData>"]
     if count:
         tail.append(f'<autoFilter ref="A1:{letters[-1]}{count + 1}"/>')
-    tail.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-                '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')  # as _print_setup
+    if content.note:
+        tail.append(f'<mergeCells count="1"><mergeCell ref="A{note_row}:{_shown_span(columns)}{note_row}"/></mergeCells>')
+    tail.append((page[1] or '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>') + "</worksheet>")
     f.write(("".join(buffer) + "".join(tail)).encode("utf-8", "replace"))
 
 
@@ -334,11 +483,34 @@ def _levels_chart(ws: Any, tables: Tables, lang: str) -> None:
     chart.x_axis.title = label("level", lang)
     chart.height = 9
     chart.width = 18
+    # Scorecards are counted in whole numbers: an integer axis (steps of 1, or a round step for big
+    # departments), starting at 0. openpyxl hides axes unless told (delete=False).
+    most = max([sum(per_department) for _, _, per_department in counts.rows] or [0])
+    chart.y_axis.majorUnit = axis_step(most)
+    chart.y_axis.number_format = "0"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
     if counts.departments:
         data = Reference(ws, min_col=3, max_col=2 + len(counts.departments), min_row=1, max_row=1 + band_rows)
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + band_rows))
     ws.add_chart(chart, f"A{len(counts.rows) + 4}")
+
+
+def axis_step(most: int) -> int:
+    """The count axis' step: 1 up to 10 scorecards, then a round whole number giving at most 10 steps.
+
+    >>> axis_step(3), axis_step(10), axis_step(37), axis_step(480)
+    (1, 1, 5, 50)
+    """
+    step = 1
+    while most / step > 10:
+        for factor in (2, 5, 10):
+            if most / (step * factor) <= 10 or factor == 10:
+                step *= factor
+                break
+    return step
 
 
 def _nine_box_sheet(ws: Any, content: SheetContent) -> None:
