@@ -103,3 +103,13 @@ SUMMARY_SHEET_NAMES: dict[str, dict[str, str]] = {
 # only when the roster gives potentials).
 SUMMARY_SHEETS_BY_LANG: dict[str, tuple[str, ...]] = {
     lang: tuple(names[k] for k in SUMMARY_SHEETS) for lang, names in SUMMARY_SHEET_NAMES.items()}
+
+
+def has_summary_sheets(sheet_names: "set[str] | frozenset[str]") -> bool:
+    """True when a workbook's sheets are a kpi-xl summary's, in either language (every sheet of one
+    language but the 9-Box, which is written only with potentials)."""
+    return any(set(names[:-1]) <= set(sheet_names) for names in SUMMARY_SHEETS_BY_LANG.values())
+
+
+# Every summary sheet name in every language: the sheets a reader of a summary-shaped book skips.
+ALL_SUMMARY_SHEET_NAMES = tuple(dict.fromkeys(n for names in SUMMARY_SHEETS_BY_LANG.values() for n in names))

@@ -17,6 +17,7 @@ from xlwings_standin import Book
 
 from kpi_xl import contract as c
 from kpi_xl.cli import app
+from kpi_xl.contract import SUMMARY_SHEETS_BY_LANG
 from kpi_xl.demo import GOLDEN_ACTUALS
 from kpi_xl.excel.console import (
     ACTION,
@@ -221,7 +222,7 @@ from xlwings_standin import Book
 data = json.load(open("book.json"))
 book = Book("book.xlsx", {name: {(r, c): v for r, c, v in cells} for name, cells in data.items()})
 xlwings.scripts["kpi_rollup_id"](book)
-print(json.dumps({"scripts": sorted(xlwings.scripts), "summary": book.sheets["Summary"].rows(),
+print(json.dumps({"scripts": sorted(xlwings.scripts), "summary": book.sheets["Ringkasan"].rows(),
                   "kpi_xl_file": kpi_xl.__file__, "sheets": [s.name for s in book.sheets],
                   "heavy": sorted(m for m in ("openpyxl", "python_calamine", "typer", "pydantic")
                                   if m in sys.modules)}))
@@ -257,7 +258,7 @@ def test_lite_script_embedded_in_main_py_consolidates_a_book(tmp_path):
     assert got["heavy"] == []
     values = dict(zip(*got["summary"][:2]))
     assert values["Nilai KPI (%)"] == 113.65 and values["Kriteria"] == "Melebihi Target"
-    assert got["sheets"] == ["Budi", *SHEETS[:-1]]  # no potentials: no 9-Box
+    assert got["sheets"] == ["Budi", *SUMMARY_SHEETS_BY_LANG["id"][:-1]]  # Indonesian tabs; no potentials: no 9-Box
 
 
 def test_console_keeps_existing_files_unless_overwrite(tmp_path):

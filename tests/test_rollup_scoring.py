@@ -102,11 +102,11 @@ def test_statuses_and_notes_in_indonesian(department, tmp_path):
     folder, roster = department
     result = rollup(folder, tmp_path / "ringkasan.xlsx", roster=roster, lang="id")
     wb = openpyxl.load_workbook(tmp_path / "ringkasan.xlsx")
-    statuses = [r[12] for r in wb["Summary"].iter_rows(min_row=2, max_row=5, values_only=True)]
+    statuses = [r[12] for r in wb["Ringkasan"].iter_rows(min_row=2, max_row=5, values_only=True)]
     assert statuses == ["lengkap", "belum lengkap", "error", "belum dimulai"]
-    assert wb["Summary"]["A7"].value.startswith("Jumlah bonus: hanya diisi untuk scorecard yang lengkap.")
-    assert list(wb["Levels"].iter_rows(values_only=True))[-1][0] == (
-        "1 scorecard dengan error tidak dihitung di sini (lihat sheet Issues). "
+    assert wb["Ringkasan"]["A7"].value.startswith("Jumlah bonus: hanya diisi untuk scorecard yang lengkap.")
+    assert list(wb["Level Kinerja"].iter_rows(values_only=True))[-1][0] == (
+        "1 scorecard dengan error tidak dihitung di sini (lihat sheet Masalah). "
         "1 scorecard yang belum dimulai (belum ada aktual) tidak dihitung di sini.")
     assert result.summary["label"].tolist()[:2] == ["Melebihi Target", "Belum Mencapai Target"]
 

@@ -146,7 +146,7 @@ def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
     # the final rating weighs stay the base policy's: a range has no rows for them.
     return dataclasses.replace(policy_from_dict(data, source="policy range"), annual_method=base.annual_method,
                                missing_period=base.missing_period, trend_threshold=base.trend_threshold,
-                               rating=base.rating)
+                               rating=base.rating, currency=base.currency)
 
 
 _SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method"}

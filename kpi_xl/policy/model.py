@@ -81,6 +81,7 @@ class Policy:
     missing_period: str = "incomplete"
     trend_threshold: float = 5.0  # percent points between the first and last period: improving/declining
     rating: Rating | None = None  # the final rating's components; None: the final rating is the KPI value
+    currency: str = "IDR"  # of the monthly salaries and bonus amounts (the summary's number format)
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -131,7 +132,7 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     """Build and validate a policy from parsed YAML; errors name the source and the field."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping with 'bands', got {type(data).__name__}")
-    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating"}
+    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating", "currency"}
     if unknown:
         raise PolicyError(f"{source}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
 
@@ -190,7 +191,11 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
             )
     annual = _annual(data.get("annual"), source)
     rating = _rating(data.get("rating"), source)
-    return Policy(tuple(bands), lower_method, max_score, source, **annual, rating=rating)
+    currency = data.get("currency", "IDR")
+    if not isinstance(currency, str) or not currency.strip().isalpha() or len(currency.strip()) != 3:
+        raise PolicyError(f"{source}: currency: {currency!r} is not a currency code such as IDR, USD or EUR")
+    return Policy(tuple(bands), lower_method, max_score, source, **annual, rating=rating,
+                  currency=currency.strip().upper())
 
 
 def _annual(data: Any, source: str) -> dict[str, Any]:

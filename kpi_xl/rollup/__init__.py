@@ -178,6 +178,8 @@ def rollup(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     roles: Mapping[str, Any] | None = None,
+    paper: str = "A4",
+    currency: str | None = None,
 ) -> RollupResult:
     """Roll scorecard files and folders up into the summary workbook `output` (None: do not write it).
 
@@ -185,6 +187,7 @@ def rollup(
     department, supervisor, monthly salary (for the bonus amount) and potential (for the 9-box).
     `policy`: a `Policy` or a policy file (default: $KPI_XL_POLICY, else the built-in one).
     `roles`: role id -> role, whose names (in `lang`) replace role ids on the summary.
+    `paper`: A4 or Letter, for printing; `currency`: the bonus amounts' currency (default: the policy's).
     Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output, an
     output that is one of the inputs or an existing file that is no kpi-xl summary); every problem
     with an input is an issue in the result and on the Issues sheet.
@@ -213,7 +216,10 @@ def rollup(
         issues.extend(read.issues)
 
     tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles)
-    written = write_summary(tables, output, lang) if output is not None else None
+    # Sources are shown from the folder rolled up (one folder given), else from the files' common folder.
+    base = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
+    written = (write_summary(tables, output, lang, paper=paper, currency=currency or pol.currency, base=base)
+               if output is not None else None)
     skipped = sum(1 for r in reads if r.skipped)  # kpi-xl summaries among the inputs
     without = sum(1 for r in reads if r.no_scorecard)
     not_read = sum(1 for r in reads if not r.scorecards and not r.skipped and not r.no_scorecard)

@@ -20,7 +20,8 @@ from ..io.text import looks_like_formula
 from ..policy import Policy, load_policy
 from ..roster import roster_from_rows as rows_to_roster
 from .handmade import read_handmade_grid
-from .layout import SHEETS, summary_sheets
+from ..contract import ALL_SUMMARY_SHEET_NAMES
+from .layout import summary_sheets
 from .model import Issue, RawScorecard
 from .tables import Tables, build_tables
 
@@ -68,7 +69,7 @@ def sheet_grid(sheet: Any) -> tuple[list[list[Any]], int, int]:
     return _as_grid(used.value), int(used.row) - 1, int(used.column) - 1
 
 
-def read_book_scorecards(book: Any, *, skip: tuple[str, ...] = SHEETS) -> tuple[list[RawScorecard], list[Issue]]:
+def read_book_scorecards(book: Any, *, skip: tuple[str, ...] = ALL_SUMMARY_SHEET_NAMES) -> tuple[list[RawScorecard], list[Issue]]:
     """The scorecard on each sheet of an open workbook (the summary's own sheets skipped)."""
     cards: list[RawScorecard] = []
     issues: list[Issue] = []
@@ -145,7 +146,7 @@ def consolidate(book: Any, *, lang: str = "en", policy: Policy | str | None = No
     for sheet in book.sheets:
         if sheet.name.strip().lower() == "roster":
             roster = roster_from_rows(sheet_grid(sheet)[0])
-    cards, issues = read_book_scorecards(book, skip=SHEETS + ("Roster",))
+    cards, issues = read_book_scorecards(book, skip=ALL_SUMMARY_SHEET_NAMES + ("Roster",))
     employees = None
     if roster is not None:
         employees = roster.employees

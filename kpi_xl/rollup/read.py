@@ -50,14 +50,13 @@ ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 # --- kpi-xl summaries ------------------------------------------------------------------------------
 
 # The sheets every summary has (the 9-Box only when the roster gives potentials).
-SUMMARY_SHEETS = frozenset(SHEETS) - {"9-Box"}
 
 
 def is_summary_book(workbook_xml: bytes) -> bool:
     """True when an .xlsx's `xl/workbook.xml` is a kpi-xl summary's: it carries the hidden defined name
     `kpi_xl.contract.SUMMARY_MARKER` (summaries written since), or it has every sheet a summary has.
 
-    >>> is_summary_book(b'<sheets>' + b''.join(b'<sheet name="%s"/>' % n.encode() for n in SUMMARY_SHEETS) + b'</sheets>')
+    >>> is_summary_book(b'<sheets>' + b''.join(b'<sheet name="%s"/>' % n.encode() for n in c.SUMMARY_SHEETS) + b'</sheets>')
     True
     >>> is_summary_book(b'<sheets><sheet name="Summary"/><sheet name="Details"/></sheets>')
     False
@@ -66,9 +65,9 @@ def is_summary_book(workbook_xml: bytes) -> bool:
         for m in _DEFINED_NAME.finditer(workbook_xml):
             if xml_attributes(m.group(1)).get(b"name") == c.SUMMARY_MARKER.encode():
                 return True
-    if b"Details" not in workbook_xml:  # the quick answer for scorecards
+    if b"Details" not in workbook_xml and b"Rincian" not in workbook_xml:  # the quick answer for scorecards
         return False
-    return SUMMARY_SHEETS <= set(workbook_sheet_names(workbook_xml))
+    return c.has_summary_sheets(set(workbook_sheet_names(workbook_xml)))
 
 
 def is_summary_file(path: str | os.PathLike[str]) -> bool:
@@ -168,7 +167,7 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
     except Exception as e:  # python-calamine raises several types for broken files
         raise _Unreadable(_open_error(path, e)) from None
     with book:
-        if SUMMARY_SHEETS <= set(book.sheet_names):  # a summary saved as .xls or .ods
+        if c.has_summary_sheets(set(book.sheet_names)):  # a summary saved as .xls or .ods
             _skip_summary(out, path)
             return
         for name, hidden in worksheets(book):  # chart and dialog sheets hold no KPI rows

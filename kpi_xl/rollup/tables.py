@@ -288,6 +288,8 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     summary["raise"] = [bands[lv].raise_text if lv in bands else "" for lv in levels]
     summary["department"] = summary["department"].astype(object)
     role_names(summary, lang, roles)
+    if missing is not None:
+        role_names(missing, lang, roles)  # a roster's role column may hold built-in role ids
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
