@@ -40,6 +40,10 @@ class PasswordProtected(Exception):
     """The reader found a password the preflight could not see."""
 
 
+class ReaderLimit(Exception):
+    """The file is sound but the reader cannot read it (`kpi_xl.io.reasons` words why)."""
+
+
 def inspect(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *,
             sheets_read: SheetsRead | None = None) -> Inspection:
     """The preflight of one workbook (`kpi_xl.io.preflight.check_file`): its problem, or what the
@@ -61,6 +65,8 @@ def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
             try:
                 return calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
             except calamine.CalamineError as e:
+                if inspection.utf16:
+                    raise ReaderLimit("parts in UTF-16") from None
                 if "Cannot detect file format" not in str(e):
                     raise
                 raise _why_not(path, inspection.data) from None

@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 from xml.parsers import expat
 
-from ..messages import short_text, shown_name
+from ..messages import shown_name
 from .ole2 import OLE2_MAGIC, check_ole2
 from .problems import (
     CODES, CORRUPT, DEFAULT_LIMITS, EMPTY, ENCRYPTED, ERROR, INFO, LOCK_FILE, LOCK_PREFIX, NOT_A_WORKBOOK,
@@ -163,7 +163,10 @@ def check_file(
         OverflowError,
         expat.ExpatError,
     ) as e:
-        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({short_text(e)}): {SAVE_AS}"))
+        # The library's words ("Bad CRC-32", "Bad magic number") mean nothing to HR: what broke, in ours.
+        what = ("its packed parts do not unpack as the file's directory says"
+                if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)) else "its inner structure is broken")
+        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({what}): {SAVE_AS}"))
     return result
 
 

@@ -105,6 +105,7 @@ def check_xlsx(
         sheet_names, typed, plain = _workbook_parts(saved[book], saved[book_rels], folder)
         opened_parts |= typed
         result.workbook_xml = saved[book]
+        result.utf16 = saved[book].startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
         wanted = sheets_read(saved[book]) if sheets_read is not None else None
         if wanted is not None and plain:
             where = {sheet: part for part, sheet in sheet_names.items()}
