@@ -22,6 +22,7 @@ Nothing here imports openpyxl, pandas or numpy.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -164,10 +165,17 @@ def check_file(
         expat.ExpatError,
     ) as e:
         # The library's words ("Bad CRC-32", "Bad magic number") mean nothing to HR: what broke, in ours.
-        what = ("its packed parts do not unpack as the file's directory says"
-                if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)) else "its inner structure is broken")
+        if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)):
+            part = _PART_NAME.search(str(e))
+            what = (f"its part {part.group()} does not" if part else "its parts do not") + \
+                " unpack as the file's directory says"
+        else:
+            what = "its inner structure is broken"
         return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({what}): {SAVE_AS}"))
     return result
+
+
+_PART_NAME = re.compile(r"[\w\[\]./\\-]+\.(?:xml|rels|bin)\b")
 
 
 def _not_a_workbook(name: str, suffix: str, head: bytes) -> str:

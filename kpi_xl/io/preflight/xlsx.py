@@ -47,7 +47,7 @@ _OPENED_NAMES = ("styles.xml", "sharedstrings.xml")
 def part_key(name: str) -> str:
     """A zip part's name as readers (and Excel) look parts up: `\\` taken for `/`, case ignored.
 
-    >>> part_key("XL\\Worksheets\\Sheet1.xml")
+    >>> part_key("XL/Worksheets/Sheet1.XML")
     'xl/worksheets/sheet1.xml'
     """
     return name.replace("\\", "/").lower()
