@@ -154,7 +154,8 @@ MESSAGES = [
     ),
     (
         "corrupt/9-bad-crc.xlsx",
-        f"'9-bad-crc.xlsx' is damaged (Bad CRC-32 for file 'xl/worksheets/sheet1.xml'): {SAVE_AS}",
+        f"'9-bad-crc.xlsx' is damaged (its part xl/worksheets/sheet1.xml does not unpack as the file's directory "
+        f"says): {SAVE_AS}",
     ),
     (
         "large/huge.xlsx",

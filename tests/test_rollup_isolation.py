@@ -61,7 +61,7 @@ def test_a_worker_that_dies_mid_file_costs_only_that_file(cards, tmp_path, monke
     (PanicException("called `Option::unwrap()` on a `None` value"), "the spreadsheet reader stopped on it"),
     (MemoryError(), "needs more memory than this computer has"),
     (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
-    (KeyError("There is no item named '[Content_Types].xml' in the archive"), "the spreadsheet reader stopped"),
+    (KeyError("There is no item named '[Content_Types].xml' in the archive"), "a part Excel needs is missing"),
 ])
 def test_whatever_a_reader_raises_is_one_error_row_in_hr_words(cards, tmp_path, monkeypatch, jobs, raised, words):
     victim = _victim(cards)

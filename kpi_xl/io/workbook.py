@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import KpiFileError
+from .messages import shown_name
 from .preflight import DEFAULT_LIMITS, Inspection, Limits, SheetsRead, check_file
+from .reasons import unreadable
 
 Rows = list[tuple[int, list[Any]]]  # (row number as the sheet shows it, the row's values)
 _OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
@@ -34,6 +38,10 @@ _OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 
 class PasswordProtected(Exception):
     """The reader found a password the preflight could not see."""
+
+
+class ReaderLimit(Exception):
+    """The file is sound but the reader cannot read it (`kpi_xl.io.reasons` words why)."""
 
 
 def inspect(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *,
@@ -54,7 +62,14 @@ def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
 
     try:
         if inspection.data is not None:
-            return calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
+            try:
+                return calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
+            except calamine.CalamineError as e:
+                if inspection.utf16:
+                    raise ReaderLimit("parts in UTF-16") from None
+                if "Cannot detect file format" not in str(e):
+                    raise
+                raise _why_not(path, inspection.data) from None
         try:
             return calamine.CalamineWorkbook.from_path(os.fspath(path))
         except calamine.PasswordError:
@@ -67,6 +82,22 @@ def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
                 raise failed from None
     except calamine.PasswordError:
         raise PasswordProtected(os.fspath(path)) from None
+
+
+def _why_not(path: str | os.PathLike[str], data: bytes) -> Exception:
+    """What python-calamine says of checked bytes it would not take from a file object: from a file
+    object it tries every format and says only "Cannot detect file format"; from a path it reads the
+    format the name gives and says what is wrong. The same bytes, in a temporary file."""
+    import python_calamine as calamine  # for start-up speed: loaded already by open_book
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / ("book" + Path(path).suffix.lower())
+        copy.write_bytes(data)
+        try:
+            calamine.CalamineWorkbook.from_path(os.fspath(copy)).close()
+        except Exception as e:  # noqa: BLE001 - the error is the answer
+            return e
+    return calamine.CalamineError("Cannot detect file format")
 
 
 def refusal(inspection: Inspection, what: str) -> str:
@@ -114,20 +145,29 @@ def read_sheets(path: str | os.PathLike[str], what: str, error: type[Exception] 
                 yield name, [(i, list(r)) for i, r in enumerate(grid, start=1)]
     except error:
         raise
-    except PasswordProtected:
-        raise error(f"{p.name}: the {what} is protected with a password; save it without one") from None
-    except Exception as e:  # noqa: BLE001 - any reader failure is a file the user must fix
-        raise error(f"{p.name}: cannot read the {what} ({type(e).__name__}: {e})") from None
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - any reader failure (a panic too) is a file to fix
+        raise error(unreadable(e, shown_name(p))) from None
 
 
 def _openpyxl_sheets(path: Path, checked: Inspection) -> Iterator[tuple[str, Rows]]:
     from openpyxl import load_workbook  # for start-up speed: only when a workbook is read
 
     source: Any = io.BytesIO(checked.data) if checked.data is not None else path
-    wb = load_workbook(source, read_only=True, data_only=True)
+    with warnings.catch_warnings():
+        # openpyxl warns of every part it drops (extensions, styles): nothing HR can act on.
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source, read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
-            yield ws.title, [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            # The sheet's own <dimension> may claim XFD1048576: openpyxl would pad every row to it.
+            # The preflight checked the cells themselves, so the extent is taken from them.
+            ws.reset_dimensions()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            yield ws.title, rows
     finally:
         wb.close()
 
@@ -143,6 +183,8 @@ def load_for_editing(path: str | os.PathLike[str], what: str, error: type[Except
     from openpyxl import load_workbook  # for start-up speed: only when a workbook is edited
 
     try:
-        return load_workbook(io.BytesIO(checked.data) if checked.data is not None else p)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on parts it drops mean nothing to HR
+            return load_workbook(io.BytesIO(checked.data) if checked.data is not None else p)
     except Exception as e:  # noqa: BLE001 - any reader failure is a file the user must fix
-        raise error(f"{p.name}: cannot read the {what} ({type(e).__name__}: {e})") from None
+        raise error(unreadable(e, shown_name(p))) from None

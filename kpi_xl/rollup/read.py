@@ -20,16 +20,16 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .. import contract as c
 from ..addresses import column_letter, column_number
+from ..io.messages import shown_name
 from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
-from ..io.workbook import PasswordProtected, inspect, open_book, worksheets
+from ..io.reasons import unreadable
+from ..io.workbook import inspect, open_book, worksheets
 from .handmade import read_handmade_sheet
-from .layout import SHEETS
 from .model import (
     ERROR,
     GENERATED,
@@ -43,9 +43,6 @@ from .model import (
     WorkbookRead,
 )
 from .rows import CellReader
-
-ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-
 
 # --- kpi-xl summaries ------------------------------------------------------------------------------
 
@@ -104,7 +101,7 @@ def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
         # Exception; so do errors raised deep in a damaged file (RecursionError, MemoryError are
         # Exceptions). The library's own words stay out of the message: they mean nothing to HR.
         out.scorecards.clear()
-        out.issues.append(Issue(path, "", "", ERROR, _failed(e)))
+        out.issues.append(Issue(path, "", "", ERROR, _failed(path, e)))
         return out
     if not out.scorecards and not out.skipped:
         out.issues.append(Issue(path, "", "", ERROR,
@@ -118,15 +115,9 @@ def read_workbooks(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[Wo
     return [read_workbook(p, limits) for p in paths]
 
 
-def _failed(error: BaseException) -> str:
-    """What HR reads when reading a file failed in a way no check foresaw."""
-    if isinstance(error, MemoryError):
-        why = "it needs more memory than this computer has"
-    elif isinstance(error, RecursionError):
-        why = "its content is nested too deeply"
-    else:
-        why = "the spreadsheet reader stopped on it (the file may be damaged)"
-    return f"could not be read: {why}; open it in Excel, save it again as .xlsx and send it again"
+def _failed(path: str, error: BaseException) -> str:
+    """What HR reads when a reader gave up on a file (`kpi_xl.io.reasons`: never the library's words)."""
+    return unreadable(error, shown_name(path))
 
 
 class _Unreadable(Exception):
@@ -160,12 +151,7 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
     if plan.summary:
         _skip_summary(out, path)
         return
-    try:
-        book = open_book(path, checked)
-    except PasswordProtected:
-        raise _Unreadable("the file is protected with a password; save it without one") from None
-    except Exception as e:  # python-calamine raises several types for broken files
-        raise _Unreadable(_open_error(path, e)) from None
+    book = open_book(path, checked)  # what a reader raises is worded by `_failed`
     with book:
         if c.has_summary_sheets(set(book.sheet_names)):  # a summary saved as .xls or .ods
             _skip_summary(out, path)
@@ -189,18 +175,6 @@ def _skip_summary(out: WorkbookRead, path: str) -> None:
     # Its Details sheet has a KPI table's headers: read as a scorecard it would add a bogus row.
     out.skipped = True
     out.issues.append(Issue(path, "", "", INFO, "a kpi-xl summary, not a scorecard: skipped"))
-
-
-def _open_error(path: str, error: Exception) -> str:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    suffix = Path(path).suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix in ZIP_SUFFIXES:
-        return ("the file is encrypted with a password (or is an old .xls renamed " + suffix +
-                "); open it in Excel and save it as .xlsx without a password")
-    if suffix in ZIP_SUFFIXES and not head.startswith(b"PK"):
-        return f"not a real {suffix} workbook (the content is something else); ask for the scorecard again"
-    return _failed(error)
 
 
 # --- generated scorecards: defined names ------------------------------------------------------------

@@ -22,6 +22,7 @@ Nothing here imports openpyxl, pandas or numpy.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -29,7 +30,7 @@ import zlib
 from pathlib import Path
 from xml.parsers import expat
 
-from ..messages import short_text, shown_name
+from ..messages import shown_name
 from .ole2 import OLE2_MAGIC, check_ole2
 from .problems import (
     CODES,
@@ -187,8 +188,18 @@ def check_file(
         OverflowError,
         expat.ExpatError,
     ) as e:
-        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({short_text(e)}): {SAVE_AS}"))
+        # The library's words ("Bad CRC-32", "Bad magic number") mean nothing to HR: what broke, in ours.
+        if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)):
+            part = _PART_NAME.search(str(e))
+            what = (f"its part {part.group()} does not" if part else "its parts do not") + \
+                " unpack as the file's directory says"
+        else:
+            what = "its inner structure is broken"
+        return Inspection(FileProblem(str(path), CORRUPT, ERROR, f"{name} is damaged ({what}): {SAVE_AS}"))
     return result
+
+
+_PART_NAME = re.compile(r"[\w\[\]./\\-]+\.(?:xml|rels|bin)\b")
 
 
 def _not_a_workbook(name: str, suffix: str, head: bytes) -> str:
@@ -201,9 +212,18 @@ def _not_a_workbook(name: str, suffix: str, head: bytes) -> str:
         )
     if what in ("a web page (HTML)", "an Excel 2003 XML spreadsheet"):
         return f"{name} is {what} with a {suffix} name, as some programs export 'to Excel': {SAVE_AS}"
-    return (
-        f"{name} is {what}, not a workbook, although its name ends in {suffix}: ask for the scorecard again"
-    )
+    if what == _OLD_EXCEL:
+        return f"{name} is {what}, which kpi-xl cannot read: {SAVE_AS}"
+    if what == _UNKNOWN:
+        return (f"{name} is no workbook (its content is of no kind kpi-xl knows), although its name "
+                f"ends in {suffix}: ask for the scorecard again")
+    return f"{name} is {what}, not a workbook, although its name ends in {suffix}: ask for the scorecard again"
+
+
+_OLD_EXCEL = "an Excel 2.x, 3.0 or 4.0 workbook (from before 1995)"
+_UNKNOWN = "unknown"
+# A BIFF2-4 worksheet or workbook starts with its BOF record (no OLE2 container around it).
+_OLD_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
 
 
 def _sniff(head: bytes) -> str:
@@ -222,6 +242,8 @@ def _sniff(head: bytes) -> str:
     for magic, what in signatures:
         if head.startswith(magic):
             return what
+    if head.startswith(_OLD_BOF) and len(head) >= 4 and 4 <= head[2] <= 16 and head[3] == 0:
+        return _OLD_EXCEL
     text = _as_text(head)
     if text is not None:
         lowered = text.lstrip("\ufeff \t\r\n").lower()
@@ -232,7 +254,7 @@ def _sniff(head: bytes) -> str:
                 return "a web page (HTML)"
             return "an XML file"
         return "text"
-    return "not a workbook (its content is unknown)"
+    return _UNKNOWN
 
 
 def _as_text(head: bytes) -> str | None:

@@ -96,14 +96,22 @@ class _Compound:
         return {name for name, kind, _, _ in self.entries if kind in (1, 2)}
 
     def read(self, wanted: str, limit: int) -> bytes:
-        """The first `limit` bytes of the stream named `wanted` (any storage)."""
+        """The first `limit` bytes of the stream named `wanted` (any storage; names compare without
+        case, as the format says and readers do: "WORKBOOK" and "Book" are workbook streams)."""
         for name, kind, start, size in self.entries:
-            if kind == 2 and name == wanted:
+            if kind == 2 and name.lower() == wanted.lower():
                 size = min(size, limit)
                 if size >= self.cutoff:
                     return self._chain_bytes(start, size)
                 return self._mini(start, size)
         raise KeyError(wanted)
+
+    def check_mini_stream(self) -> None:
+        """The mini stream (the root entry's chain) whole: a reader loads it on opening and panics on
+        a chain that breaks off (ValueError here, a damaged file)."""
+        if self.entries and self.entries[0][3] > 0:
+            root = self.entries[0]
+            self._chain_bytes(root[2], min(root[3], self.size))  # raises when the chain breaks
 
     def _mini(self, start: int, size: int) -> bytes:
         root = self.entries[0]
@@ -115,29 +123,32 @@ class _Compound:
             if start in seen or start >= len(minifat):
                 raise ValueError("an OLE2 mini sector chain is broken")
             seen.add(start)
-            out += stream[start * 64 : (start + 1) * 64]
+            piece = stream[start * 64 : (start + 1) * 64]
+            if len(piece) < min(64, size - len(out)):  # a reader would slice past the mini stream's end
+                raise ValueError("an OLE2 mini sector lies past the end of its stream")
+            out += piece
             start = minifat[start]
         return bytes(out[:size])
 
 
 def check_ole2(f: Any, size: int, name: str, suffix: str, limits: Limits) -> None:
     compound = _Compound(f, size)
-    streams = compound.names()
-    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+    compound.check_mini_stream()
+    streams = {s.lower() for s in compound.names()}  # stream names compare without case
+    if "encryptioninfo" in streams or "encryptedpackage" in streams:
         raise Refused(ENCRYPTED, f"{name} {PASSWORD}")
-    book = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
+    book = "Workbook" if "workbook" in streams else "Book" if "book" in streams else None
     if book is None:
         what = (
             "a Word document"
-            if "WordDocument" in streams
+            if "worddocument" in streams
             else "a PowerPoint presentation"
-            if "PowerPoint Document" in streams
-            else "an OLE2 file that is no workbook"
+            if "powerpoint document" in streams
+            else "an Office file holding no workbook (no Workbook stream)"
         )
         raise Refused(
             NOT_A_WORKBOOK,
-            f"{name} is {what}, not a workbook, although its name ends in {suffix}: "
-            "ask for the scorecard again",
+            f"{name} is {what}, although its name ends in {suffix}: ask for the scorecard again",
         )
     if suffix != ".xls":
         raise Refused(

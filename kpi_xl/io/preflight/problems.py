@@ -137,6 +137,7 @@ class Inspection:
     data: bytes | None = None
     workbook_xml: bytes | None = None
     error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
+    utf16: bool = False  # the workbook part is UTF-16: Excel and openpyxl read it, python-calamine not
 
 
 SheetsRead = Callable[[bytes], "Collection[str] | None"]

@@ -45,11 +45,38 @@ def workbook_sheet_names(workbook_xml: bytes) -> list[str]:
     return [html.unescape(xml_attributes(m.group(1)).get(b"name", b"").decode("utf-8", "replace"))
             for m in _WORKBOOK_SHEET.finditer(workbook_xml)]
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
-_BOOK, _BOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_OFFICE_DOCUMENT = b"/officeDocument"
 # Parts a reader (python-calamine) parses when it opens an .xlsx, besides the sheets it opens: these
 # are streamed to their end (size and CRC checked). The workbook's shared strings and styles are
 # found through its relationships too, wherever they lie.
-_OPENED_PARTS = frozenset({"_rels/.rels", _BOOK, _BOOK_RELS, "xl/styles.xml", "xl/sharedStrings.xml"})
+_OPENED_NAMES = ("styles.xml", "sharedstrings.xml")
+
+
+def part_key(name: str) -> str:
+    """A zip part's name as readers (and Excel) look parts up: `\\` taken for `/`, case ignored.
+
+    >>> part_key("XL/Worksheets/Sheet1.XML")
+    'xl/worksheets/sheet1.xml'
+    """
+    return name.replace("\\", "/").lower()
+
+
+def office_document(zf: zipfile.ZipFile, keys: set[str]) -> str | None:
+    """The workbook part (its `part_key`) as `_rels/.rels` names it, when that part is in the zip
+    (a workbook need not lie under xl/); None when the package does not say."""
+    if "_rels/.rels" not in keys:
+        return None
+    info = next(i for i in zf.infolist() if part_key(i.filename) == "_rels/.rels")
+    if info.file_size > 2**16:
+        return None
+    rels = zf.read(info)
+    for m in _RELATIONSHIP.finditer(rels):
+        attrs = xml_attributes(m.group(1))
+        if attrs.get(b"Type", b"").endswith(_OFFICE_DOCUMENT):
+            target = part_key(html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace")))
+            target = posixpath.normpath(target.lstrip("/"))
+            return target if target in keys else None
+    return None
 _OPENED_TYPES = (b"/sharedStrings", b"/styles")
 _KEEP_BYTES = 4 * 2**20  # workbook parts larger than this are checked but not kept for the reader
 _PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this much at a time
@@ -61,15 +88,18 @@ def check_xlsx(
     limits: Limits,
     sheets_read: SheetsRead | None,
     result: Inspection,
+    book: str = "xl/workbook.xml",
 ) -> None:
     """Every XML part's prolog; the workbook, its relationships, shared strings, styles and the sheets
     a reader opens streamed to their end. Which sheets: those `sheets_read` names, when each of them
     is found in one part; else every worksheet (a workbook that does not say plainly where its sheets
     are is checked whole)."""
-    by_name = {info.filename: info for info in infos}
+    by_name = {part_key(info.filename): info for info in infos}
+    folder = posixpath.dirname(book)
+    book_rels = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
     saved: dict[str, bytes] = {}
     # The workbook and its relationships first: they say where the sheets are and what they are called.
-    for part in (_BOOK, _BOOK_RELS):
+    for part in (book, book_rels):
         info = by_name.get(part)
         if info is not None:
             keep = info.file_size <= _KEEP_BYTES
@@ -77,22 +107,24 @@ def check_xlsx(
             if keep:
                 saved[part] = data
     sheet_names: dict[str, str] = {}
-    opened_parts = set(_OPENED_PARTS)
+    opened_parts = {"_rels/.rels", book, book_rels} | {posixpath.join(folder, n) for n in _OPENED_NAMES}
     scanned: set[str] | None = None  # None: every worksheet
     if len(saved) == 2:
-        sheet_names, typed, plain = _workbook_parts(saved[_BOOK], saved[_BOOK_RELS])
+        sheet_names, typed, plain = _workbook_parts(saved[book], saved[book_rels], folder)
         opened_parts |= typed
-        result.workbook_xml = saved[_BOOK]
-        wanted = sheets_read(saved[_BOOK]) if sheets_read is not None else None
+        result.workbook_xml = saved[book]
+        result.utf16 = saved[book].startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+        wanted = sheets_read(saved[book]) if sheets_read is not None else None
         if wanted is not None and plain:
             where = {sheet: part for part, sheet in sheet_names.items()}
             if all(sheet in where and where[sheet] in by_name for sheet in wanted):
                 scanned = {where[sheet] for sheet in wanted}
+    sheets_folder = posixpath.join(folder, "worksheets") + "/"
     for info in infos:
-        part = info.filename
+        part = part_key(info.filename)
         if part in saved or part.endswith("/"):
             continue
-        in_sheets = part.startswith("xl/worksheets/") and not part.startswith("xl/worksheets/_rels/")
+        in_sheets = part.startswith(sheets_folder) and not part.startswith(sheets_folder + "_rels/")
         # A sheet is whatever the workbook's relationships point at, wherever it lies in the zip.
         is_sheet = in_sheets or part in sheet_names
         if is_sheet and (scanned is None or part in scanned):
@@ -108,28 +140,31 @@ def check_xlsx(
 
 
 # Scorecards made from one role share their workbook part and its relationships byte for byte.
-_PARTS_CACHE: dict[tuple[bytes, bytes], tuple[dict[str, str], frozenset[str], bool]] = {}
+_PARTS_CACHE: dict[tuple[bytes, bytes, str], tuple[dict[str, str], frozenset[str], bool]] = {}
 
 
-def _workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[str, str], frozenset[str], bool]:
-    """Where a workbook's parts are: zip part -> sheet name ('xl/worksheets/sheet1.xml' -> 'Scorecard'),
-    the shared strings and styles parts, and whether every sheet has a name and a part of its own."""
-    key = (workbook_xml, rels_xml)
+def _workbook_parts(workbook_xml: bytes, rels_xml: bytes,
+                    folder: str = "xl") -> tuple[dict[str, str], frozenset[str], bool]:
+    """Where a workbook's parts are: zip part (its `part_key`) -> sheet name ('xl/worksheets/sheet1.xml'
+    -> 'Scorecard'), the shared strings and styles parts, and whether every sheet has a name and a part
+    of its own. Targets are relative to `folder`, the workbook part's."""
+    key = (workbook_xml, rels_xml, folder)
     found = _PARTS_CACHE.get(key)
     if found is None:
         if len(_PARTS_CACHE) >= 64:
             _PARTS_CACHE.clear()
-        found = _PARTS_CACHE[key] = _parse_workbook_parts(workbook_xml, rels_xml)
+        found = _PARTS_CACHE[key] = _parse_workbook_parts(workbook_xml, rels_xml, folder)
     return found
 
 
-def _parse_workbook_parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[dict[str, str], frozenset[str], bool]:
+def _parse_workbook_parts(workbook_xml: bytes, rels_xml: bytes,
+                          folder: str) -> tuple[dict[str, str], frozenset[str], bool]:
     targets: dict[bytes, str] = {}
     typed: set[str] = set()
     for m in _RELATIONSHIP.finditer(rels_xml):
         attrs = xml_attributes(m.group(1))
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        target = part_key(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         part = posixpath.normpath(part)
         targets[attrs.get(b"Id", b"")] = part
         if attrs.get(b"Type", b"").endswith(_OPENED_TYPES):

@@ -23,7 +23,7 @@ from .problems import (
     SheetsRead,
     mb,
 )
-from .xlsx import check_xlsx
+from .xlsx import check_xlsx, office_document, part_key
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -49,12 +49,13 @@ def check_zip(
                 f"{limits.max_members:,}: it is not a normal scorecard; ask for the "
                 "original file",
             )
-        seen: set[str] = set()
+        seen: set[str] = set()  # part names as readers compare them (part_key)
         unpacked = 0
         for info in infos:
-            if info.filename in seen:
+            key = part_key(info.filename)
+            if key in seen and not key.endswith("/"):
                 raise Refused(CORRUPT, f"{name} holds two parts named {info.filename!r}: {SAVE_AS}")
-            seen.add(info.filename)
+            seen.add(key)
             unpacked += info.file_size
             if info.flag_bits & 0x1:
                 raise Refused(ENCRYPTED, f"{name} {PASSWORD}")
@@ -76,7 +77,8 @@ def check_zip(
                         "not a normal scorecard (possibly a zip bomb); ask for the "
                         "original file",
                     )
-        kind = _zip_kind(zf, seen)
+        book = office_document(zf, seen)
+        kind = _zip_kind(zf, seen, book)
         expected = {".ods": "ods", ".xls": "xls"}.get(suffix, "xlsx")
         if kind in ("xlsx", "ods") and kind != expected:
             what = "an OpenDocument spreadsheet" if kind == "ods" else "an Excel workbook"
@@ -108,25 +110,29 @@ def check_zip(
         if kind == "ods":
             check_ods(parts, zf, infos, name, limits)
         else:
-            check_xlsx(parts, infos, name, limits, sheets_read, result)
+            check_xlsx(parts, infos, name, limits, sheets_read, result, book or "xl/workbook.xml")
 
 
-def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
-    """'xlsx', 'xlsb', 'ods', or what the zip is instead ("a Word document")."""
-    if "xl/workbook.bin" in names:
+def _zip_kind(zf: zipfile.ZipFile, names: set[str], book: str | None) -> str:
+    """'xlsx', 'xlsb', 'ods', or what the zip is instead ("a Word document"). `names` are the parts'
+    `part_key`s; `book` the workbook part `_rels/.rels` names (`office_document`), wherever it lies."""
+    if "xl/workbook.bin" in names or (book or "").endswith(".bin"):
         return "xlsb"
-    if ("xl/workbook.xml" in names or "[Content_Types].xml" in names) and (
+    if book is not None and book.endswith(".xml"):
+        return "xlsx"
+    if ("xl/workbook.xml" in names or "[content_types].xml" in names) and (
         "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names)
     ):
         return "xlsx"
     if "mimetype" in names:
-        mime = zf.read("mimetype") if zf.getinfo("mimetype").file_size < 200 else b""
+        info = next(i for i in zf.infolist() if part_key(i.filename) == "mimetype")
+        mime = zf.read(info) if info.file_size < 200 else b""
         if mime.strip() == _ODS_MIME:
             return "ods"
         if b"opendocument.text" in mime:
             return "an OpenDocument text document"
         return "an OpenDocument file that is no spreadsheet"
-    if "content.xml" in names and "META-INF/manifest.xml" in names:
+    if "content.xml" in names and "meta-inf/manifest.xml" in names:
         return "ods"
     if any(n.startswith("word/") for n in names):
         return "a Word document"
