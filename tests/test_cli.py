@@ -93,7 +93,7 @@ def test_check_unreadable_role_file(tmp_path):
 
 
 def test_score_golden_csv():
-    result = run("score", str(ROOT / "examples" / "golden.csv"), "--salary", "10000000")
+    result = run("score", str(ROOT / "examples" / "worked-example.csv"), "--salary", "10000000")
     assert result.exit_code == 0, result.output
     assert "KPI value: 113.65%" in result.output
     assert "Level: 4 (Exceeds Target)" in result.output
@@ -103,7 +103,7 @@ def test_score_golden_csv():
 
 
 def test_score_csv_output_for_scripts():
-    result = run("score", str(ROOT / "examples" / "golden.csv"), "--csv", "--lang", "id")
+    result = run("score", str(ROOT / "examples" / "worked-example.csv"), "--csv", "--lang", "id")
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
     assert lines[0] == "row,weight,target,actual,score,final"
@@ -227,7 +227,7 @@ def test_every_command_has_help_and_is_in_the_readme():
 @pytest.mark.parametrize("args, expected", [
     (["roles", "show", "digital-marketing-specialist", "--lang", "ID"], "Spesialis Pemasaran Digital"),
     (["roles", "show", "digital-marketing-specialist", "--lang", " En "], "Digital Marketing Specialist"),
-    (["score", str(ROOT / "examples" / "golden.csv"), "--lang", "Id"], "Level: 4 (Melebihi Target)"),
+    (["score", str(ROOT / "examples" / "worked-example.csv"), "--lang", "Id"], "Level: 4 (Melebihi Target)"),
 ])
 def test_lang_is_a_choice_in_any_case(args, expected):
     result = run(*args)
@@ -237,7 +237,7 @@ def test_lang_is_a_choice_in_any_case(args, expected):
 
 @pytest.mark.parametrize("args, message", [
     (["roles", "--lang", "fr"], "'fr' is not en or id"),
-    (["score", str(ROOT / "examples" / "golden.csv"), "--lang", "english please"],
+    (["score", str(ROOT / "examples" / "worked-example.csv"), "--lang", "english please"],
      "'english please' is not en or id"),
     (["template", "hr-manager", "-o", "x.xlsx", "--formulas", "VBA"], "'VBA' is not native or udf"),
 ])

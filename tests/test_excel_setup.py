@@ -26,7 +26,7 @@ from kpi_xl.excel.udfs import FUNCTIONS
 from kpi_xl.resources import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "golden_udfs.xlsx"
+EXAMPLE = ROOT / "examples" / "worked-example-functions.xlsx"
 runner = CliRunner()
 
 
@@ -48,14 +48,14 @@ def assert_no_machine_path(text: str, tmp_path: Path) -> None:
 
 
 def test_documented_signatures_are_the_real_ones():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "cell-functions.md").read_text(encoding="utf-8")
     assert [s[1:s.index("(")] for s in SIGNATURES] == list(FUNCTIONS)
     for signature in SIGNATURES:
         name, args = signature[1:-1].split("(")
         documented = [a.strip() for a in args.split(",")]
         params = inspect.signature(getattr(udfs, name)).parameters.values()
         assert documented == [p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params]
-        assert f"`{signature}`" in readme, signature
+        assert f"`{signature}`" in page, signature
 
 
 # --- classic add-in ---------------------------------------------------------------------------------
@@ -306,8 +306,8 @@ def test_example_workbook_uses_every_function_and_shows_the_golden_results():
 
 
 def test_example_workbook_is_what_its_script_makes(tmp_path):
-    out = tmp_path / "golden_udfs.xlsx"
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_golden_udfs.py"), str(out)], check=True,
-                   capture_output=True, timeout=120)
+    out = tmp_path / "worked-example-functions.xlsx"
+    script = ROOT / "examples" / "make_worked_example_functions.py"
+    subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True, timeout=120)
     for data_only in (False, True):
         assert _cells(out, data_only) == _cells(EXAMPLE, data_only)

@@ -1,6 +1,6 @@
-"""Make examples/golden_udfs.xlsx: the golden scorecard of SPEC 2 scored with every kpi-xl cell function.
+"""Make examples/worked-example-functions.xlsx: the worked example (SPEC 2) with every kpi-xl cell function.
 
-    python examples/make_golden_udfs.py [OUT.xlsx]
+    python examples/make_worked_example_functions.py [OUT.xlsx]
 
 The workbook's formulas call =KPI_SCORE(), =KPI_FINAL(), =KPI_VALUE(), =KPI_BAND(), =KPI_LABEL(),
 =KPI_BONUS() and =KPI_RAISE(); with the classic xlwings add-in (Import Functions) or xlwings Lite they
@@ -27,7 +27,7 @@ from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 from kpi_xl.excel import udfs  # noqa: E402
 from kpi_xl.policy import default_policy  # noqa: E402
 
-OUT = HERE / "golden_udfs.xlsx"
+OUT = HERE / "worked-example-functions.xlsx"
 
 # SPEC 2: KRA, indicator, weight, target, actual (all `higher`).
 ROWS = [
@@ -54,10 +54,10 @@ def build(out: Path = OUT) -> Path:
     ws.title = "Scorecard"
     cached: dict[str, object] = {}  # cell -> result of its formula
 
-    ws["A1"] = "Golden scorecard: Digital Marketing Specialist (the worked example of the method), scored with kpi-xl cell functions"
+    ws["A1"] = "The worked example: Digital Marketing Specialist, scored with kpi-xl cell functions"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = ("Classic xlwings add-in: save as .xlsm, xlwings tab > Import Functions, then Ctrl+Alt+F9. "
-                "xlwings Lite: paste the main.py made by `kpi-xl excel lite`. See the README.")
+                "xlwings Lite: paste the main.py made by `kpi-xl excel lite`. See docs/cell-functions.md.")
     headers = ["KRA", "Indicator", "Weight", "Target", "Actual", "Direction", "Score (KPI_SCORE)",
                "Final (KPI_FINAL)", "Scores, one call for the column"]
     for col, text in enumerate(headers, start=1):
