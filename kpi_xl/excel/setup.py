@@ -81,6 +81,7 @@ LITE_MODULES: tuple[str, ...] = (
     "kpi_xl.io.text",
     "kpi_xl.io.messages",
     "kpi_xl.io.workbook",
+    "kpi_xl.io.reasons",
     "kpi_xl.io.preflight",
     "kpi_xl.io.preflight.problems",
     "kpi_xl.io.preflight.parts",
