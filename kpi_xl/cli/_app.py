@@ -99,7 +99,7 @@ def check_lang(ctx: typer.Context, lang: Optional[str]) -> str:
 
 
 # A choice read by its callback, so a command receives "en" or "id" only.
-LangOption = typer.Option(None, "--lang", callback=check_lang, metavar="en|id",
+LangOption = typer.Option(None, "--lang", callback=check_lang, metavar="[en|id]",
                           help="Language of the output (and of workbooks written): en or id, any case.")
 
 
@@ -133,29 +133,29 @@ def _main(
     """KRA/KPI performance scoring for HR: roles, scorecards, department rollups."""
 
 
-class _LazyConsole:
-    """A rich Console made on first use: `kpi-xl --help` never loads rich (start-up speed)."""
+class _Screen:
+    """The console, as a rich Console made when something is printed: `kpi-xl --help` never loads rich
+    (start-up speed), and each print sees the stdout and $COLUMNS of its moment (a test runner swaps
+    them; a Console made once would keep the first)."""
 
     def __init__(self, **options: Any) -> None:
         self._options = options
-        self._console: Any = None
+
+    def get(self) -> Any:
+        # Imported here for start-up speed: --help and --version print without rich.
+        from rich.console import Console
+
+        return Console(**self._options)
 
     def __getattr__(self, name: str) -> Any:
-        if self._console is None:
-            # Imported here for start-up speed: --help and --version print without rich.
-            from rich.console import Console
-
-            self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return getattr(self.get(), name)
 
 
-console: Any = _LazyConsole()
-err_console: Any = _LazyConsole(stderr=True)
+console: Any = _Screen()
+err_console: Any = _Screen(stderr=True)
 
-
-def show(line: str) -> None:
-    """One line of plain text (no markup, no highlighting, never wrapped mid-path)."""
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
+# console.print(line, **PLAIN): a line as it is (no markup, no highlighting, never wrapped mid-path).
+PLAIN = {"markup": False, "highlight": False, "soft_wrap": True}
 
 
 # Options several commands share, declared once.
@@ -179,7 +179,9 @@ class ProgressBar:
     empty line, which would come before an error message."""
 
     def __init__(self, screen: Any, label: str, at_least: int) -> None:
-        self.screen, self.label, self.at_least = screen, label, at_least
+        # One Console for the whole run: the bar draws and redraws on it.
+        self.screen = screen.get() if isinstance(screen, _Screen) else screen
+        self.label, self.at_least = label, at_least
         self.bar: Any = None
 
     def __enter__(self) -> Any:
@@ -193,8 +195,7 @@ class ProgressBar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                console=self.screen._console if isinstance(self.screen, _LazyConsole)
-                                else self.screen, transient=True)
+                                console=self.screen, transient=True)
             self.bar.start()
             self.bar.add_task(self.label, total=total)
         self.bar.update(self.bar.task_ids[0], completed=done)

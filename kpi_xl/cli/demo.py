@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._app import LangOption, app, show
+from ._app import PLAIN, LangOption, app, console
 from .rollup import print_result
 from .text import count, say
 
@@ -23,9 +23,10 @@ def demo_command(
     from ..demo import make_demo
 
     demo = make_demo(directory, lang=lang)
-    show(say("demo_made", lang, folder=demo.folder, roster=demo.roster.name,
-             scorecards=count(len(demo.scorecards), "scorecard file", lang), dir=demo.scorecards_dir.name))
+    console.print(say("demo_made", lang, folder=demo.folder, roster=demo.roster.name,
+                      scorecards=count(len(demo.scorecards), "scorecard file", lang),
+                      dir=demo.scorecards_dir.name), **PLAIN)
     print_result(demo.result, lang=lang)
-    show(say("demo_open", lang, path=demo.result.output))
-    show(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}"
-         + (" --lang id" if lang == "id" else ""))
+    console.print(say("demo_open", lang, path=demo.result.output), **PLAIN)
+    console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}"
+                  + (" --lang id" if lang == "id" else ""), **PLAIN)

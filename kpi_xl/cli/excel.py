@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, app, show
+from ._app import PLAIN, LangOption, PolicyOption, app, console
 from .text import say
 
 excel_app = typer.Typer(
@@ -27,7 +27,7 @@ DirArgument = typer.Argument(..., metavar="FOLDER", help="Folder to write into (
 
 def _report(paths: list[Path], lang: str) -> None:
     for path in paths:
-        show(say("wrote", lang, path=path))
+        console.print(say("wrote", lang, path=path), **PLAIN)
 
 
 @excel_app.command("classic")
@@ -41,7 +41,7 @@ def excel_classic(directory: Path = DirArgument, lang: str = LangOption) -> None
     from ..excel.setup import write_classic
 
     _report(write_classic(directory), lang)
-    show(say("next_classic", lang, path=directory / "SETUP.txt"))
+    console.print(say("next_classic", lang, path=directory / "SETUP.txt"), **PLAIN)
 
 
 @excel_app.command("lite")
@@ -55,7 +55,7 @@ def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOpt
     from ..excel.setup import write_lite
 
     _report(write_lite(directory, policy=policy), lang)
-    show(say("next_lite", lang))
+    console.print(say("next_lite", lang), **PLAIN)
 
 
 @excel_app.command("console")
@@ -78,5 +78,5 @@ def excel_console(
     made = write_console(directory, lang=lang, overwrite=overwrite)
     _report(made.written, lang)
     for path in made.kept:
-        show(say("kept_file", lang, path=path))
-    show(say("next_console", lang))
+        console.print(say("kept_file", lang, path=path), **PLAIN)
+    console.print(say("next_console", lang), **PLAIN)

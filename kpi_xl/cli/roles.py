@@ -12,7 +12,7 @@ from typing import Any, List, Optional
 import typer
 
 from ..errors import KpiError
-from ._app import LangOption, app, console, show
+from ._app import PLAIN, LangOption, app, console
 from .text import count, role_word, say
 
 roles_app = typer.Typer(help="The built-in role library: list roles, show one, export them.",
@@ -62,7 +62,7 @@ def roles_list(ctx: typer.Context, lang: str = LangOption) -> None:
 
     table, narrowed = roles_table(builtin_roles(), lang, console.width)
     console.print(table)
-    show(say("roles_hint_narrow" if narrowed else "roles_hint", lang))
+    console.print(say("roles_hint_narrow" if narrowed else "roles_hint", lang), **PLAIN)
 
 
 @roles_app.command("show")
@@ -72,17 +72,16 @@ def roles_show(
     lang: str = LangOption,
 ) -> None:
     """Show one role as a table: its KRAs, KPIs, weights, targets and directions."""
-    # Imported here for start-up speed: the role library loads pydantic and PyYAML.
+    # Imported here for start-up speed: the role library loads pydantic and PyYAML, rich its tables.
     from rich.table import Table
     from rich.text import Text
-
     from ..roles import resolve_role
 
     r = resolve_role(role)
-    show(say("role_heading", lang, name=r.name(lang), id=r.id, department=r.department(lang),
-             period=role_word(r.period, lang) if r.period else "-"))
+    console.print(say("role_heading", lang, name=r.name(lang), id=r.id, department=r.department(lang),
+                      period=role_word(r.period, lang) if r.period else "-"), **PLAIN)
     if r.description:
-        show(r.description(lang))
+        console.print(r.description(lang), **PLAIN)
     table = Table(show_lines=False)
     for key in ("kra", "indicator", "unit", "direction", "weight", "target"):
         table.add_column(say(f"col_{key}", lang), justify="right" if key in ("weight", "target") else "left")
@@ -99,7 +98,8 @@ def roles_show(
     table.add_row(Text(say("total", lang), style="bold"), "", "", "", Text(f"{r.total_weight:g}", style="bold"), "")
     console.print(table)
     if r.supporting_activities:
-        show(say("supporting", lang, activities="; ".join(a(lang) for a in r.supporting_activities)))
+        activities = "; ".join(a(lang) for a in r.supporting_activities)
+        console.print(say("supporting", lang, activities=activities), **PLAIN)
 
 
 @roles_app.command("export")
@@ -115,7 +115,7 @@ def roles_export(
 
     roles = [r for p in paths for r in load_roles(p)] if paths else builtin_roles()
     path = export_catalogue(roles, output)
-    show(say("roles_written", lang, roles=count(len(roles), "role", lang), path=path))
+    console.print(say("roles_written", lang, roles=count(len(roles), "role", lang), path=path), **PLAIN)
 
 
 @app.command("check")
@@ -136,13 +136,13 @@ def check(
             roles.extend(load_roles(f))
         except KpiError as e:
             unreadable += 1
-            show(say("check_error", lang, message=e))
+            console.print(say("check_error", lang, message=e), **PLAIN)
     findings = check_roles(roles)
     for finding in findings:
-        show(str(finding))
+        console.print(str(finding), **PLAIN)
     errors = unreadable + sum(f.severity == ERROR for f in findings)
     warnings = len(findings) - (errors - unreadable)
-    show(say("checked", lang, roles=count(len(roles), "role", lang), errors=count(errors, "error", lang),
-             warnings=count(warnings, "warning", lang)))
+    console.print(say("checked", lang, roles=count(len(roles), "role", lang), errors=count(errors, "error", lang),
+                      warnings=count(warnings, "warning", lang)), **PLAIN)
     if errors:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy, show
+from ._app import PLAIN, LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
 from .text import count, say
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ def _results_table(s: Any, lang: str) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
-
     from ..rollup.layout import word
 
     rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value), str(row.level or ""),
@@ -66,7 +65,7 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
     if len(s):
         console.print(_results_table(s.head(limit), lang))
     if len(s) > limit:
-        show(say("more_scorecards", lang, n=f"{len(s) - limit:,}"))
+        console.print(say("more_scorecards", lang, n=f"{len(s) - limit:,}"), **PLAIN)
     counted = result.tables.levels
     levels = ", ".join(say("level_count", lang, level=level, n=sum(counts))
                        for level, _, counts in counted.rows if level is not None)
@@ -105,7 +104,7 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
     if result.output is not None:
         lines.append(say("summary_at", lang, path=result.output))
     for line in lines:
-        show(line)
+        console.print(line, **PLAIN)
 
 
 @app.command("rollup")

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, app, console, load_cli_policy, show
+from ._app import PLAIN, LangOption, PolicyOption, app, console, load_cli_policy
 from .text import say
 
 # `--csv`: one row per KPI row, the scorecard's result repeated on each, so a script reads one table.
@@ -87,13 +87,13 @@ def score_csv(
                   _fmt(result.scores[i]), _fmt(result.finals[i])]
         table.add_row(*(Text(c) for c in cells))
     console.print(table)
-    show(say("kpi_value", lang, value=f"{result.kpi_value:.2f}"))
-    show(say("level", lang, level=band.level, label=label))
-    show(say("bonus", lang, multiple=f"{band.bonus:g}") if bonus is None
-         else say("bonus_amount", lang, multiple=f"{band.bonus:g}", amount=f"{bonus:,.2f}"))
-    show(say("raise", lang, raise_=band.raise_text))
+    console.print(say("kpi_value", lang, value=f"{result.kpi_value:.2f}"), **PLAIN)
+    console.print(say("level", lang, level=band.level, label=label), **PLAIN)
+    console.print(say("bonus", lang, multiple=f"{band.bonus:g}") if bonus is None
+                  else say("bonus_amount", lang, multiple=f"{band.bonus:g}", amount=f"{bonus:,.2f}"), **PLAIN)
+    console.print(say("raise", lang, raise_=band.raise_text), **PLAIN)
     total_weight = scored.total_weight
     if abs(total_weight - 100) > 1e-9:
-        show(say("weights_note", lang, total=f"{total_weight:g}"))
+        console.print(say("weights_note", lang, total=f"{total_weight:g}"), **PLAIN)
     if result.status in ("incomplete", "not started"):
-        show(say("incomplete", lang))
+        console.print(say("incomplete", lang), **PLAIN)

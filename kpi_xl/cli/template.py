@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy, show
+from ._app import PLAIN, LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
 from .text import count, say
 
 PROGRESS_FROM = 20  # employees; below this a run is over before a bar would help
@@ -27,7 +27,7 @@ def check_formulas(formulas: str) -> str:
 
 
 # A choice read by its callback, so the command receives "native" or "udf" only.
-FormulasOption = typer.Option("native", "--formulas", callback=check_formulas, metavar="native|udf",
+FormulasOption = typer.Option("native", "--formulas", callback=check_formulas, metavar="[native|udf]",
                               help="native: plain formulas, no add-in needed; udf: =KPI_SCORE() cells.")
 
 
@@ -81,7 +81,7 @@ def template(
             employee = Employee(employee_id or "", employee_name or "", department or "", supervisor or "",
                                 role, period or "", None, None, 0)
         path = write_scorecard(role, output, employee, period=period, **options)
-        show(say("scorecard_written", lang, path=path))
+        console.print(say("scorecard_written", lang, path=path), **PLAIN)
         return
 
     if any(v is not None for v in (employee_name, employee_id, department, supervisor, period)):
@@ -90,11 +90,11 @@ def template(
     with ProgressBar(console, say("making", lang), PROGRESS_FROM + 1) as progress:
         run = write_roster_scorecards(roster, output, roles=extra, progress=progress, **options)
     kept = say("kept_suffix", lang, kept=count(len(run.kept), "existing file", lang)) if run.kept else ""
-    show(say("roster_run", lang, written=count(len(run.written), "file", lang), kept=kept,
-             refused=count(len(run.refused), "row", lang), folder=output))
+    console.print(say("roster_run", lang, written=count(len(run.written), "file", lang), kept=kept,
+                      refused=count(len(run.refused), "row", lang), folder=output), **PLAIN)
     for path in run.kept:
-        show(f"  {path.name}: {say('exists', lang)}")
+        console.print(f"  {path.name}: {say('exists', lang)}", **PLAIN)
     for problem in run.refused:
-        show(f"  {roster.name} {problem}")
+        console.print(f"  {roster.name} {problem}", **PLAIN)
     if run.refused:
         raise typer.Exit(1)

@@ -58,8 +58,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "scorecard_written": ("Scorecard written: {path}", "Scorecard ditulis: {path}"),
     "roster_run": ("{written} written{kept}, {refused} refused (in {folder})",
                    "{written} ditulis{kept}, {refused} ditolak (di {folder})"),
-    "kept_suffix": (", {kept} kept (they exist)", ", {kept} dibiarkan (sudah ada)"),
-    "exists": ("exists (kept: --overwrite replaces it)", "sudah ada (dibiarkan: --overwrite menggantinya)"),
+    "kept_suffix": (", {kept} kept", ", {kept} dibiarkan"),
+    "exists": ("exists, not overwritten; use --overwrite", "sudah ada, tidak ditimpa; pakai --overwrite"),
     # rollup
     "summary_title": ("Department summary", "Ringkasan departemen"),
     "more_scorecards": ("... and {n} more scorecards (all of them are on the Summary sheet)",

@@ -110,8 +110,11 @@ def read_yaml(path: str | os.PathLike[str], what: str, error: type[Exception], s
         raise error(f"{p}: cannot read the {what} ({e})") from None
     import yaml  # for start-up speed: only where YAML is read (writing files needs no parser)
 
+    # libyaml's safe loader when PyYAML has it: the same rules, ten times faster (kpi-xl roles parses ten
+    # role files before it prints).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""

@@ -13,7 +13,6 @@ from ..errors import RoleError
 from ..io.files import read_yaml
 from ..resources import roles_dir
 from ..words import normalise
-from .catalogue import read_catalogue
 from .model import Role, role_from_dict
 
 ROLE_SUFFIXES = (".yaml", ".yml")
@@ -45,6 +44,9 @@ def load_roles(path: str | Path) -> list[Role]:
     if p.is_dir():
         return [role for f in role_files(p) for role in load_roles(f)]
     if p.suffix.lower() in CATALOGUE_SUFFIXES:
+        # Imported here for start-up speed: the catalogue reader loads numpy and the workbook gate.
+        from .catalogue import read_catalogue
+
         return read_catalogue(p)
     if p.suffix.lower() in ROLE_SUFFIXES:
         return [load_role_file(p)]
@@ -101,7 +103,8 @@ def find_role(name: str, roles: Iterable[Role] | None = None) -> Role:
     if ids:
         hint = f"did you mean {' or '.join(ids)}? (kpi-xl roles lists them all; or give a role file)"
     else:
-        hint = f"roles: {', '.join(dict.fromkeys(r.id for r in index.values()))} (or give a role file)"
+        known = ", ".join(dict.fromkeys(r.id for r in index.values()))
+        hint = f"{'built-in roles' if roles is None else 'roles'}: {known} (or give a role file)"
     raise RoleError(f"unknown role {name!r}; {hint}")
 
 
