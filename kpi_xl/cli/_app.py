@@ -17,13 +17,24 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from ..errors import KpiError
 from ..words import parse_lang
 from .text import say
 
 LANG_KEY = "kpi_xl.lang"  # in click's ctx.meta, which every nested context shares
+
+
+def _process(param: Any, ctx: Any, value: Any, convert: Any) -> Any:
+    """No type conversion for a value that needs none: a missing one, or text for a text parameter.
+    Typer converts every value through pydantic, which costs ~100 ms to import (start-up speed:
+    `kpi-xl roles --help` and `kpi-xl --lang id ...` need no conversion)."""
+    plain = value is None and not (param.multiple or param.nargs == -1)
+    text = isinstance(value, str) and param.type_descriptor.annotation is str
+    if not (plain or text) or (param.required and value is None):
+        return convert(ctx, value)  # typer's own conversion and its own messages
+    return value if param.callback is None else param.callback(ctx, param, value)
 
 
 class _Argument(TyperArgument):
@@ -44,6 +55,9 @@ class _Argument(TyperArgument):
         name = self._rich_display_name()
         return name if self.required else f"[{name}]"
 
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return _process(self, ctx, value, super().process_value)
+
 
 # What an option takes when it names no metavar of its own, by the kind of value.
 _VALUE_WORDS = {"file": "FILE", "dir": "FOLDER", "directory": "FOLDER", "path": "PATH", "int": "N",
@@ -60,16 +74,33 @@ class _Option(TyperOption):
         kind = kind.strip("<>").replace(" range", "")
         return _VALUE_WORDS.get(kind, "VALUE")
 
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return _process(self, ctx, value, super().process_value)
+
+
+def _readable_param(param: Any) -> Any:
+    if type(param) is TyperArgument:
+        param.__class__ = _Argument
+    elif type(param) is TyperOption:
+        param.__class__ = _Option
+    return param
+
 
 def _readable(command: Any) -> None:
-    """Every parameter of a command (and of the commands of a group) shown in words."""
+    """Every parameter of a command (and of the commands of a group) shown in words, converted lightly."""
+    if type(command) is TyperCommand:
+        command.__class__ = _KpiCommand
+    elif type(command) is TyperGroup:
+        command.__class__ = _KpiGroup
     for param in getattr(command, "params", []):
-        if type(param) is TyperArgument:
-            param.__class__ = _Argument
-        elif type(param) is TyperOption:
-            param.__class__ = _Option
+        _readable_param(param)
     for sub in getattr(command, "commands", {}).values():
         _readable(sub)
+
+
+class _KpiCommand(TyperCommand):
+    def get_help_option(self, ctx: Any) -> Any:
+        return _readable_param(super().get_help_option(ctx))
 
 
 class _KpiGroup(TyperGroup):
@@ -77,6 +108,9 @@ class _KpiGroup(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         _readable(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _readable_param(super().get_help_option(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:

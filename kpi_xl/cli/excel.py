@@ -21,6 +21,11 @@ excel_app = typer.Typer(
 )
 app.add_typer(excel_app, name="excel")
 
+
+@excel_app.callback()
+def excel_group(lang: str = LangOption) -> None:
+    """Use kpi-xl inside Excel. --lang here applies to the command that follows."""
+
 DirArgument = typer.Argument(..., metavar="FOLDER", help="Folder to write into (created if missing).",
                              file_okay=False)
 
