@@ -21,7 +21,6 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from ..errors import KpiError
 from ..words import parse_lang
-from .text import say
 
 LANG_KEY = "kpi_xl.lang"  # in click's ctx.meta, which every nested context shares
 
@@ -30,6 +29,8 @@ def _process(param: Any, ctx: Any, value: Any, convert: Any) -> Any:
     """No type conversion for a value that needs none: a missing one, or text for a text parameter.
     Typer converts every value through pydantic, which costs ~100 ms to import (start-up speed:
     `kpi-xl roles --help` and `kpi-xl --lang id ...` need no conversion)."""
+    if not hasattr(param, "type_descriptor"):  # a typer without pydantic conversion: nothing to skip
+        return convert(ctx, value)
     plain = value is None and not (param.multiple or param.nargs == -1)
     text = isinstance(value, str) and param.type_descriptor.annotation is str
     if not (plain or text) or (param.required and value is None):
@@ -116,7 +117,8 @@ class _KpiGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KpiError as e:
-            typer.echo(f"{say('error', ctx.meta.get(LANG_KEY, 'en'))}: {e}", err=True)
+            # "Error:" in both languages: the word Indonesian software uses too, and what scripts look for.
+            typer.echo(f"Error: {e}", err=True)
             raise typer.Exit(e.exit_code) from None
 
 

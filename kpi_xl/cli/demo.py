@@ -13,7 +13,8 @@ from .text import count, say
 
 @app.command("demo")
 def demo_command(
-    directory: Path = typer.Argument(Path("kpi-xl-demo"), metavar="FOLDER", help="Folder for the demo department (created; "
+    directory: Path = typer.Argument(Path("kpi-xl-demo"), metavar="FOLDER",
+                                     help="Folder for the demo department (created; "
                                      "files an earlier demo made are replaced, a folder holding other "
                                      "workbooks there is refused).", file_okay=False),
     lang: str = LangOption,

@@ -50,7 +50,8 @@ def excel_classic(directory: Path = DirArgument, lang: str = LangOption) -> None
 
 
 @excel_app.command("lite")
-def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOption, lang: str = LangOption) -> None:
+def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOption,
+               lang: str = LangOption) -> None:
     """xlwings Lite (Windows, macOS, Excel on the web; no local Python): write main.py and requirements.txt.
 
     Paste both into the xlwings Lite task pane of your workbook. main.py carries kpi-xl's scoring code

@@ -95,7 +95,8 @@ def roles_show(
             table.add_row(Text(kra.name(lang) if i == 0 else ""), Text(kpi.indicator(lang)),
                           Text(kpi.unit(lang) if kpi.unit else ""), role_word(kpi.direction, lang),
                           f"{kpi.weight:g}", target)
-    table.add_row(Text(say("total", lang), style="bold"), "", "", "", Text(f"{r.total_weight:g}", style="bold"), "")
+    bold = "bold"
+    table.add_row(Text(say("total", lang), style=bold), "", "", "", Text(f"{r.total_weight:g}", style=bold), "")
     console.print(table)
     if r.supporting_activities:
         activities = "; ".join(a(lang) for a in r.supporting_activities)

@@ -109,17 +109,19 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
 
 @app.command("rollup")
 def rollup_command(
-    inputs: List[Path] = typer.Argument(..., metavar="SCORECARD...", help="Scorecard files (.xlsx, .xlsm, .xls, .ods) or folders of them "
-                                                   "(searched recursively)."),
-    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The summary workbook to write (.xlsx).",
-                                dir_okay=False),
-    roster: Optional[Path] = typer.Option(None, "--roster", metavar="FILE", help="Roster file (.xlsx, .csv...): department, "
-                                          "supervisor, monthly salary, potential; lists employees with no "
-                                          "scorecard.", dir_okay=False),
+    inputs: List[Path] = typer.Argument(
+        ..., metavar="SCORECARD...",
+        help="Scorecard files (.xlsx, .xlsm, .xls, .ods) or folders of them (searched recursively)."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", dir_okay=False,
+                                help="The summary workbook to write (.xlsx)."),
+    roster: Optional[Path] = typer.Option(
+        None, "--roster", metavar="FILE", dir_okay=False,
+        help="Roster file (.xlsx, .csv...): department, supervisor, monthly salary, potential; lists employees "
+             "with no scorecard."),
     policy: Optional[Path] = PolicyOption,
     lang: str = LangOption,
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Worker processes reading files (try 2 on a "
-                                                             "2-core machine for thousands of files)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N",
+                             help="Worker processes reading files (try 2 on a 2-core machine for thousands of files)."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 # key -> (English, Indonesian); {name} fields are filled by `say`.
 SENTENCES: dict[str, tuple[str, str]] = {
-    "error": ("Error", "Galat"),
     # roles
     "roles_title": ("Built-in roles", "Jabatan bawaan"),
     "col_id": ("id", "id"),
