@@ -21,7 +21,7 @@ one gate (`kpi_xl.io.workbook`, the preflight first) or `kpi_xl.io.csvfile`.
 A row that cannot be used (blank ID, name or role, an ID used twice, a salary that is no number, a
 potential rating that is none of the above) is refused: it goes to `Roster.problems` with its row
 number (the spreadsheet row, or the CSV line) and the others are read on. A file without the required
-columns is refused as a whole (`KpiFileError`).
+columns, or with no employee row below its header, is refused as a whole (`KpiFileError`).
 """
 
 from __future__ import annotations
@@ -192,7 +192,11 @@ def roster_from_rows(sheets: Iterable[list[tuple[int, list[Any]]]], source: str)
                 f"{source}: row {header_row}: no column for {', '.join(missing)} "
                 f"(the header needs employee ID, name and role, e.g. NIK | Nama | Jabatan)"
             )
-        return _read_rows(rows[idx + 1:], columns, source)
+        roster = _read_rows(rows[idx + 1:], columns, source)
+        if not roster.employees and not roster.problems:
+            raise KpiFileError(f"{source}: no employees below the header row (row {rows[idx][0]}): "
+                               f"add one row per employee")
+        return roster
     raise KpiFileError(
         f"{source}: no header row with employee ID, name and role columns in the first "
         f"{_HEADER_SCAN_ROWS} rows (e.g. Employee ID | Name | Role, or NIK | Nama | Jabatan)"

@@ -204,7 +204,7 @@ def test_check_and_template_commands_take_a_catalogue(tmp_path):
     path = _write(tmp_path / "katalog.xlsx", HAND_MADE)
     result = run("check", str(path))
     assert result.exit_code == 0, result.output
-    assert "2 role(s) checked: 0 error(s)" in result.output
+    assert "2 roles checked: 0 errors" in result.output
     result = run("template", f"{path}#kasir", "-o", str(tmp_path / "kasir.xlsx"), "--lang", "id")
     assert result.exit_code == 0, result.output
     rows = [list(r) for r in HAND_MADE["Katalog"]]
@@ -219,11 +219,11 @@ def test_roles_export_command(tmp_path):
     out = tmp_path / "roles.xlsx"
     result = run("roles", "export", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert f"10 role(s) written to {out}" in result.output
+    assert f"10 roles written to {out}" in result.output
     assert len(read_catalogue(out)) == 10
     result = run("check", str(out))
     assert result.exit_code == 0
-    assert "10 role(s) checked: 0 error(s), 0 warning(s)" in result.output
+    assert "10 roles checked: 0 errors, 0 warnings" in result.output
     # Export chosen role files instead of the library; a catalogue converts to a catalogue.
     source = _write(tmp_path / "katalog.xlsx", HAND_MADE)
     result = run("roles", "export", "-o", str(tmp_path / "copy.xlsx"), str(source))

@@ -55,7 +55,7 @@ def test_bad_lang_is_a_usage_error():
 def test_check_builtin_folder_passes():
     result = run("check", str(ROOT / "templates" / "roles"))
     assert result.exit_code == 0, result.output
-    assert "10 role(s) checked: 0 error(s), 0 warning(s)" in result.output
+    assert "10 roles checked: 0 errors, 0 warnings" in result.output
 
 
 def test_check_reports_errors_and_exits_1(tmp_path):
@@ -71,7 +71,7 @@ def test_check_reports_errors_and_exits_1(tmp_path):
     assert "bad.yaml: error: bad: KPI weights sum to 60, not 100. Fix:" in result.output
     assert "bad.yaml: error: bad / Only area / calls: a target of 0 cannot be scored with direction higher" in result.output
     assert "bad.yaml: warning: bad: 1 KRAs; 4-6 keep a role focused" in result.output
-    assert "1 role(s) checked: 2 error(s), 1 warning(s)" in result.output
+    assert "1 role checked: 2 errors, 1 warning" in result.output
 
 
 def test_check_unreadable_role_file(tmp_path):
@@ -88,7 +88,7 @@ def test_check_unreadable_role_file(tmp_path):
     # The unreadable file is reported and the good one beside it still checked; .git is skipped.
     assert result.output.strip().splitlines() == [
         "error: sales.yaml: kras[0].kpis[0].target: 'ten' is not a number",
-        "1 role(s) checked: 1 error(s), 0 warning(s)",
+        "1 role checked: 1 error, 0 warnings",
     ]
 
 
@@ -106,10 +106,16 @@ def test_score_csv_output_for_scripts():
     result = run("score", str(ROOT / "examples" / "worked-example.csv"), "--csv", "--lang", "id")
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert lines[0] == "row,weight,target,actual,score,final"
-    assert lines[1] == "1,15,40,50,125.000000,18.750000"
-    assert lines[-2] == "kpi_value,level,label,bonus_multiple,raise"
-    assert lines[-1] == "113.650000,4,Melebihi Target,1.5,7%–9%"
+    # One table: each KPI row with its indicator and score, the scorecard's result on every row.
+    assert len(lines) == 8
+    assert lines[0] == "row,indicator,weight,target,actual,score,final,kpi_value,level,label,bonus_multiple,raise"
+    assert lines[1] == ("1,quality articles posted (monthly avg),15,40,50,125.000000,18.750000,"
+                        "113.650000,4,Melebihi Target,1.5,7%–9%")
+    assert lines[-1] == ("7,ad cost reduction (%),15,30,33,110.000000,16.500000,"
+                         "113.650000,4,Melebihi Target,1.5,7%–9%")
+    result = run("score", str(ROOT / "examples" / "golden.csv"), "--csv", "--salary", "10.000.000")
+    lines = result.output.strip().splitlines()
+    assert lines[0].endswith(",raise,bonus") and lines[1].endswith(",1.5,7%–9%,15000000.00")
 
 
 @pytest.mark.parametrize(
@@ -149,8 +155,9 @@ def test_score_milestone_due_in_target_column(tmp_path):
     path.write_text("weight,target,actual,direction\n50,46112,46100,milestone\n50,46112,46120,milestone\n",
                     encoding="utf-8")
     result = run("score", str(path), "--csv")
-    assert result.output.strip().splitlines()[1:3] == ["1,50,46112,46100,100.000000,50.000000",
-                                                       "2,50,46112,46120,0.000000,0.000000"]
+    assert [line.split(",")[:7] for line in result.output.strip().splitlines()[1:3]] == [
+        ["1", "", "50", "46112", "46100", "100.000000", "50.000000"],
+        ["2", "", "50", "46112", "46120", "0.000000", "0.000000"]]
 
 
 def test_score_refuses_a_workbook_and_reads_short_rows(tmp_path):
@@ -180,7 +187,7 @@ def test_score_milestone_iso_dates_and_refused_local_dates(tmp_path):
     path.write_text("weight,target,actual,direction,due\n50,1,2026-02-20,milestone,2026-03-01\n"
                     "50,1,2026-03-02,milestone,2026-03-01\n", encoding="utf-8")
     result = run("score", str(path), "--csv")
-    assert [line.split(",")[4] for line in result.output.splitlines()[1:3]] == ["100.000000", "0.000000"]
+    assert [line.split(",")[5] for line in result.output.splitlines()[1:3]] == ["100.000000", "0.000000"]
     path.write_text("weight,target,actual,direction,due\n50,1,20/02/2026,milestone,2026-03-01\n", encoding="utf-8")
     result = run("score", str(path))
     assert result.output.strip() == ("Error: m.csv line 2: actual '20/02/2026' is not a date kpi-xl can read: "

@@ -88,7 +88,7 @@ def test_named_cells_and_sheets(console_dir):
 def test_cli_excel_console(tmp_path):
     result = CliRunner().invoke(app, ["excel", "console", str(tmp_path / "c"), "--lang", "id"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {tmp_path / 'c' / CONSOLE_WORKBOOK}" in result.output
+    assert f"ditulis {tmp_path / 'c' / CONSOLE_WORKBOOK}" in result.output  # --lang id: the console line too
     wb = openpyxl.load_workbook(tmp_path / "c" / CONSOLE_WORKBOOK)
     assert wb["Console"]["B9"].value == "id" and wb["Console"]["A7"].value == "File ringkasan"
 

@@ -235,12 +235,12 @@ def test_score_command(tmp_path, row: Row):
         assert "line 2" in result.output
         return
     assert result.exit_code == 0, result.output
-    lines = list(csv.reader(result.output.strip().splitlines()))
+    out = list(csv.DictReader(result.output.strip().splitlines()))  # one table: the result on every row
     if row.expected is None:
-        assert lines[1][4] == ""
+        assert out[0]["score"] == ""
     else:
-        assert float(lines[1][4]) == pytest.approx(row.expected, abs=1e-6)
-    value = float(lines[-1][0])
+        assert float(out[0]["score"]) == pytest.approx(row.expected, abs=1e-6)
+    value = float(out[0]["kpi_value"])
     assert value == pytest.approx(row.expected or 0.0, abs=1e-6)
 
 
@@ -548,9 +548,9 @@ def test_band_edges_in_the_score_command(tmp_path, value, level):
     path.write_text(f"weight,target,actual\n100,100,{value}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["score", str(path), "--csv", "--lang", "ID"])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-1].split(",")
-    assert int(last[1]) == level
-    assert last[2] == POLICY.band_by_level(level).label("id")
+    out = next(csv.DictReader(result.output.strip().splitlines()))
+    assert int(out["level"]) == level
+    assert out["label"] == POLICY.band_by_level(level).label("id")
 
 
 def test_band_edges_in_the_rollup(tmp_path):
@@ -575,8 +575,8 @@ def test_the_worked_example_is_113_65_level_4_in_every_path(tmp_path):
                      [[float(t)] for t in targets]) == 113.65
     path = tmp_path / "kpis.csv"
     path.write_text("weight,target,actual\n" + "".join(f"{w},{t},{a}\n" for w, t, a in zip(weights, targets, actuals)))
-    last = CliRunner().invoke(app, ["score", str(path), "--csv"]).output.strip().splitlines()[-1].split(",")
-    assert (float(last[0]), int(last[1])) == (113.65, 4)
+    out = next(csv.DictReader(CliRunner().invoke(app, ["score", str(path), "--csv"]).output.strip().splitlines()))
+    assert (float(out["kpi_value"]), int(out["level"])) == (113.65, 4)
     folder = tmp_path / "cards"
     folder.mkdir()
     wb = Workbook()

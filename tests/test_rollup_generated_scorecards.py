@@ -165,7 +165,7 @@ def test_cli_rollup_prints_counts_and_writes_the_summary(department, tmp_path):
     result = CliRunner().invoke(app, ["rollup", str(folder), "-o", str(out), "--jobs", "2"],
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert f"Files found: 10 ({len(DEPARTMENT)} with scorecards, 1 could not be read, 1 lock files skipped)" \
+    assert f"Files found: 10 ({len(DEPARTMENT)} with scorecards, 1 could not be read, 1 lock file skipped)" \
         in result.output
     assert f"Scorecards read: {len(DEPARTMENT)} (7 complete, 1 incomplete, 0 with errors)" in result.output
     assert "Files that could not be read: 1" in result.output

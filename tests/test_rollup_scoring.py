@@ -303,9 +303,9 @@ def test_80_columns_keep_ids_labels_and_statuses_whole(tmp_path):
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert max(len(line) for line in lines if "EMP-" in line) <= 80
-    for emp_id, label, status in (("EMP-2025-000123", "Melebihi Target", "complete"),
-                                  ("EMP-2025-000124", "", "not started"),
-                                  ("EMP-2025-000125", "Jauh Di Bawah Target", "complete")):
+    for emp_id, label, status in (("EMP-2025-000123", "Melebihi Target", "lengkap"),  # --lang id: statuses too
+                                  ("EMP-2025-000124", "", "belum dimulai"),
+                                  ("EMP-2025-000125", "Jauh Di Bawah Target", "lengkap")):
         line = next(line for line in lines if emp_id in line)
         assert label in line and line.rstrip().endswith(status), line
 

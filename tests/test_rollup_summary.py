@@ -67,7 +67,7 @@ def test_cli_exit_0_with_a_summary_even_when_no_file_could_be_read(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Files found: 1 (0 with scorecards, 1 could not be read)" in result.output
     assert "Scorecards read: 0 (0 complete, 0 incomplete, 0 with errors)" in result.output
-    assert "Issues: 1 errors, 0 warnings, 0 info (see the Issues sheet)" in result.output
+    assert "Issues: 1 error, 0 warnings, 0 info (see the Issues sheet)" in result.output
     issues = list(openpyxl.load_workbook(tmp_path / "summary.xlsx")["Issues"].iter_rows(values_only=True))
     assert issues[1][0] == str(tmp_path / "in" / "broken.xlsx") and issues[1][3] == "error"
 

@@ -183,3 +183,36 @@ def test_parse_salary_refuses(value):
 ])
 def test_parse_potential(value, expected):
     assert parse_potential(value) == expected
+
+
+@pytest.mark.parametrize("text, employees", [
+    # A title row above a semicolon header (Indonesian Excel's CSV), with fewer cells than the header.
+    ("Daftar Karyawan 2026;;\nNIK;Nama;Jabatan;Gaji bulanan\n1001;Rina Dewi;hr-manager;8.500.000\n"
+     "1002;Budi, S.E.;sales-manager;7.000.000\n", [("1001", "Rina Dewi", 8_500_000.0, 3), ("1002", "Budi, S.E.", 7e6, 4)]),
+    # A title with a comma in it, and a note line, above a semicolon table.
+    ("Daftar Karyawan, PT Maju\nCatatan: gaji per bulan\nNIK;Nama;Jabatan;Gaji bulanan\n1001;Rina;hr-manager;8,5\n",
+     [("1001", "Rina", 8.5, 4)]),
+    # Tab-separated, with a title row.
+    ("Roster 2026\t\nNIK\tNama\tJabatan\n1001\tRina\thr-manager\n", [("1001", "Rina", None, 3)]),
+    # Plain comma CSV with quoted commas.
+    ('NIK,Nama,Jabatan,Gaji\n1001,"Dewi, S.Kom.",hr-manager,"8,500,000"\n', [("1001", "Dewi, S.Kom.", 8_500_000.0, 2)]),
+])
+def test_csv_with_title_rows_and_any_delimiter(tmp_path, text, employees):
+    p = tmp_path / "roster.csv"
+    p.write_text(text, encoding="utf-8")
+    roster = read_roster(p)
+    assert roster.problems == []
+    assert [(e.employee_id, e.name, e.monthly_salary, e.row) for e in roster.employees] == employees
+
+
+@pytest.mark.parametrize("text, message", [
+    ("NIK;Nama;Jabatan\n", "roster.csv: no employees below the header row (row 1): add one row per employee"),
+    ("Daftar Karyawan 2026;;\nNIK;Nama;Jabatan\n;;\n\n",
+     "roster.csv: no employees below the header row (row 2): add one row per employee"),
+])
+def test_a_roster_without_employees_is_refused(tmp_path, text, message):
+    p = tmp_path / "roster.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(KpiFileError) as e:
+        read_roster(p)
+    assert str(e.value) == message

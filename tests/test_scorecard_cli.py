@@ -43,7 +43,7 @@ def test_one_scorecard_with_every_option(tmp_path):
                  "--employee-id", "1001", "--department", "Digital", "--supervisor", "Budi", "--period", "2026",
                  "--lang", "id", "--formulas", "udf", "--policy", str(policy), "--password", "rahasia")
     assert result.exit_code == 0, result.output
-    assert result.output == f"Scorecard written: {out}\n"
+    assert result.output == f"Scorecard ditulis: {out}\n"  # --lang id: the console in Indonesian too
     wb = openpyxl.load_workbook(out)
     assert [_value(wb, n) for n in (C.EMPLOYEE_NAME, C.EMPLOYEE_ID, C.DEPARTMENT, C.SUPERVISOR, C.PERIOD)] == [
         "Rina Dewi", "1001", "Digital", "Budi", "2026"]
@@ -119,7 +119,7 @@ def test_roster_run_writes_the_others_and_lists_refused_rows(tmp_path):
     result = run("template", "--roster", str(roster), "-o", str(out), "--lang", "id")
     assert result.exit_code == 1  # some rows were refused; the others are written
     lines = result.output.splitlines()
-    assert lines[0] == f"4 files written, 2 rows refused (in {out})"
+    assert lines[0] == f"4 file ditulis, 2 baris ditolak (di {out})"  # --lang id: the console in Indonesian
     assert lines[1:] == [
         "  roster.csv row 4: employee ID is blank",
         "  roster.csv row 5: unknown role 'chef' (use a role id such as sales-manager, a role name, or give --roles)",
@@ -154,7 +154,7 @@ def test_small_roster_run_has_no_progress_bar(tmp_path):
     roster.write_text("Employee ID,Name,Role\nE1,Ana,hr-manager\n", encoding="utf-8")
     result = run("template", "--roster", str(roster), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0
-    assert result.output == f"1 files written, 0 rows refused (in {tmp_path / 'out'})\n"
+    assert result.output == f"1 file written, 0 rows refused (in {tmp_path / 'out'})\n"
 
 
 def test_roster_with_roles_from_a_catalogue(tmp_path):
@@ -195,7 +195,7 @@ def test_existing_files_are_kept_unless_overwrite(tmp_path):
     result = run("template", "--roster", str(roster), "-o", str(cards))
     assert result.exit_code == 0, result.output  # keeping a file is no error: the new employee is written
     assert result.output.splitlines() == [
-        f"1 files written, 2 existing files kept, 0 rows refused (in {cards})",
+        f"1 file written, 2 existing files kept, 0 rows refused (in {cards})",
         "  1_Ana.xlsx: exists, not overwritten; use --overwrite",
         "  2_Budi.xlsx: exists, not overwritten; use --overwrite",
     ]

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import typer
 
-from ._app import LangOption, app, console
+from ._app import PLAIN, LangOption, app, console
 from .rollup import print_result
+from .text import count, say
 
 
 @app.command("demo")
 def demo_command(
-    directory: Path = typer.Argument(Path("kpi-xl-demo"), help="Folder for the demo department (created; "
+    directory: Path = typer.Argument(Path("kpi-xl-demo"), metavar="FOLDER",
+                                     help="Folder for the demo department (created; "
                                      "files an earlier demo made are replaced, a folder holding other "
                                      "workbooks there is refused).", file_okay=False),
     lang: str = LangOption,
@@ -22,11 +24,10 @@ def demo_command(
     from ..demo import make_demo
 
     demo = make_demo(directory, lang=lang)
-    console.print(f"Demo department in {demo.folder}: roster {demo.roster.name}, "
-                  f"{len(demo.scorecards)} scorecard files in {demo.scorecards_dir.name}/", markup=False,
-                  highlight=False, soft_wrap=True)
-    print_result(demo.result)
-    console.print(f"Open {demo.result.output} to see every sheet; run it yourself with:", markup=False,
-                  highlight=False, soft_wrap=True)
-    console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}",
-                  markup=False, highlight=False, soft_wrap=True)
+    console.print(say("demo_made", lang, folder=demo.folder, roster=demo.roster.name,
+                      scorecards=count(len(demo.scorecards), "scorecard file", lang),
+                      dir=demo.scorecards_dir.name), **PLAIN)
+    print_result(demo.result, lang=lang)
+    console.print(say("demo_open", lang, path=demo.result.output), **PLAIN)
+    console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}"
+                  + (" --lang id" if lang == "id" else ""), **PLAIN)

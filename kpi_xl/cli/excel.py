@@ -11,7 +11,8 @@ from typing import Optional
 
 import typer
 
-from ._app import LangOption, PolicyOption, app, console
+from ._app import PLAIN, LangOption, PolicyOption, app, console
+from .text import say
 
 excel_app = typer.Typer(
     help="Use kpi-xl inside Excel: the cell functions =KPI_SCORE(), =KPI_BAND()... for the classic "
@@ -20,16 +21,22 @@ excel_app = typer.Typer(
 )
 app.add_typer(excel_app, name="excel")
 
-DirArgument = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False)
+
+@excel_app.callback()
+def excel_group(lang: str = LangOption) -> None:
+    """Use kpi-xl inside Excel. --lang here applies to the command that follows."""
+
+DirArgument = typer.Argument(..., metavar="FOLDER", help="Folder to write into (created if missing).",
+                             file_okay=False)
 
 
-def _report(paths: list[Path]) -> None:
+def _report(paths: list[Path], lang: str) -> None:
     for path in paths:
-        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+        console.print(say("wrote", lang, path=path), **PLAIN)
 
 
 @excel_app.command("classic")
-def excel_classic(directory: Path = DirArgument) -> None:
+def excel_classic(directory: Path = DirArgument, lang: str = LangOption) -> None:
     """Windows with a local Python: write xlwings.conf (UDF Modules = kpi_xl.excel.udfs) and SETUP.txt.
 
     Keep your workbooks in that folder; SETUP.txt lists the steps (install the xlwings add-in, Import
@@ -38,12 +45,13 @@ def excel_classic(directory: Path = DirArgument) -> None:
     # Imported here for start-up speed: only this command needs it.
     from ..excel.setup import write_classic
 
-    _report(write_classic(directory))
-    console.print(f"Next: follow {directory / 'SETUP.txt'}", markup=False, highlight=False, soft_wrap=True)
+    _report(write_classic(directory), lang)
+    console.print(say("next_classic", lang, path=directory / "SETUP.txt"), **PLAIN)
 
 
 @excel_app.command("lite")
-def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOption) -> None:
+def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOption,
+               lang: str = LangOption) -> None:
     """xlwings Lite (Windows, macOS, Excel on the web; no local Python): write main.py and requirements.txt.
 
     Paste both into the xlwings Lite task pane of your workbook. main.py carries kpi-xl's scoring code
@@ -52,14 +60,13 @@ def excel_lite(directory: Path = DirArgument, policy: Optional[Path] = PolicyOpt
     # Imported here for start-up speed: only this command needs it.
     from ..excel.setup import write_lite
 
-    _report(write_lite(directory, policy=policy))
-    console.print("Next: paste main.py and requirements.txt into the xlwings Lite task pane",
-                  markup=False, highlight=False)
+    _report(write_lite(directory, policy=policy), lang)
+    console.print(say("next_lite", lang), **PLAIN)
 
 
 @excel_app.command("console")
 def excel_console(
-    directory: Path = typer.Argument(..., help="Folder to write into (created if missing).", file_okay=False),
+    directory: Path = DirArgument,
     lang: str = LangOption,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace kpi_console.xlsm and kpi_console.py "
                                    "if they exist (their Console and Roster sheets are lost)."),
@@ -75,10 +82,7 @@ def excel_console(
     from ..excel.console import write_console
 
     made = write_console(directory, lang=lang, overwrite=overwrite)
-    for path in made.written:
-        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+    _report(made.written, lang)
     for path in made.kept:
-        console.print(f"kept {path} (it exists: --overwrite replaces it)", markup=False, highlight=False,
-                      soft_wrap=True)
-    console.print("Next: open kpi_console.xlsm in Excel (xlwings add-in installed), fill in the Console sheet, "
-                  "then xlwings tab > Run main", markup=False, highlight=False, soft_wrap=True)
+        console.print(say("kept_file", lang, path=path), **PLAIN)
+    console.print(say("next_console", lang), **PLAIN)

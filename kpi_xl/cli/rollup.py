@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
-from ._app import LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
+from ._app import PLAIN, LangOption, PolicyOption, ProgressBar, app, console, load_cli_policy
+from .text import count, say
 
 if TYPE_CHECKING:
     from ..rollup import RollupResult
@@ -32,16 +30,25 @@ def _fmt(value: object, digits: int = 2) -> str:
 
 # The screen table: who, KPI value, level, label, status (department, bonus and the rest are on the
 # Summary sheet). ID, label and status are never cut: they are how HR finds the scorecard in the workbook.
-_SCREEN_COLUMNS = (("ID", "left", True), ("name", "left", False), ("KPI %", "right", True),
-                   ("level", "right", True), ("label", "left", True), ("status", "left", True))
+# Headers: (English, Indonesian), short for the screen.
+_SCREEN_COLUMNS = ((("ID", "ID"), "left", True), (("name", "nama"), "left", False),
+                   (("KPI %", "KPI %"), "right", True), (("level", "level"), "right", True),
+                   (("label", "kriteria"), "left", True), (("status", "status"), "left", True))
 _WIDEST_ID = 24  # characters of an employee ID kept whole on screen; a longer one is cut with "…"
 
 
-def _results_table(s: Any) -> Table:
+def _results_table(s: Any, lang: str) -> Any:
+    # Imported here for start-up speed: only a rollup draws this table.
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+    from ..rollup.layout import word
+
     rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value), str(row.level or ""),
-             str(row.label or ""), str(row.status)] for row in s.itertuples(index=False)]
-    table = Table(title="Department summary", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for k, (header, justify, whole) in enumerate(_SCREEN_COLUMNS):
+             str(row.label or ""), word(str(row.status), lang)] for row in s.itertuples(index=False)]
+    table = Table(title=say("summary_title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for k, (headers, justify, whole) in enumerate(_SCREEN_COLUMNS):
+        header = headers[1 if lang == "id" else 0]
         widest = max([len(header), *(len(r[k]) for r in rows)])
         # Only the name may wrap: rich narrows wrapping columns first, the others only as a last resort.
         table.add_column(header, justify=justify, no_wrap=whole, overflow="ellipsis",
@@ -52,66 +59,69 @@ def _results_table(s: Any) -> Table:
     return table
 
 
-def print_result(result: RollupResult, *, limit: int = TABLE_ROWS) -> None:
+def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_ROWS) -> None:
     """The short table of scorecards, then the counts that reconcile, then where the summary is."""
     s = result.summary
     if len(s):
-        console.print(_results_table(s.head(limit)))
+        console.print(_results_table(s.head(limit), lang))
     if len(s) > limit:
-        console.print(f"... and {len(s) - limit:,} more scorecards (all of them are on the Summary sheet)",
-                      highlight=False)
+        console.print(say("more_scorecards", lang, n=f"{len(s) - limit:,}"), **PLAIN)
     counted = result.tables.levels
-    levels = ", ".join(f"level {level}: {sum(counts)}" for level, _, counts in counted.rows if level is not None)
-    left_out = [f"{n:,} {'with errors' if status == 'error' else status}"
+    levels = ", ".join(say("level_count", lang, level=level, n=sum(counts))
+                       for level, _, counts in counted.rows if level is not None)
+    left_out = [say("n_with_errors" if status == "error" else f"n_{status.replace(' ', '_')}", lang, n=f"{n:,}")
                 for status, n in counted.not_counted.items() if n]
     if left_out:
-        levels += f" (not counted: {', '.join(left_out)})"
-    parts = [f"{result.files_with_scorecards:,} with scorecards", f"{result.files_unreadable:,} could not be read"]
+        levels += say("not_counted", lang, parts=", ".join(left_out))
+    parts = [say("with_scorecards", lang, n=f"{result.files_with_scorecards:,}"),
+             say("not_read", lang, n=f"{result.files_unreadable:,}")]
     if result.lock_files:
-        parts.append(f"{result.lock_files:,} lock files skipped")
+        parts.append(say("skipped", lang, files=count(result.lock_files, "lock file", lang)))
     if result.other_files:
-        parts.append(f"{result.other_files:,} other files skipped")
+        parts.append(say("skipped", lang, files=count(result.other_files, "other file", lang)))
     status = Counter(str(v) for v in s["status"])
+    read = [say(f"n_{key}", lang, n=f"{status[name]:,}")
+            for key, name in (("complete", "complete"), ("incomplete", "incomplete"), ("with_errors", "error"))]
+    if status["not started"]:
+        read.append(say("n_not_started", lang, n=f"{status['not started']:,}"))
     issues = result.issue_counts
-    read = (f"Scorecards read: {result.scorecards:,} ({status['complete']:,} complete, "
-            f"{status['incomplete']:,} incomplete, {status['error']:,} with errors"
-            + (f", {status['not started']:,} not started" if status["not started"] else "") + ")")
     lines = [
-        f"Files found: {result.files_found:,} ({', '.join(parts)})",
-        read,
-        f"Levels: {levels}",
-        f"Issues: {issues['error']:,} errors, {issues['warning']:,} warnings, {issues['info']:,} info"
-        + (" (see the Issues sheet)" if sum(issues.values()) else ""),
-        f"Files that could not be read: {result.files_unreadable:,}",
+        say("files_found", lang, n=f"{result.files_found:,}", parts=", ".join(parts)),
+        say("scorecards_read", lang, n=f"{result.scorecards:,}", parts=", ".join(read)),
+        say("levels", lang, levels=levels),
+        say("issues", lang, parts=", ".join(count(issues[k], k, lang) for k in ("error", "warning", "info")))
+        + (say("see_issues", lang) if sum(issues.values()) else ""),
+        say("unreadable", lang, n=f"{result.files_unreadable:,}"),
     ]
     missing = result.tables.missing
     if missing is not None:
-        n = len(missing)
-        lines.append(f"Missing: {n:,} roster employee{'' if n == 1 else 's'} without a scorecard"
-                     + (" (see the Missing sheet)" if n else ""))
+        lines.append(say("missing", lang, employees=count(len(missing), "employee", lang))
+                     + (say("see_missing", lang) if len(missing) else ""))
     if result.inputs_missing:
-        lines.append(f"Inputs not found: {result.inputs_missing:,}")
+        lines.append(say("inputs_missing", lang, n=f"{result.inputs_missing:,}"))
     if not result.reconciles:  # never expected: say so loudly rather than hide it
-        lines.append("WARNING: the file counts do not add up; please report this")
+        lines.append(say("not_reconciled", lang))
     if result.output is not None:
-        lines.append(f"Summary: {result.output}")
+        lines.append(say("summary_at", lang, path=result.output))
     for line in lines:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.print(line, **PLAIN)
 
 
 @app.command("rollup")
 def rollup_command(
-    inputs: List[Path] = typer.Argument(..., help="Scorecard files (.xlsx, .xlsm, .xls, .ods) or folders of them "
-                                                   "(searched recursively)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The summary workbook to write (.xlsx).",
-                                dir_okay=False),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Roster file (.xlsx, .csv...): department, "
-                                          "supervisor, monthly salary, potential; lists employees with no "
-                                          "scorecard.", dir_okay=False),
+    inputs: List[Path] = typer.Argument(
+        ..., metavar="SCORECARD...",
+        help="Scorecard files (.xlsx, .xlsm, .xls, .ods) or folders of them (searched recursively)."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", dir_okay=False,
+                                help="The summary workbook to write (.xlsx)."),
+    roster: Optional[Path] = typer.Option(
+        None, "--roster", metavar="FILE", dir_okay=False,
+        help="Roster file (.xlsx, .csv...): department, supervisor, monthly salary, potential; lists employees "
+             "with no scorecard."),
     policy: Optional[Path] = PolicyOption,
     lang: str = LangOption,
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes reading files (try 2 on a "
-                                                             "2-core machine for thousands of files)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N",
+                             help="Worker processes reading files (try 2 on a 2-core machine for thousands of files)."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 
@@ -122,7 +132,7 @@ def rollup_command(
     from ..roles import builtin_role_index
     from ..rollup import rollup
 
-    with ProgressBar(console, "Reading scorecards", PROGRESS_FROM) as progress:
+    with ProgressBar(console, say("reading", lang), PROGRESS_FROM) as progress:
         result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
                         progress=progress, roles=builtin_role_index())
-    print_result(result)
+    print_result(result, lang=lang)

@@ -5,9 +5,42 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 from ..errors import KpiFileError
+
+
+DELIMITERS = (",", ";", "\t")
+_SAMPLE_LINES = 50
+
+
+def delimiter_of(text: str) -> str:
+    """The delimiter that splits most of the first lines into the same number (above one) of cells.
+
+    csv.Sniffer wants every line alike, so a title row above the header ("Daftar Karyawan 2026;;") made
+    it give up; counting the lines that agree lets a title or a note line differ from the table below.
+
+    >>> delimiter_of("Daftar Karyawan 2026;;\\nNIK;Nama;Jabatan;Gaji\\n1001;Rina;hr-manager;8,5\\n")
+    ';'
+    >>> delimiter_of("a,b\\n1,2\\n"), delimiter_of("weight\\n60\\n")
+    (',', ',')
+    """
+    lines = [line for line in text.splitlines()[:_SAMPLE_LINES * 2] if line.strip()][:_SAMPLE_LINES]
+    best, best_key = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        counts = [n for n in counts if n > 1]
+        if not counts:
+            continue
+        widths = Counter(counts)
+        width, agreeing = max(widths.items(), key=lambda item: (item[1], item[0]))
+        if (agreeing, width) > best_key:
+            best, best_key = delimiter, (agreeing, width)
+    return best
 
 
 def read_csv_rows(path: Path, what: str = "file") -> list[list[str]]:
@@ -31,10 +64,6 @@ def read_csv_rows(path: Path, what: str = "file") -> list[list[str]]:
     if "\x00" in text:
         raise KpiFileError(f"{path.name}: not a text file: save it from Excel as \"CSV UTF-8\"")
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)))
     except csv.Error as e:
         raise KpiFileError(f"{path.name}: not a readable CSV file ({e})") from None
