@@ -19,7 +19,7 @@ class KpiInputError(KpiError, ValueError):
 
     `row` is the 0-based row of a column the value came from, when it came from one, and `detail`
     the message without the row, so a caller can name the line, cell or range position in its own
-    terms ("golden.csv line 4: target is 0").
+    terms ("kpis.csv line 4: target is 0").
     """
 
     def __init__(self, message: str, *, row: int | None = None, detail: str | None = None) -> None:

@@ -113,7 +113,7 @@ def test_score_csv_output_for_scripts():
                         "113.650000,4,Melebihi Target,1.5,7%–9%")
     assert lines[-1] == ("7,ad cost reduction (%),15,30,33,110.000000,16.500000,"
                          "113.650000,4,Melebihi Target,1.5,7%–9%")
-    result = run("score", str(ROOT / "examples" / "golden.csv"), "--csv", "--salary", "10.000.000")
+    result = run("score", str(ROOT / "examples" / "worked-example.csv"), "--csv", "--salary", "10.000.000")
     lines = result.output.strip().splitlines()
     assert lines[0].endswith(",raise,bonus") and lines[1].endswith(",1.5,7%–9%,15000000.00")
 

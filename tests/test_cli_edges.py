@@ -18,7 +18,7 @@ from kpi_xl.cli import app
 from kpi_xl.cli.text import count
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = str(ROOT / "examples" / "golden.csv")
+GOLDEN = str(ROOT / "examples" / "worked-example.csv")
 runner = CliRunner()
 
 
