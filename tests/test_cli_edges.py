@@ -87,9 +87,9 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
         "File ditemukan: 7 (7 berisi scorecard, 0 tidak dapat dibaca)",
         "Scorecard dibaca: 7 (6 lengkap, 1 belum lengkap, 0 dengan error)",
         "Level: level 1: 1, level 2: 1, level 3: 2, level 4: 2, level 5: 1",
-        "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Issues)",
+        "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Masalah)",
         "File yang tidak dapat dibaca: 0",
-        "Belum punya scorecard: 1 karyawan roster (lihat sheet Missing)",
+        "Belum punya scorecard: 1 karyawan roster (lihat sheet Belum Ada Scorecard)",
         f"Ringkasan: {folder / 'kpi-summary.xlsx'}",
         f"Buka {folder / 'kpi-summary.xlsx'} untuk melihat semua sheet; jalankan sendiri dengan:",
         f"  kpi-xl rollup {folder / 'scorecards'} --roster {folder / 'roster.xlsx'} -o "
@@ -98,7 +98,7 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
     # The rollup itself, --lang before the command: the same counts in Indonesian.
     again = run("--lang", "ID", "rollup", str(folder / "scorecards"), "-o", str(tmp_path / "again.xlsx"))
     assert again.exit_code == 0, again.output
-    assert "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Issues)" in again.output.splitlines()
+    assert "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Masalah)" in again.output.splitlines()
 
 
 ROLES_AT_80 = [

@@ -74,7 +74,9 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
     if left_out:
         levels += say("not_counted", lang, parts=", ".join(left_out))
     parts = [say("with_scorecards", lang, n=f"{result.files_with_scorecards:,}"),
-             say("not_read", lang, n=f"{result.files_unreadable:,}")]
+             say("not_read", lang, n=f"{result.files_not_read:,}")]
+    if result.files_without_scorecards:
+        parts.append(say("no_scorecard", lang, n=f"{result.files_without_scorecards:,}"))
     if result.lock_files:
         parts.append(say("skipped", lang, files=count(result.lock_files, "lock file", lang)))
     if result.other_files:
@@ -91,8 +93,10 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
         say("levels", lang, levels=levels),
         say("issues", lang, parts=", ".join(count(issues[k], k, lang) for k in ("error", "warning", "info")))
         + (say("see_issues", lang) if sum(issues.values()) else ""),
-        say("unreadable", lang, n=f"{result.files_unreadable:,}"),
+        say("unreadable", lang, n=f"{result.files_not_read:,}"),
     ]
+    if result.duplicate_scorecards:
+        lines.append(say("duplicates", lang, n=f"{result.duplicate_scorecards:,}"))
     missing = result.tables.missing
     if missing is not None:
         lines.append(say("missing", lang, employees=count(len(missing), "employee", lang))
@@ -122,6 +126,9 @@ def rollup_command(
     lang: str = LangOption,
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N",
                              help="Worker processes reading files (try 2 on a 2-core machine for thousands of files)."),
+    paper: str = typer.Option("A4", "--paper", metavar="[A4|Letter]", help="Paper size the summary prints on."),
+    currency: Optional[str] = typer.Option(None, "--currency", metavar="CODE",
+                                           help="Currency of the bonus amounts, e.g. IDR or USD (default: the policy's, IDR)."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 
@@ -134,5 +141,5 @@ def rollup_command(
 
     with ProgressBar(console, say("reading", lang), PROGRESS_FROM) as progress:
         result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
-                        progress=progress, roles=builtin_role_index())
+                        progress=progress, roles=builtin_role_index(), paper=paper, currency=currency)
     print_result(result, lang=lang)

@@ -359,7 +359,9 @@ def run_console(book: Any) -> RollupResult | Any | None:
         write_summary_sheets(book, result.tables, settings.lang)
         issues = result.issue_counts
         _status(book, f"{_stamp()}: {result.scorecards} scorecards from {result.files_found} files "
-                      f"({result.files_unreadable} could not be read); {issues['error']} errors, "
+                      f"({result.files_not_read} could not be read"
+                      + (f", {result.files_without_scorecards} hold no scorecard" if result.files_without_scorecards
+                         else "") + f"); {issues['error']} errors, "
                       f"{issues['warning']} warnings; summary: {result.output}")
         return result
     except KpiError as e:
