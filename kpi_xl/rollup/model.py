@@ -121,7 +121,7 @@ class RawScorecard:
 _CONTENT_COLUMNS = ("kra", "indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual")
 
 
-# The message `read_workbook` gives a file it opened and found no scorecard in (`WorkbookRead.no_scorecard`).
+# The message `read_workbook` gives a file it opened and found no scorecard in.
 NO_SCORECARD = "no scorecard found"
 
 
@@ -134,11 +134,6 @@ class WorkbookRead:
     issues: list[Issue] = field(default_factory=list)
     skipped: bool = False  # a kpi-xl summary, not a scorecard: counted with the other skipped files
 
-    @property
-    def no_scorecard(self) -> bool:
-        """The file was opened and read, and no sheet holds a scorecard (a list, a roster, notes): as
-        opposed to a file that could not be read at all (broken, encrypted, not a workbook). Told by
-        the issue `read_workbook` adds for such a file, which starts with `NO_SCORECARD`."""
-        return (not self.scorecards and not self.skipped
-                and any(i.file == self.file and not i.sheet and i.message.startswith(NO_SCORECARD)
-                        for i in self.issues))
+    # Opened and read through, and no sheet holds a scorecard (a list, a roster, notes), as opposed to
+    # a file that could not be read at all (broken, encrypted, not a workbook). Set by `read_workbook`.
+    no_scorecard: bool = False

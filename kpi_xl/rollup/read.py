@@ -35,6 +35,7 @@ from .model import (
     GENERATED,
     HEADER_WORDS,
     INFO,
+    NO_SCORECARD,
     WARNING,
     Cached,
     Issue,
@@ -104,8 +105,9 @@ def read_workbook(path: str, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
         out.issues.append(Issue(path, "", "", ERROR, _failed(path, e)))
         return out
     if not out.scorecards and not out.skipped:
+        out.no_scorecard = True  # read through, and nothing in it is a scorecard
         out.issues.append(Issue(path, "", "", ERROR,
-                                "no scorecard found: no sheet has a KPI table with weight, target and actual "
+                                f"{NO_SCORECARD}: no sheet has a KPI table with weight, target and actual "
                                 "columns (Bobot, Target, Aktual)"))
     return out
 
