@@ -95,17 +95,23 @@ def find_role(name: str, roles: Iterable[Role] | None = None) -> Role:
     role = index.get(normalise(name))
     if role is not None:
         return role
-    typed = normalise(name)
-    ratios = sorted(((difflib.SequenceMatcher(None, typed, key).ratio(), key) for key in index), reverse=True)
-    # The closest name, and any other as close: "sales-manger" is sales-manager, not finance-manager too.
-    ids = list(dict.fromkeys(index[key].id for ratio, key in ratios
-                             if ratio >= max(0.6, ratios[0][0] - 0.05))) if ratios else []
+    ids = closest_roles(name, index)
     if ids:
         hint = f"did you mean {' or '.join(ids)}? (kpi-xl roles lists them all; or give a role file)"
     else:
         known = ", ".join(dict.fromkeys(r.id for r in index.values()))
         hint = f"{'built-in roles' if roles is None else 'roles'}: {known} (or give a role file)"
     raise RoleError(f"unknown role {name!r}; {hint}")
+
+
+def closest_roles(name: str, index: dict[str, Role]) -> list[str]:
+    """The ids of the roles whose id or name is closest to a misspelled `name` (none when nothing is
+    close): the closest, and any other as close ("sales-manger" is sales-manager, not finance-manager)."""
+    typed = normalise(name)
+    ratios = sorted(((difflib.SequenceMatcher(None, typed, key).ratio(), key) for key in index), reverse=True)
+    if not ratios:
+        return []
+    return list(dict.fromkeys(index[key].id for ratio, key in ratios if ratio >= max(0.6, ratios[0][0] - 0.05)))
 
 
 def builtin_role(role_id: str) -> Role:

@@ -12,7 +12,9 @@ from openpyxl import Workbook
 from ..errors import KpiFileError, RoleError
 from ..policy import Policy
 from ..roles import Role, builtin_roles
+from ..roles.library import closest_roles, role_names
 from ..roster import Roster, RosterProblem, read_roster
+from ..words import normalise
 from .build import (
     build_workbook,
     check_options,
@@ -33,15 +35,6 @@ class RosterRun:
     written: list[Path] = field(default_factory=list)
     refused: list[RosterProblem] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # existing scorecards, not overwritten
-
-
-def _role_index(roles: Iterable[Role]) -> dict[str, Role]:
-    """Roles by id and by name in either language, case-insensitive: rosters say "Sales Manager"."""
-    index: dict[str, Role] = {}
-    for role in roles:
-        for key in (role.name.en, role.name.id, role.id):
-            index[key.strip().casefold()] = role
-    return index
 
 
 def write_roster_scorecards(
@@ -70,18 +63,20 @@ def write_roster_scorecards(
         raise KpiFileError(f"{out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     pol = resolve_policy(policy)
-    index = _role_index([*builtin_roles(), *(roles or [])])
+    index = role_names([*(roles or []), *builtin_roles()])  # a catalogue's role wins over a built-in one
     run = RosterRun(refused=list(roster.problems))
     built: dict[str, tuple[Workbook, HeaderCells] | RoleError] = {}
     taken: set[str] = set()
     root = out.resolve()
     total = len(roster.employees)
     for done, employee in enumerate(roster.employees, start=1):
-        role = index.get(employee.role.strip().casefold())
+        role = index.get(normalise(employee.role))  # by id or name, English or Indonesian, any case
         if role is None:
+            close = closest_roles(employee.role, index)
             run.refused.append(RosterProblem(
-                employee.row, f"unknown role {employee.role!r} (use a role id such as sales-manager, "
-                              f"a role name, or give --roles)", employee.employee_id))
+                employee.row, f"unknown role {employee.role!r}" + (f"; did you mean {' or '.join(close)}?" if close
+                                                                    else "")
+                + " (use a role id such as sales-manager, a role name, or give --roles)", employee.employee_id))
         else:
             try:
                 # Build each role's workbook once and refill only the header cells per employee.
