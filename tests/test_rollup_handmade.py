@@ -367,3 +367,29 @@ def test_a_hidden_sheet_without_a_table_stays_quiet():
     issues = []
     assert read_handmade_grid(issues, "f.xlsx", "lists", [["Bobot", "Target"]], hidden=True) is None
     assert issues == []
+
+
+def test_the_nine_box_follows_the_policys_bands_three_bands_one_group_each(tmp_path):
+    """With three bands the top band is "high" performance (the 9-box assumed five levels before)."""
+    from kpi_xl.policy import policy_from_dict
+    from kpi_xl.rollup.layout import nine_box_rows
+
+    three = policy_from_dict({"bands": [
+        {"level": 1, "above": None, "label": {"en": "Below", "id": "Di bawah"}, "bonus": 0, "raise": "0%"},
+        {"level": 2, "above": 95, "label": {"en": "Meets", "id": "Memenuhi"}, "bonus": 1, "raise": "5%"},
+        {"level": 3, "above": 110, "label": {"en": "Above", "id": "Di atas"}, "bonus": 2, "raise": "9%"}]})
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NIK", "E1"])
+    ws.append(["Indikator", "Bobot", "Target", "Aktual"])
+    ws.append(["sales", 100, 100, 120])
+    wb.save(folder / "e1.xlsx")
+    roster = [Employee("E1", "Rina", "Sales", "", "sales-manager", "", 1e7, "high", 2)]
+    result = rollup(folder, None, roster=roster, policy=three)
+    assert int(result.summary.iloc[0]["level"]) == 3
+    rows = nine_box_rows(result.tables, "en")
+    assert rows[2][1:] == ["Low (level 1)", "Medium (level 2)", "High (level 3)"]
+    high_potential = rows[3]
+    assert high_potential[0] == "High" and high_potential[3] == "(1)\nRina (E1)"

@@ -139,9 +139,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "potential": ("Potential", "Potensi"),
     "nine_box_title": ("9-Box: performance level against potential (from the roster)",
                        "9-Box: level kinerja terhadap potensi (dari roster)"),
-    "perf_low": ("Low (level 1-2)", "Rendah (level 1-2)"),
-    "perf_medium": ("Medium (level 3)", "Sedang (level 3)"),
-    "perf_high": ("High (level 4-5)", "Tinggi (level 4-5)"),
+    "perf_low": ("Low", "Rendah"),
+    "perf_medium": ("Medium", "Sedang"),
+    "perf_high": ("High", "Tinggi"),
     "money_rule": ("Bonus amount: filled only for complete scorecards. An incomplete scorecard shows its level, "
                    "bonus multiple and raise as they stand; a scorecard with errors, or not started (no actual "
                    "reported), has no level, label, bonus or raise (a KPI value shown with errors is not "
@@ -417,6 +417,15 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
     return sheets
 
 
+def _group_head(group: str, tables: Tables, lang: str) -> str:
+    """'High (level 4-5)': a performance group and the policy's levels in it (`Policy.performance_group`)."""
+    levels = tables.performance_levels.get(group, [])
+    if not levels:
+        return word(f"perf_{group}", lang)
+    span = str(levels[0]) if len(levels) == 1 else f"{levels[0]}-{levels[-1]}"
+    return f"{word(f'perf_{group}', lang)} (level {span})"
+
+
 def nine_box_rows(tables: Tables, lang: str) -> list[list[Any]]:
     """Title, the line saying who is left out (no level; else a blank row), header (performance low to
     high), then potential high to low with the names in each box."""
@@ -424,7 +433,7 @@ def nine_box_rows(tables: Tables, lang: str) -> list[list[Any]]:
     note = not_counted_note(tables, lang)
     rows: list[list[Any]] = [[word("nine_box_title", lang)], [note] if note else [],
                              [f"{word('potential', lang)} \\ {word('performance', lang)}"]
-                             + [word(f"perf_{g}", lang) for g in PERFORMANCE_GROUPS]]
+                             + [_group_head(g, tables, lang) for g in PERFORMANCE_GROUPS]]
     for potential in reversed(PERFORMANCE_GROUPS):  # high potential on top
         row: list[Any] = [word(potential, lang)]
         for group in PERFORMANCE_GROUPS:

@@ -515,19 +515,17 @@ def axis_step(most: int) -> int:
 
 def _nine_box_sheet(ws: Any, content: SheetContent) -> None:
     rows = list(content.rows)
-    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["A"].width = 24
     for letter in "BCD":
-        ws.column_dimensions[letter].width = 36
+        ws.column_dimensions[letter].width = 34
     title, blank, heads, *grid = rows
     first = WriteOnlyCell(ws)
     put_text(first, title[0], TEXT_LIMIT)
     first.font = Font(bold=True, size=12)
     ws.append([first])
     ws.append(blank)
-    corner = WriteOnlyCell(ws)
-    put_text(corner, heads[0], TEXT_LIMIT)
-    corner.font = Font(bold=True)
-    ws.append([corner] + [_header_cell(ws, h) for h in heads[1:]])
+    ws.row_dimensions[3].height = 30  # "Potential \ Performance" wraps to two lines
+    ws.append([_header_cell(ws, h) for h in heads])
     for r, (potential, row) in enumerate(zip(reversed(PERFORMANCE_GROUPS), grid)):
         cells = [_header_cell(ws, row[0])]
         tallest = 1

@@ -33,6 +33,8 @@ class Tables:
     nine_box: dict[tuple[str, str], list[str]] | None  # (potential, performance) -> names; None: no potentials
     issues: list[Issue]
     duplicates: int = 0  # scorecards that are one scorecard sent twice (same content; `flag_duplicates`)
+    # The levels in each of the 9-box's performance groups, by the policy's bands (low: [1, 2]...).
+    performance_levels: dict[str, list[int]] = field(default_factory=dict)
 
 
 # --- roster ------------------------------------------------------------------------------------------
@@ -306,7 +308,8 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     nine_box = _nine_box(summary, policy)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     issues.sort(key=lambda issue: order.get(issue.severity, 9))
-    return Tables(summary, details, by_kra, level_table, missing, nine_box, issues)
+    groups = {g: [b.level for b in policy.bands if policy.performance_group(b.level) == g] for g in PERFORMANCE_GROUPS}
+    return Tables(summary, details, by_kra, level_table, missing, nine_box, issues, performance_levels=groups)
 
 
 def role_names(frame: pd.DataFrame, lang: str, roles: Mapping[str, Any] | None) -> None:
