@@ -136,3 +136,35 @@ def test_only_the_gate_imports_a_spreadsheet_reader():
     readers = {str(p.relative_to(REPO)): _reader_imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
     assert readers.pop(str(GATE.relative_to(REPO)))  # the gate itself does
     assert {p: found for p, found in readers.items() if found} == {}
+
+
+# --- one diagnosis on every path ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("roles.xlsx", "encrypted", "password-protected"),
+    ("roles.xlsx", b"PK\x03\x04" + b"\x00" * 40, "damaged or incomplete"),
+    ("roles.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "PNG image"),
+])
+def test_check_roster_catalogue_and_rollup_give_a_bad_file_the_same_reason(tmp_path, name, data, words):
+    """`kpi-xl check`, a roster, a role catalogue and the rollup all open a workbook through the one gate:
+    an encrypted file is "password-protected" everywhere (never BadZipFile), a cut-off one damaged."""
+    import corpus as cp
+    from typer.testing import CliRunner
+
+    from kpi_xl.cli import app
+    from kpi_xl.roles import read_catalogue
+    from kpi_xl.roster import read_roster
+    from kpi_xl.rollup import rollup
+
+    path = tmp_path / name
+    path.write_bytes(cp.encrypted_ooxml(1, 4096) if data == "encrypted" else data)
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 1 and words in checked.output
+    for read in (read_roster, read_catalogue):
+        with pytest.raises(KpiFileError, match=words):
+            read(path)
+    (issue,) = [i for i in rollup(path, None).issues if i.severity == "error"]
+    assert words in issue.message
+    for text in ("BadZipFile", "zipfile", "Traceback", "CalamineError"):
+        assert text not in checked.output and text not in issue.message
