@@ -164,12 +164,11 @@ def step_read_floor(folder: Path, jobs: int) -> dict:
 
 def _summary_rows(folder: Path) -> tuple[list[list], list[list]]:
     from kpi_xl.rollup import rollup
-    from kpi_xl.rollup.layout import DETAIL_COLUMNS, SUMMARY_COLUMNS
+    from kpi_xl.rollup.layout import summary_sheets
 
-    tables = rollup(folder, None).tables
-    summary = [list(r) for r in zip(*(tables.summary[c.key].tolist() for c in SUMMARY_COLUMNS))]
-    details = [list(r) for r in zip(*(tables.details[c.key].tolist() for c in DETAIL_COLUMNS))]
-    return summary, details
+    # The very rows the summary's Summary and Details sheets hold (as kpi-xl lays them out).
+    sheets = {content.key: content for content in summary_sheets(rollup(folder, None).tables, "en")}
+    return [list(r) for r in sheets["Summary"].rows], [list(r) for r in sheets["Details"].rows]
 
 
 def step_write_floor(folder: Path, jobs: int) -> dict:
