@@ -325,7 +325,8 @@ def shown_path(file: str, base: str | None) -> str:
 
 def _with_shown_file(frame: Any, base: str | None) -> Any:
     frame = frame.copy(deep=False)
-    frame["shown_file"] = [shown_path(f, base) for f in frame["file"]]
+    shown = {f: shown_path(f, base) for f in set(frame["file"])}  # each file once, not once per KPI row
+    frame["shown_file"] = [shown[f] for f in frame["file"]]
     return frame
 
 

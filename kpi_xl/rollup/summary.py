@@ -22,6 +22,7 @@ told from a scorecard without reading its sheets.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import os
@@ -107,8 +108,14 @@ def row_lines(values: Sequence[Any], columns: Sequence[Column]) -> int:
     lines = 1
     for value, col in zip(values, columns):
         if col.wrap and type(value) is str and len(value) > col.width - 2:
-            lines = max(lines, len(textwrap.wrap(value, max(1, int(col.width) - 2))))
+            lines = max(lines, _wrapped_lines(value, max(1, int(col.width) - 2)))
     return min(lines, 27)  # Excel's highest row is 409 points
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped_lines(text: str, width: int) -> int:
+    # The same KRA, indicator and file names come back row after row: wrap each once.
+    return len(textwrap.wrap(text, width))
 
 
 def _alignment(col: Column) -> Alignment:
