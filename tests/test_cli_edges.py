@@ -225,3 +225,21 @@ def test_start_up_loads_only_what_the_command_needs(args, allowed):
     done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     assert done.stderr.strip().splitlines()[-1] == f"LOADED {sorted(allowed)}"
+
+
+def test_score_of_a_scorecard_not_started_shows_no_kpi_value_level_or_bonus(tmp_path):
+    """Not one actual reported: a KPI value of 0 would say "far below target"; there is none yet (as in
+    the rollup)."""
+    from typer.testing import CliRunner
+
+    from kpi_xl.cli import app
+
+    path = tmp_path / "blank.csv"
+    path.write_text("weight,target,actual\n60,40,\n40,10,\n", encoding="utf-8")
+    shown = CliRunner().invoke(app, ["score", str(path)])
+    assert shown.exit_code == 0
+    assert shown.output.strip().splitlines()[-1] == (
+        "Status: not started (no actual reported yet): no KPI value, level or bonus until one is")
+    assert "KPI value" not in shown.output and "Level" not in shown.output
+    table = CliRunner().invoke(app, ["score", str(path), "--csv", "--salary", "8.500.000"])
+    assert table.output.splitlines()[1:] == ["1,,60,40,,,,,,,,,", "2,,40,10,,,,,,,,,"]

@@ -61,14 +61,19 @@ def score_csv(
     label = band.label(lang)
     bonus = result.bonus(amount)
     label_column = next((h for h in ("indicator", "kpi", "name") if h in headers), None)
+    # Not one actual reported: a KPI value of 0 would read as "far below target"; there is none yet (the
+    # rollup's rule, SPEC's money rule).
+    started = result.status != "not started"
     if as_csv:
         out = csv.writer(console.file, lineterminator="\n")
         out.writerow(list(CSV_COLUMNS) + (["bonus"] if bonus is not None else []))
+        outcome = ([f"{result.kpi_value:.6f}", band.level, label, f"{band.bonus:g}", band.raise_text]
+                   + ([f"{bonus:.2f}"] if bonus is not None else [])) if started else \
+            [""] * (5 + (bonus is not None))
         for i, row in enumerate(rows):
             out.writerow([i + 1, row.get(label_column, "") if label_column else "", row.get("weight"),
                           row.get("target"), row.get("actual"), _fmt(result.scores[i], 6), _fmt(result.finals[i], 6),
-                          f"{result.kpi_value:.6f}", band.level, label, f"{band.bonus:g}", band.raise_text]
-                         + ([f"{bonus:.2f}"] if bonus is not None else []))
+                          *outcome])
         return
 
     # Imported here for start-up speed: only the table needs rich's tables.
@@ -87,6 +92,9 @@ def score_csv(
                   _fmt(result.scores[i]), _fmt(result.finals[i])]
         table.add_row(*(Text(c) for c in cells))
     console.print(table)
+    if not started:
+        console.print(say("not_started", lang), **PLAIN)
+        return
     console.print(say("kpi_value", lang, value=f"{result.kpi_value:.2f}"), **PLAIN)
     console.print(say("level", lang, level=band.level, label=label), **PLAIN)
     console.print(say("bonus", lang, multiple=f"{band.bonus:g}") if bonus is None
@@ -95,5 +103,5 @@ def score_csv(
     total_weight = scored.total_weight
     if abs(total_weight - 100) > 1e-9:
         console.print(say("weights_note", lang, total=f"{total_weight:g}"), **PLAIN)
-    if result.status in ("incomplete", "not started"):
+    if result.status == "incomplete":
         console.print(say("incomplete", lang), **PLAIN)

@@ -51,6 +51,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
                      "Catatan: jumlah bobot {total}, bukan 100; nilai KPI dibagi dengan jumlah itu"),
     "incomplete": ("Status: incomplete (blank actuals count as 0 until they are reported)",
                    "Status: belum lengkap (aktual kosong dihitung 0 sampai dilaporkan)"),
+    "not_started": ("Status: not started (no actual reported yet): no KPI value, level or bonus until one is",
+                    "Status: belum dimulai (belum ada aktual): belum ada nilai KPI, level atau bonus"),
     "salary_not_number": ("{value!r} is not an amount (e.g. 8500000 or 8.500.000)",
                           "{value!r} bukan jumlah uang (misalnya 8500000 atau 8.500.000)"),
     # template
