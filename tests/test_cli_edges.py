@@ -240,6 +240,6 @@ def test_score_of_a_scorecard_not_started_shows_no_kpi_value_level_or_bonus(tmp_
     assert shown.exit_code == 0
     assert shown.output.strip().splitlines()[-1] == (
         "Status: not started (no actual reported yet): no KPI value, level or bonus until one is")
-    assert "KPI value" not in shown.output and "Level" not in shown.output
+    assert "KPI value:" not in shown.output and "Level:" not in shown.output
     table = CliRunner().invoke(app, ["score", str(path), "--csv", "--salary", "8.500.000"])
     assert table.output.splitlines()[1:] == ["1,,60,40,,,,,,,,,", "2,,40,10,,,,,,,,,"]
