@@ -84,3 +84,23 @@ def _write(tmp_path: Path, name: str, data) -> Path:
     p.write_text(yaml.safe_dump(data, allow_unicode=True) if not isinstance(data, str) else data,
                  encoding="utf-8")
     return p
+
+
+def test_the_policy_fields_shown_in_the_docs_load_as_documented():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from kpi_xl.policy import policy_from_dict
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "scorecards-and-roles.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(currency.*?)```", doc, re.S).group(1)
+    data = yaml.safe_load((root / "templates" / "policy.yaml").read_text(encoding="utf-8"))
+    data.update(yaml.safe_load(block))
+    policy = policy_from_dict(data, "docs example")
+    assert (policy.currency, policy.annual_method, policy.missing_period, policy.trend_threshold) == (
+        "IDR", "mean", "incomplete", 5.0)
+    assert policy.rating.weights == (("kpi", 70.0), ("competencies", 30.0))
+    assert (policy.rating.low, policy.rating.high, policy.rating.meets, policy.rating.self_gap) == (1, 5, 3.0, 2.0)
