@@ -219,6 +219,15 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
                   currency=currency.strip().upper(), competencies=competencies)
 
 
+def _mapping(data: Any, where: str, fields: tuple[str, ...]) -> None:
+    """Refuse a block that is no mapping or has a field the policy does not know (a typo)."""
+    if not isinstance(data, dict):
+        raise PolicyError(f"{where}: expected a mapping ({', '.join(fields)})")
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+
+
 def _text(value: Any, where: str, *, required: bool) -> tuple[str, str]:
     """(English, Indonesian) of a field written {en: ..., id: ...}."""
     if value is None and not required:
@@ -237,11 +246,7 @@ def _competencies(data: Any, source: str) -> tuple[Competency, ...]:
     out = []
     for i, raw in enumerate(data):
         where = f"{source}: competencies[{i}]"
-        if not isinstance(raw, dict):
-            raise PolicyError(f"{where}: expected a mapping (name, weight, description)")
-        unknown = set(raw) - {"name", "weight", "description"}
-        if unknown:
-            raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        _mapping(raw, where, ("name", "weight", "description"))
         name_en, name_id = _text(raw.get("name"), f"{where}.name", required=True)
         weight = _number(raw.get("weight"), f"competencies[{i}].weight", source, allow_none=True)
         if weight is not None and weight <= 0:
@@ -292,11 +297,7 @@ def _rating(data: Any, source: str) -> Rating | None:
     if data is None:
         return None
     where = f"{source}: rating"
-    if not isinstance(data, dict):
-        raise PolicyError(f"{where}: expected a mapping (components, scale, self_gap)")
-    unknown = set(data) - {"components", "scale", "self_gap"}
-    if unknown:
-        raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    _mapping(data, where, ("components", "scale", "self_gap"))
     components = data.get("components")
     if not isinstance(components, dict) or not components:
         raise PolicyError(f"{where}.components: expected weights such as {{kpi: 70, competencies: 30}}")
