@@ -313,4 +313,15 @@ def policy_setting(text: Any) -> str | None:
         return "max_score"
     if "lower" in words and words & {"method", "metode"}:
         return "lower_method"
+    # The final rating's settings (a scorecard's policy sheet writes them when the policy has a rating block).
+    if words & {"weight", "bobot"}:
+        for key, names in (("rating_competencies", {"competencies", "competency", "kompetensi"}),
+                           ("rating_attendance", {"attendance", "kehadiran"}), ("rating_kpi", {"kpi"})):
+            if words & names:
+                return key
+    if words & {"scale", "skala"}:
+        for key, names in (("scale_low", {"lowest", "terendah"}), ("scale_high", {"highest", "tertinggi"}),
+                           ("scale_meets", {"meets", "memenuhi"})):
+            if words & names:
+                return key
     return None

@@ -137,24 +137,54 @@ def _parse_policy_rows(rows: Sequence[Sequence[Any]], base: Policy) -> Policy:
         })
     if not bands:
         raise PolicyError("policy range has no bands: every row is blank")
-    data = {
+    data: dict[str, Any] = {
         "bands": bands,
         "lower_method": settings["lower_method"][0] if "lower_method" in settings else base.lower_method,
         "max_score": settings["max_score"][0] if "max_score" in settings else base.max_score,
     }
-    # The range sets the bands (and the cap and lower method); how periods combine into the year and what
-    # the final rating weighs stay the base policy's: a range has no rows for them.
-    return dataclasses.replace(policy_from_dict(data, source="policy range"), annual_method=base.annual_method,
-                               missing_period=base.missing_period, trend_threshold=base.trend_threshold,
-                               rating=base.rating, currency=base.currency)
+    rating = _rating_rows(settings, base)
+    if rating is not None:
+        data["rating"] = rating
+    # The range sets the bands (and the cap, lower method and the final rating's weights and scale when it
+    # has their rows); how periods combine into the year, the company competencies and the rest stay the
+    # base policy's: a range has no rows for them.
+    pol = policy_from_dict(data, source="policy range")
+    return dataclasses.replace(pol, annual_method=base.annual_method, missing_period=base.missing_period,
+                               trend_threshold=base.trend_threshold,
+                               rating=pol.rating if rating is not None else base.rating, currency=base.currency,
+                               competencies=base.competencies)
 
 
-_SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method"}
+_SETTING_WORDS = {"max_score": "score cap", "lower_method": "lower method", "rating_kpi": "KPI weight",
+                  "rating_competencies": "competencies weight", "rating_attendance": "attendance weight",
+                  "scale_low": "lowest rating", "scale_high": "highest rating", "scale_meets": "meets rating"}
+_COMPONENT_OF = {"rating_kpi": "kpi", "rating_competencies": "competencies", "rating_attendance": "attendance"}
+
+
+def _rating_rows(settings: dict[str, tuple[Any, int]], base: Policy) -> dict[str, Any] | None:
+    """The `rating:` block from a range's weight and scale rows (None: the range has none). A blank or 0
+    weight leaves its component out; a scale row left out keeps the base policy's."""
+    if not settings.keys() & {*_COMPONENT_OF, "scale_low", "scale_high", "scale_meets"}:
+        return None
+    components = {_COMPONENT_OF[k]: v for k, (v, _) in settings.items() if k in _COMPONENT_OF and v}
+    b = base.rating
+    scale = {k: settings[f"scale_{k}"][0] if settings.get(f"scale_{k}", (None,))[0] is not None
+             else getattr(b, k, default) for k, default in (("low", 1), ("high", 5), ("meets", 3.0))}
+    if b is not None and (scale["low"], scale["high"]) == (b.low, b.high):
+        scale["labels"] = {r: {"en": en, "id": id_} for r, en, id_ in b.scale_labels}
+    elif (scale["low"], scale["high"]) != (1, 5):
+        scale["labels"] = {r: {"en": str(r), "id": str(r)} for r in range(int(scale["low"]), int(scale["high"]) + 1)}
+    block: dict[str, Any] = {"components": components, "scale": scale}
+    if b is not None:
+        block["self_gap"] = b.self_gap
+    return block
 
 
 def _policy_setting(key: str, value: Any, where: str) -> Any:
     if key == "max_score":  # blank: no cap, as the scorecard's formulas read a blank cap cell
         return _policy_number(value, where, "score cap", blank_ok=True)
+    if key != "lower_method":  # a final-rating weight or scale row: a number, blank for none
+        return _policy_number(value, where, _SETTING_WORDS[key], blank_ok=True)
     word = "" if is_blank(value) else str(value).strip().lower()
     if not word:  # blank: difference, as the scorecard's formulas read a blank cell
         return "difference"

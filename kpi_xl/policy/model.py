@@ -70,6 +70,24 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class Competency:
+    """A behaviour every employee is rated on (the policy's company-wide list, or a role's own):
+    its name and behavioural description in both languages, and an optional weight."""
+
+    name_en: str
+    name_id: str
+    weight: float | None = None  # None: the competencies count equally
+    description_en: str = ""
+    description_id: str = ""
+
+    def name(self, lang: str = DEFAULT_LANG) -> str:
+        return self.name_en if parse_lang(lang) == "en" else self.name_id
+
+    def description(self, lang: str = DEFAULT_LANG) -> str:
+        return self.description_en if parse_lang(lang) == "en" else self.description_id
+
+
+@dataclass(frozen=True)
 class Policy:
     """Bands ordered from the lowest level up, with their thresholds strictly rising."""
 
@@ -82,6 +100,8 @@ class Policy:
     trend_threshold: float = 5.0  # percent points between the first and last period: improving/declining
     rating: Rating | None = None  # the final rating's components; None: the final rating is the KPI value
     currency: str = "IDR"  # of the monthly salaries and bonus amounts (the summary's number format)
+    # Company-wide competencies, for roles that list none of their own.
+    competencies: tuple[Competency, ...] = ()
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -132,7 +152,7 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     """Build and validate a policy from parsed YAML; errors name the source and the field."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping with 'bands', got {type(data).__name__}")
-    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating", "currency"}
+    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating", "currency", "competencies"}
     if unknown:
         raise PolicyError(f"{source}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
 
@@ -194,8 +214,55 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     currency = data.get("currency", "IDR")
     if not isinstance(currency, str) or not currency.strip().isalpha() or len(currency.strip()) != 3:
         raise PolicyError(f"{source}: currency: {currency!r} is not a currency code such as IDR, USD or EUR")
+    competencies = _competencies(data.get("competencies"), source)
     return Policy(tuple(bands), lower_method, max_score, source, **annual, rating=rating,
-                  currency=currency.strip().upper())
+                  currency=currency.strip().upper(), competencies=competencies)
+
+
+def _mapping(data: Any, where: str, fields: tuple[str, ...]) -> None:
+    """Refuse a block that is no mapping or has a field the policy does not know (a typo)."""
+    if not isinstance(data, dict):
+        raise PolicyError(f"{where}: expected a mapping ({', '.join(fields)})")
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+
+
+def _text(value: Any, where: str, *, required: bool) -> tuple[str, str]:
+    """(English, Indonesian) of a field written {en: ..., id: ...}."""
+    if value is None and not required:
+        return "", ""
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in LANGS):
+        raise PolicyError(f"{where}: needs text for both 'en' and 'id'")
+    return value["en"].strip(), value["id"].strip()
+
+
+def _competencies(data: Any, source: str) -> tuple[Competency, ...]:
+    """The policy's `competencies:` list: name, optional weight, description (both languages)."""
+    if data is None:
+        return ()
+    if not isinstance(data, list) or not data:
+        raise PolicyError(f"{source}: competencies: expected a list of competencies (name, weight, description)")
+    out = []
+    for i, raw in enumerate(data):
+        where = f"{source}: competencies[{i}]"
+        _mapping(raw, where, ("name", "weight", "description"))
+        name_en, name_id = _text(raw.get("name"), f"{where}.name", required=True)
+        weight = _number(raw.get("weight"), f"competencies[{i}].weight", source, allow_none=True)
+        if weight is not None and weight <= 0:
+            raise PolicyError(f"{where}.weight: {weight:g} must be above 0")
+        desc_en, desc_id = _text(raw.get("description"), f"{where}.description", required=False)
+        out.append(Competency(name_en, name_id, weight, desc_en, desc_id))
+    given = [c.weight for c in out if c.weight is not None]
+    if given and len(given) != len(out):
+        raise PolicyError(f"{source}: competencies: give every competency a weight, or none (equal weights)")
+    if given and abs(sum(given) - 100) > 1e-9:
+        raise PolicyError(f"{source}: competencies: the weights sum to {sum(given):g}, not 100")
+    names = [c.name_en.lower() for c in out]
+    for i, n in enumerate(names):
+        if n in names[:i]:
+            raise PolicyError(f"{source}: competencies[{i}].name: {out[i].name_en!r} appears twice")
+    return tuple(out)
 
 
 def _annual(data: Any, source: str) -> dict[str, Any]:
@@ -230,11 +297,7 @@ def _rating(data: Any, source: str) -> Rating | None:
     if data is None:
         return None
     where = f"{source}: rating"
-    if not isinstance(data, dict):
-        raise PolicyError(f"{where}: expected a mapping (components, scale, self_gap)")
-    unknown = set(data) - {"components", "scale", "self_gap"}
-    if unknown:
-        raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    _mapping(data, where, ("components", "scale", "self_gap"))
     components = data.get("components")
     if not isinstance(components, dict) or not components:
         raise PolicyError(f"{where}.components: expected weights such as {{kpi: 70, competencies: 30}}")

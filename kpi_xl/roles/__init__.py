@@ -20,14 +20,14 @@ from .library import (
     role_files,
     role_names,
 )
-from .model import KPI, KRA, Role, Task, Text, role_from_dict
+from .model import KPI, KRA, Competency, Role, Task, Text, role_from_dict
 
 _LAZY = {"export_catalogue": "catalogue", "read_catalogue": "catalogue", "ERROR": "checks", "MAX_KRAS": "checks",
          "MIN_KRAS": "checks", "WARNING": "checks", "Finding": "checks", "check_role": "checks",
          "check_roles": "checks"}
 
 __all__ = [
-    "CATALOGUE_SUFFIXES", "ERROR", "KPI", "KRA", "MAX_KRAS", "MIN_KRAS", "ROLE_SUFFIXES", "WARNING", "Finding",
+    "CATALOGUE_SUFFIXES", "ERROR", "KPI", "KRA", "Competency", "MAX_KRAS", "MIN_KRAS", "ROLE_SUFFIXES", "WARNING", "Finding",
     "Role", "Task", "Text", "builtin_role", "builtin_role_index", "builtin_roles", "check_role", "check_roles",
     "export_catalogue", "find_role", "load_role_file", "load_roles", "read_catalogue", "resolve_role", "role_files",
     "role_from_dict", "role_names",

@@ -59,6 +59,7 @@ def check_role(role: Role) -> list[Finding]:
         add(ERROR, f"KPI weights sum to {total:g}, not 100",
             "adjust the weights so that they add up to exactly 100")
 
+    _check_competencies(role, add)
     seen: dict[str, str] = {}
     for kra in role.kras:
         if not kra.kpis:
@@ -76,6 +77,22 @@ def check_role(role: Role) -> list[Finding]:
                 seen[key] = kra.name.en
     findings.sort(key=lambda f: f.severity != ERROR)
     return findings
+
+
+def _check_competencies(role: Role, add) -> None:  # noqa: ANN001 - local callback
+    weights = [c.weight for c in role.competencies if c.weight is not None]
+    if not weights:
+        return
+    if len(weights) != len(role.competencies):
+        add(ERROR, "some competencies have a weight and some do not",
+            "give every competency a weight, or none (they then count equally)")
+    elif abs(sum(weights) - 100) > _WEIGHT_SLACK:
+        add(WARNING, f"competency weights sum to {sum(weights):g}, not 100",
+            "adjust the competency weights so that they add up to 100")
+    for c in role.competencies:
+        if c.weight is not None and c.weight <= 0:
+            add(ERROR, f"competency {c.name.en!r}: weight {c.weight:g} is not positive",
+                "give every competency a weight above 0")
 
 
 def _check_kpi(role: Role, kra: KRA, kpi: KPI, add) -> None:  # noqa: ANN001 - local callback

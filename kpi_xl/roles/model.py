@@ -90,6 +90,17 @@ class Task(_Model):
     notes: Text | None = None
 
 
+class Competency(_Model):
+    """A behaviour the role is rated on (the same fields as the policy's company-wide competencies)."""
+
+    name: Text
+    weight: float | None = None  # None: the competencies count equally
+    description: Text | None = None
+
+    def description_text(self, lang: str = "en") -> str:
+        return self.description(lang) if self.description else ""
+
+
 class Role(_Model):
     id: str
     name: Text
@@ -99,6 +110,9 @@ class Role(_Model):
     supporting_activities: list[Text] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
     kras: list[KRA] = Field(default_factory=list)
+    # The role's own competencies; none: the policy's company-wide ones (the role catalogue has no column
+    # for them yet).
+    competencies: list[Competency] = Field(default_factory=list)
     source: str = Field(default="", exclude=True, repr=False)  # file it came from, for messages
 
     def kpi_rows(self) -> Iterator[tuple[KRA, KPI]]:

@@ -28,9 +28,14 @@ Policy sheet: the bands (Policy_Levels ... Policy_Raise), the score cap and the 
 (Policy_MaxScore, Policy_LowerMethod), and Policy_Table: all of it as one block, which udf-mode cells
 pass to every cell function, so both modes score and band by the sheet.
 
+With a policy whose `rating:` block weighs competencies, a Competencies sheet follows the scorecard
+sheet (`competencies`' module doc has its layout), and below the legend the scorecard sheet shows the
+final rating block (KPI result, competency result, attendance inputs where weighed, FinalRating,
+FinalLevel ... FinalSalaryRaise); the policy sheet then also holds the weights and the competency scale.
+
 One job per module: `labels` (the words on the sheets), `styles`, `layout` (where cells are),
-`formulas` (native and udf formula text), `sheets` (the scorecard sheet), `records` (KRA record, task
-inventory, policy sheets), `build` (one workbook, its file name), `roster_run` (a roster's scorecards).
+`formulas` (native and udf formula text), `sheets` (the scorecard sheet), `competencies` (the
+competencies sheet), `records` (KRA record, task inventory, policy sheets), `build` (one workbook, its file name), `roster_run` (a roster's scorecards).
 Defined names, sheet names and the Policy_Table layout: `kpi_xl.contract`.
 """
 

@@ -24,6 +24,7 @@ from ..roles import ERROR, Role, check_role, resolve_role
 from ..roster import Employee
 from .formulas import FORMULA_MODES
 from .labels import LABELS, LANGS
+from .competencies import competencies_sheet
 from .records import kra_sheet, policy_sheet, task_sheet
 from .sheets import HeaderCells, scorecard_sheet
 from .styles import put_text
@@ -120,6 +121,9 @@ def build_workbook(role: Role | str, *, lang: str, formulas: str, policy: Any, p
     pol_ws = wb.create_sheet(m["sheet_policy"])
     # The policy sheet first: the scorecard's formulas name its ranges.
     policy_sheet(wb, pol_ws, pol, lang)
+    if pol.rating is not None and pol.rating.weight("competencies"):
+        # Beside the scorecard sheet: the employee and the supervisor fill it in with the scorecard.
+        competencies_sheet(wb, wb.create_sheet(m["sheet_competencies"], 1), r, pol, lang, formulas)
     layout = scorecard_sheet(wb, ws, r, pol, lang, formulas)
     kra_sheet(wb, kra_ws, r, lang)
     task_sheet(task_ws, r, lang)

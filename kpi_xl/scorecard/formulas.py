@@ -169,18 +169,86 @@ def result_formulas(formulas: str, lang: str, n: int) -> tuple[str, ...]:
             f'=IF({value},KPI_RAISE({C.KPI_VALUE},{C.POLICY_TABLE}),"")',
             reported,
         )
-    # The level: 1 + the number of thresholds below the rounded KPI value (lower bounds exclusive, the
-    # lowest band's threshold blank), the core's band_for. A blank or text threshold counts for none.
-    below = f'({C.POLICY_THRESHOLDS}<>"")*({C.POLICY_THRESHOLDS}<ROUND({C.KPI_VALUE},6))'
-    level = f"INDEX({C.POLICY_LEVELS},SUMPRODUCT({below})+1)"
     return (
         f'=IF({REPORTED}=0,"",IF({C.TOTAL_WEIGHT}=0,{quote(m["msg_weights_zero"])},'
         f"{C.TOTAL_FINAL}/{C.TOTAL_WEIGHT}*100))",
-        f'=IF(ISNUMBER({C.KPI_VALUE}),{level},"")',
-        *(f'=IF(ISNUMBER({C.LEVEL}),INDEX({rng},MATCH({C.LEVEL},{C.POLICY_LEVELS},0)),"")'
-          for rng in (C.POLICY_LABELS, C.POLICY_BONUS, C.POLICY_RAISE)),
+        *band_formulas(C.KPI_VALUE, C.LEVEL, formulas, lang),
         reported,
     )
+
+
+def band_formulas(value: str, level_cell: str, formulas: str, lang: str) -> tuple[str, str, str, str]:
+    """The level, label, bonus multiple and raise of the value in the cell named `value` (the KPI value
+    or the final rating), the level being in the cell named `level_cell`; blank while the value is."""
+    if formulas == "udf":
+        ok = f"ISNUMBER({value})"
+        return (f'=IF({ok},KPI_BAND({value},{C.POLICY_TABLE}),"")',
+                f'=IF({ok},KPI_LABEL({value},"{lang}",{C.POLICY_TABLE}),"")',
+                f'=IF({ok},KPI_BONUS({value},1,{C.POLICY_TABLE}),"")',
+                f'=IF({ok},KPI_RAISE({value},{C.POLICY_TABLE}),"")')
+    # The level: 1 + the number of thresholds below the rounded value (lower bounds exclusive, the
+    # lowest band's threshold blank), the core's band_for. A blank or text threshold counts for none.
+    below = f'({C.POLICY_THRESHOLDS}<>"")*({C.POLICY_THRESHOLDS}<ROUND({value},6))'
+    level = f"INDEX({C.POLICY_LEVELS},SUMPRODUCT({below})+1)"
+    return (f'=IF(ISNUMBER({value}),{level},"")',
+            *(f'=IF(ISNUMBER({level_cell}),INDEX({rng},MATCH({level_cell},{C.POLICY_LEVELS},0)),"")'
+              for rng in (C.POLICY_LABELS, C.POLICY_BONUS, C.POLICY_RAISE)))  # type: ignore[return-value]
+
+
+# --- competencies and the final rating ---------------------------------------------------------------
+# Native mode adds the competency result up in two hidden helper cells per competency row, so only SUM
+# meets the ranges: the rating's weighted percent (0 while unrated) and its weight (0 while unrated).
+
+
+def _number_or(cell: str, default: str = "0") -> str:
+    return f"IF(ISNUMBER({cell}),{cell},{default})"
+
+
+def competency_percent_formula(rating: str) -> str:
+    """A supervisor rating in percent: rating / the scale's "meets" x 100 (`competency_percent`)."""
+    return f'=IF(ISNUMBER({rating}),{rating}/{C.POLICY_SCALE_MEETS}*100,"")'
+
+
+def competency_helper_formulas(rating: str, weight: str, weighted: bool) -> tuple[str, str]:
+    """The hidden (weighted percent, weight) of one competency row; weight 1 each when none is given."""
+    w = weight if weighted else "1"
+    return (f"=IF(ISNUMBER({rating}),{w}*{rating}/{C.POLICY_SCALE_MEETS}*100,0)",
+            f"=IF(ISNUMBER({rating}),{w},0)")
+
+
+def competency_score_formula(formulas: str, n: int, weighted: bool, helpers: tuple[str, str]) -> str:
+    """The competency result (`competency_score`): blank until all `n` competencies have a supervisor
+    rating, so the final rating never stands on half the ratings."""
+    done = f"COUNT({C.COMPETENCY_SUPERVISOR})<{n}"
+    if formulas == "udf":  # no weights: the argument left out, the competencies count equally
+        weights = C.COMPETENCY_WEIGHT if weighted else ""
+        return f'=IF({done},"",KPI_COMPETENCY({C.COMPETENCY_SUPERVISOR},{weights},{C.POLICY_TABLE}))'
+    part, total = helpers
+    return f'=IF({done},"",IF(SUM({total})=0,"",ROUND(SUM({part})/SUM({total}),6)))'
+
+
+def attendance_formula(lang: str) -> str:
+    """Days present / working days in percent, capped at 100 (`attendance_percent`); blank until both."""
+    m = LABELS[lang]
+    p, d = C.ATTENDANCE_PRESENT, C.ATTENDANCE_DAYS
+    return (f'=IF(OR(NOT(ISNUMBER({p})),NOT(ISNUMBER({d}))),"",IF(OR({d}<=0,{p}<0),'
+            f'{quote(m["msg_days"])},ROUND(MIN(100,{p}/{d}*100),6)))')
+
+
+def final_rating_formula(formulas: str, components: tuple[str, ...]) -> str:
+    """The final rating (`final_rating`): the policy sheet's weights over the components on the sheet;
+    blank while a weighed component is."""
+    cells = {"kpi": C.KPI_VALUE, "competencies": C.COMPETENCY_SCORE, "attendance": C.ATTENDANCE_PERCENT}
+    if formulas == "udf":
+        args = ",".join(cells[c] if c in components else '""' for c in ("kpi", "competencies", "attendance"))
+        return f"=KPI_RATING({args},{C.POLICY_TABLE})"
+    weights = {"kpi": C.POLICY_WEIGHT_KPI, "competencies": C.POLICY_WEIGHT_COMPETENCIES,
+               "attendance": C.POLICY_WEIGHT_ATTENDANCE}
+    w = {c: _number_or(weights[c]) for c in components}
+    blank = ",".join(f"AND({w[c]}>0,NOT(ISNUMBER({cells[c]})))" for c in components)
+    total = "+".join(w[c] for c in components)
+    weighted = "+".join(f"{w[c]}*{_number_or(cells[c])}" for c in components)
+    return f'=IF(OR({blank}),"",IF({total}=0,"",ROUND(({weighted})/({total}),6)))'
 
 
 def milestone_validation_formula(cell: str) -> str:

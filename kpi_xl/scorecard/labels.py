@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "msg_target_zero": "target is 0", "msg_tolerance": "tolerance is below 0",
         "msg_target_text": "target is not a number", "msg_tolerance_text": "tolerance is not a number",
         "msg_ratio": "actual must be above 0", "msg_weights_zero": "weights sum to 0",
+        "msg_days": "working days must be above 0",
         # Data validation.
         "dv_title": "Actual", "dv_prompt": "Target: {target}. {how}", "dv_error_title": "Not a number",
         "dv_error": "Type a number (the actual result for the period).",
@@ -65,6 +66,26 @@ LABELS: dict[str, dict[str, str]] = {
         "pol_max": "Score cap (blank: none)", "pol_lower": "Lower method (difference or ratio)",
         "pol_done": "Milestone words for done", "pol_not_done": "Milestone words for not done",
         "pol_marker": "kpi-xl scorecard contract version",
+        "pol_weight_kpi": "Final rating weight: KPI result", "pol_weight_competencies": "Final rating weight: competencies",
+        "pol_weight_attendance": "Final rating weight: attendance", "pol_scale_low": "Competency scale: lowest rating",
+        "pol_scale_high": "Competency scale: highest rating",
+        "pol_scale_meets": "Competency scale: rating that meets expectations",
+        # Competencies sheet and the final rating.
+        "comp_title": "Competencies", "comp_intro": "The employee rates each competency (self-rating), then the "
+                                                    "supervisor (the rating that counts). Pick a rating from the list.",
+        "comp_scale": "Scale: {scale}. {meets} = meets expectations = 100 %.",
+        "comp_name": "Competency", "comp_description": "Expected behaviour", "comp_weight": "Weight",
+        "comp_self": "Self-rating", "comp_supervisor": "Supervisor rating", "comp_percent": "Score (%)",
+        "comp_comment": "Comment", "comp_result": "Competency result (all rated)",
+        "dv_rating_title": "Rating", "dv_rating_prompt": "Pick a rating from {low} to {high}.",
+        "dv_rating_error": "Pick a rating from the list ({low} to {high}).",
+        "final_title": "Final rating", "final_kpi": "KPI result", "final_competencies": "Competency result",
+        "final_present": "Days present", "final_days": "Working days", "final_attendance": "Attendance",
+        "final_rating": "Final rating", "final_how": "Final rating = {parts}, banded like the KPI value. It stays "
+                                                     "blank until every competency has a supervisor rating.",
+        "final_part_kpi": "KPI result", "final_part_competencies": "competencies",
+        "final_part_attendance": "attendance",
+        "dv_days_title": "Days", "dv_days_error": "Type a number of days (0 or more).",
     },
     "id": {
         **{f"sheet_{k}": v for k, v in C.SHEET_NAMES["id"].items()},
@@ -93,6 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "msg_target_zero": "target bernilai 0", "msg_tolerance": "toleransi di bawah 0",
         "msg_target_text": "target bukan angka", "msg_tolerance_text": "toleransi bukan angka",
         "msg_ratio": "aktual harus di atas 0", "msg_weights_zero": "total bobot 0",
+        "msg_days": "hari kerja harus di atas 0",
         "dv_title": "Aktual", "dv_prompt": "Target: {target}. {how}", "dv_error_title": "Bukan angka",
         "dv_error": "Ketik angka (hasil aktual untuk periode ini).",
         "dv_milestone_prompt": "Tenggat {due}. Ketik 1 atau ya bila selesai, 0 atau tidak bila belum, atau "
@@ -116,6 +138,25 @@ LABELS: dict[str, dict[str, str]] = {
         "pol_max": "Batas skor (kosong: tanpa batas)", "pol_lower": "Metode lower (difference atau ratio)",
         "pol_done": "Kata milestone untuk selesai", "pol_not_done": "Kata milestone untuk belum selesai",
         "pol_marker": "Versi kontrak kartu kpi-xl",
+        "pol_weight_kpi": "Bobot penilaian akhir: hasil KPI", "pol_weight_competencies": "Bobot penilaian akhir: kompetensi",
+        "pol_weight_attendance": "Bobot penilaian akhir: kehadiran", "pol_scale_low": "Skala kompetensi: nilai terendah",
+        "pol_scale_high": "Skala kompetensi: nilai tertinggi",
+        "pol_scale_meets": "Skala kompetensi: nilai memenuhi harapan",
+        "comp_title": "Kompetensi", "comp_intro": "Karyawan menilai setiap kompetensi (penilaian diri), lalu atasan "
+                                                  "(nilai yang dihitung). Pilih nilai dari daftar.",
+        "comp_scale": "Skala: {scale}. {meets} = memenuhi harapan = 100 %.",
+        "comp_name": "Kompetensi", "comp_description": "Perilaku yang diharapkan", "comp_weight": "Bobot",
+        "comp_self": "Penilaian diri", "comp_supervisor": "Penilaian atasan", "comp_percent": "Skor (%)",
+        "comp_comment": "Catatan", "comp_result": "Hasil kompetensi (semua dinilai)",
+        "dv_rating_title": "Nilai", "dv_rating_prompt": "Pilih nilai {low} sampai {high}.",
+        "dv_rating_error": "Pilih nilai dari daftar ({low} sampai {high}).",
+        "final_title": "Penilaian akhir", "final_kpi": "Hasil KPI", "final_competencies": "Hasil kompetensi",
+        "final_present": "Hari hadir", "final_days": "Hari kerja", "final_attendance": "Kehadiran",
+        "final_rating": "Nilai akhir", "final_how": "Nilai akhir = {parts}, dikelompokkan seperti nilai KPI. "
+                                                    "Kosong sampai setiap kompetensi dinilai atasan.",
+        "final_part_kpi": "hasil KPI", "final_part_competencies": "kompetensi",
+        "final_part_attendance": "kehadiran",
+        "dv_days_title": "Hari", "dv_days_error": "Ketik jumlah hari (0 atau lebih).",
     },
 }
 

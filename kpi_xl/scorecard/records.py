@@ -163,9 +163,20 @@ def policy_sheet(wb: Workbook, ws: Worksheet, pol: Policy, lang: str) -> None:
     r = last + 2
     settings = {C.POLICY_MAX_SCORE: ("pol_max", pol.max_score),
                 C.POLICY_LOWER_METHOD: ("pol_lower", pol.lower_method)}
+    names = C.POLICY_TABLE_SETTINGS
+    if pol.rating is not None:  # the final rating's weights (blank: not weighed) and competency scale
+        weight = pol.rating.weight
+        settings.update({
+            C.POLICY_WEIGHT_KPI: ("pol_weight_kpi", weight("kpi") or None),
+            C.POLICY_WEIGHT_COMPETENCIES: ("pol_weight_competencies", weight("competencies") or None),
+            C.POLICY_WEIGHT_ATTENDANCE: ("pol_weight_attendance", weight("attendance") or None),
+            C.POLICY_SCALE_LOW: ("pol_scale_low", pol.rating.low),
+            C.POLICY_SCALE_HIGH: ("pol_scale_high", pol.rating.high),
+            C.POLICY_SCALE_MEETS: ("pol_scale_meets", pol.rating.meets)})
+        names += C.POLICY_RATING_SETTINGS
     value_col = get_column_letter(C.POLICY_TABLE_VALUE_COLUMN)
     define_name(wb, C.POLICY_TABLE, ws, f"A{head}:E{r + len(settings) - 1}")
-    for name in C.POLICY_TABLE_SETTINGS:
+    for name in names:
         label, value = settings[name]
         ws.merge_cells(f"A{r}:{get_column_letter(C.POLICY_TABLE_VALUE_COLUMN - 1)}{r}")
         style(put_text(ws, f"A{r}", m[label]), FONT_LABEL, FILL_LABEL, BORDER, LEFT_CENTER)

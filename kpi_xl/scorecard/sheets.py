@@ -22,6 +22,9 @@ from ..roles import Role
 from .formulas import (
     actual_number_formula,
     actual_text_formula,
+    attendance_formula,
+    band_formulas,
+    final_rating_formula,
     final_formula,
     milestone_validation_formula,
     native_score_formula,
@@ -301,6 +304,8 @@ def scorecard_sheet(wb: Workbook, ws: Worksheet, role: Role, pol: Policy, lang: 
         # 9-point text: about 15% more characters per line than the 10-point table.
         ws.row_dimensions[row].height = row_height([(text, columns_width(*COLUMNS[1:]) * 1.15, False)], 12)
     last_row = legend + 3
+    if pol.rating is not None:
+        last_row = _final_rating(wb, ws, pol, lang, formulas, last_row + 2)
 
     # The contract marker and language, in a hidden column (no print, no view).
     put_text(ws, f"{MARKER_COL}1", C.CONTRACT_VERSION)
@@ -313,6 +318,57 @@ def scorecard_sheet(wb: Workbook, ws: Worksheet, role: Role, pol: Policy, lang: 
     ws.sheet_view.zoomScale = 100
     print_setup(ws, f"A1:{LAST_COL}{last_row}", f"{HEADER_ROW}:{HEADER_ROW}", role.name(lang))
     return HeaderCells(ws.title, cells, department)
+
+
+def _final_rating(wb: Workbook, ws: Worksheet, pol: Policy, lang: str, formulas: str, top: int) -> int:
+    """The final rating block from row `top`: KPI result, competency result, attendance (days present and
+    working days as inputs) where the policy weighs them, the final rating and its level, label, bonus
+    multiple and raise. Returns its last row."""
+    m = LABELS[lang]
+    assert pol.rating is not None
+    components = tuple(c for c, _ in pol.rating.weights)
+    style(put_text(ws, f"B{top}", m["final_title"]), FONT_SECTION)
+    rows: list[tuple[str, str | None, Any, str, bool]] = [("final_kpi", None, f"=IF(ISNUMBER({C.KPI_VALUE}),{C.KPI_VALUE},\"\")",
+                                                           '0.00"%"', False)]
+    if "competencies" in components:
+        rows.append(("final_competencies", None,
+                     f'=IF(ISNUMBER({C.COMPETENCY_SCORE}),{C.COMPETENCY_SCORE},"")', '0.00"%"', False))
+    if "attendance" in components:
+        rows += [("final_present", C.ATTENDANCE_PRESENT, None, "General", True),
+                 ("final_days", C.ATTENDANCE_DAYS, None, "General", True),
+                 ("final_attendance", C.ATTENDANCE_PERCENT, attendance_formula(lang), '0.00"%"', False)]
+    rows.append(("final_rating", C.FINAL_RATING, final_rating_formula(formulas, components), '0.00"%"', False))
+    bands = band_formulas(C.FINAL_RATING, C.FINAL_LEVEL, formulas, lang)
+    for label, name, formula, fmt in zip(("level", "label", "bonus", "raise"), C.FINAL_FIELDS[1:], bands,
+                                         ("0", "@", "General", "@")):
+        rows.append((label, name, formula, fmt, False))
+    first = top + 1
+    for i, (label, name, formula, fmt, is_input) in enumerate(rows):
+        row = first + i
+        style(put_text(ws, f"B{row}", m[label]), FONT_LABEL, FILL_LABEL, BORDER, LEFT_CENTER)
+        cell = ws[f"C{row}"]
+        cell.value = formula
+        big = name in (C.FINAL_RATING, C.FINAL_LEVEL, C.FINAL_LABEL)
+        style(cell, FONT_BIG if big else FONT_BOLD, FILL_INPUT if is_input else None, BORDER, LEFT_CENTER, fmt,
+              unlocked=is_input)
+        ws.row_dimensions[row].height = 20
+        if name:
+            define_name(wb, name, ws, f"C{row}")
+        if is_input:
+            dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1E+6", allow_blank=True)
+            dv.errorTitle, dv.error = m["dv_days_title"], m["dv_days_error"]
+            dv.showErrorMessage = True
+            dv.add(f"C{row}")
+            ws.add_data_validation(dv)
+    rating_row = first + [r[1] for r in rows].index(C.FINAL_RATING)
+    _band_colours(ws, pol, f"C{rating_row}:C{rating_row + 2}", f"$C${rating_row + 1}")
+    parts = " + ".join(f"{m['final_part_' + c]} × {w:g} %" for c, w in pol.rating.weights)
+    how = first + len(rows)
+    ws.merge_cells(f"B{how}:{LAST_COL}{how}")
+    text = m["final_how"].format(parts=parts)
+    style(put_text(ws, f"B{how}", text), FONT_MUTED, alignment=WRAP_TOP)
+    ws.row_dimensions[how].height = row_height([(text, columns_width(*COLUMNS[1:]) * 1.15, False)], 12)
+    return how
 
 
 def _band_colours(ws: Worksheet, pol: Policy, target: str, level_cell: str) -> None:
