@@ -446,14 +446,14 @@ def periods_columns(periods: PeriodTables, lang: str, currency: str = "IDR") -> 
     year = periods.year
     columns = [Column("employee_id", 11), _text("name", 16), _text("department", 13)]
     for j, p in enumerate(periods.periods):
-        columns += [Column(f"kpi:{j}", 10, PERCENT, title=label("period_kpi", lang).format(period=p.label(lang))),
-                    Column(f"level:{j}", 8, center=True, title=label("period_level", lang).format(period=p.label(lang)))]
+        columns += [Column(f"kpi:{j}", 9, PERCENT, title=label("period_kpi", lang).format(period=p.label(lang))),
+                    Column(f"level:{j}", 7, center=True, title=label("period_level", lang).format(period=p.label(lang)))]
     columns += [Column("annual", 11, PERCENT, title=label("annual", lang).format(year=year)),
                 Column("annual_level", 8, center=True, title=label("annual_level", lang).format(year=year)),
-                _text("annual_label", 14), Column("annual_bonus_multiple", 10, MULTIPLE)]
+                _text("annual_label", 12), Column("annual_bonus_multiple", 10, MULTIPLE)]
     if not periods.frame["monthly_salary"].isna().all():
-        columns.append(Column("annual_bonus_amount", 15, currency_format(currency)))
-    columns += [_short("annual_raise", 10), _text("annual_status", 11), Column("change", 11, PERCENT),
+        columns.append(Column("annual_bonus_amount", 13, currency_format(currency)))
+    columns += [_short("annual_raise", 10), _text("annual_status", 11), Column("change", 9, PERCENT),
                 _text("trend", 10)]
     for y in periods.other_years:
         columns += [Column(f"year:{y}", 11, PERCENT, title=label("annual", lang).format(year=y)),
