@@ -40,6 +40,7 @@ PERIOD = "2025"
 # The demo's review periods: a folder each, with how far every employee's results sit from the last one.
 QUARTERS = (("2025-Q3", -0.05), ("2025-Q4", 0.0))
 LAST_QUARTER = QUARTERS[-1][0]
+HANDMADE_PERIOD = "TW IV 2025"  # the hand-made scorecard types its quarter the Indonesian way
 ROSTER_FILE = "roster.xlsx"
 SCORECARDS_DIR = "scorecards"
 SUMMARY_FILE = "kpi-summary.xlsx"
@@ -168,7 +169,7 @@ def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id
     ws["A3"], ws["B3"] = "Nama", name
     ws["A4"], ws["B4"] = "NIK", employee_id
     ws["A5"], ws["B5"] = "Jabatan", role.name("id")
-    ws["D3"], ws["E3"] = "Periode", PERIOD
+    ws["D3"], ws["E3"] = "Periode", HANDMADE_PERIOD
     ws["D4"], ws["E4"] = "ID Jabatan", role.id  # the summary shows the role's name in its own language
     header = 7
     for col, text in enumerate(("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual", "Skor", "Skor Akhir"), 1):
@@ -280,7 +281,7 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
                     actuals[i] = None
             _fill(path, actuals)
         written.extend(run.written)
-    # The hand-made scorecard gives no period: its folder's name (the last quarter) gives it.
+    # The hand-made scorecard types its period as "TW IV 2025": read as Q4 2025.
     handmade = write_handmade_golden(cards_dir / LAST_QUARTER / HANDMADE_FILE)
     demo = Demo(root, roster_path, cards_dir, [*written, handmade])
     demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang,
