@@ -131,22 +131,25 @@ RECORD_SHEETS = frozenset(names[k] for names in SHEET_NAMES.values()
 
 # The department summary's sheets, by summary language: key (the English name) -> the tab's name. The rollup
 # writes them and recognises a summary among its inputs by them (besides SUMMARY_MARKER).
-SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box")  # the keys, English
+SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box", "Periods")  # the keys
+# The sheets written only sometimes: the 9-Box with potentials, Periods with more than one review period.
+OPTIONAL_SUMMARY_SHEETS = ("9-Box", "Periods")
 SUMMARY_SHEET_NAMES: dict[str, dict[str, str]] = {
     "en": {k: k for k in SUMMARY_SHEETS},
     "id": {"Summary": "Ringkasan", "By KRA": "Per KRA", "Levels": "Level Kinerja", "Details": "Rincian",
-           "Issues": "Masalah", "Missing": "Belum Ada Scorecard", "9-Box": "9-Box"},
+           "Issues": "Masalah", "Missing": "Belum Ada Scorecard", "9-Box": "9-Box", "Periods": "Periode"},
 }
-# Each language's sheet names in SUMMARY_SHEETS order: a summary has every one of one language's (the 9-Box
-# only when the roster gives potentials).
+# Each language's sheet names in SUMMARY_SHEETS order: a summary has every one of one language's but the
+# optional ones.
 SUMMARY_SHEETS_BY_LANG: dict[str, tuple[str, ...]] = {
     lang: tuple(names[k] for k in SUMMARY_SHEETS) for lang, names in SUMMARY_SHEET_NAMES.items()}
 
 
 def has_summary_sheets(sheet_names: "set[str] | frozenset[str]") -> bool:
     """True when a workbook's sheets are a kpi-xl summary's, in either language (every sheet of one
-    language but the 9-Box, which is written only with potentials)."""
-    return any(set(names[:-1]) <= set(sheet_names) for names in SUMMARY_SHEETS_BY_LANG.values())
+    language but the optional ones: the 9-Box and Periods)."""
+    return any({n for k, n in SUMMARY_SHEET_NAMES[lang].items() if k not in OPTIONAL_SUMMARY_SHEETS}
+               <= set(sheet_names) for lang in SUMMARY_SHEET_NAMES)
 
 
 # Every summary sheet name in every language: the sheets a reader of a summary-shaped book skips.

@@ -2,11 +2,12 @@
 
 What it makes in the demo folder:
 - `roster.xlsx`: eight employees in five departments, with monthly salary and potential rating;
-- `scorecards/`: a generated scorecard per employee, filled with example actuals (Rina Dewi's is the
-  golden Digital Marketing Specialist scorecard of the method: 113.65 %), one left incomplete, one
-  employee without a scorecard (the Missing sheet), and one hand-made scorecard in the seed's own
-  layout (Indonesian headers, objectives merged over their rows, a TOTAL row) for Budi Santoso;
-- `kpi-summary.xlsx`: the department summary of all of them;
+- `scorecards/2025-Q3/` and `scorecards/2025-Q4/`: two review quarters, a generated scorecard per
+  employee in each, filled with example actuals (Rina Dewi's in Q4 2025 is the worked Digital
+  Marketing Specialist scorecard of the method: 113.65 %), one left incomplete, one employee without
+  a scorecard (the Missing sheet), and in Q4 one hand-made scorecard in the method's own layout
+  (Indonesian headers, objectives merged over their rows, a TOTAL row) for Budi Santoso;
+- `kpi-summary.xlsx`: the department summary of all of them, with the Periods sheet (annual results);
 - `kpi-xl-demo.txt`: the files above with their sha256, so a second run knows which files are its own.
 
 Every number is derived from the roles' targets, so the demo follows the role library. Run again in
@@ -16,6 +17,7 @@ other file it would overwrite or roll up (a roster, summary or scorecard of some
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -35,6 +37,10 @@ from .roster import Employee, Roster
 from .scorecard import write_roster_scorecards
 
 PERIOD = "2025"
+# The demo's review periods: a folder each, with how far every employee's results sit from the last one.
+QUARTERS = (("2025-Q3", -0.05), ("2025-Q4", 0.0))
+LAST_QUARTER = QUARTERS[-1][0]
+HANDMADE_PERIOD = "TW IV 2025"  # the hand-made scorecard types its quarter the Indonesian way
 ROSTER_FILE = "roster.xlsx"
 SCORECARDS_DIR = "scorecards"
 SUMMARY_FILE = "kpi-summary.xlsx"
@@ -163,7 +169,7 @@ def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id
     ws["A3"], ws["B3"] = "Nama", name
     ws["A4"], ws["B4"] = "NIK", employee_id
     ws["A5"], ws["B5"] = "Jabatan", role.name("id")
-    ws["D3"], ws["E3"] = "Periode", PERIOD
+    ws["D3"], ws["E3"] = "Periode", HANDMADE_PERIOD
     ws["D4"], ws["E4"] = "ID Jabatan", role.id  # the summary shows the role's name in its own language
     header = 7
     for col, text in enumerate(("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual", "Skor", "Skor Akhir"), 1):
@@ -251,26 +257,33 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
     roster_path = root / ROSTER_FILE
     _write_roster(roster, roster_path, lang)
 
-    with_scorecards = Roster([e for e, d in zip(roster.employees, EMPLOYEES)
-                              if d.employee_id not in (HANDMADE_ID, MISSING_ID)], [], ROSTER_FILE)
-    run = write_roster_scorecards(with_scorecards, cards_dir, lang=lang)
-    if run.refused:
-        raise KpiFileError(f"demo: the built-in roles made no scorecard for: {run.refused[0]}")
     by_id = {d.employee_id: d for d in EMPLOYEES}
-    for path, employee in zip(run.written, with_scorecards.employees):
-        d = by_id[employee.employee_id]
-        role = builtin_role(d.role)
-        kpis = [kpi for _, kpi in role.kpi_rows()]
-        if d.employee_id == GOLDEN_ID:
-            actuals: list[object] = list(GOLDEN_ACTUALS)
-        else:
-            actuals = [example_actual(kpi, (d.performance or 1.0) + _SPREAD[i % len(_SPREAD)])
-                       for i, kpi in enumerate(kpis)]
-            for i in range(len(actuals) - d.blank_actuals, len(actuals)):
-                actuals[i] = None
-        _fill(path, actuals)
-    handmade = write_handmade_golden(cards_dir / HANDMADE_FILE)
-    demo = Demo(root, roster_path, cards_dir, [*run.written, handmade])
+    written: list[Path] = []
+    for quarter, shift in QUARTERS:
+        # One folder per quarter; each generated scorecard carries its quarter in its Period field.
+        folder = cards_dir / quarter
+        folder.mkdir(parents=True, exist_ok=True)
+        with_scorecards = Roster([dataclasses.replace(e, period=quarter) for e, d in zip(roster.employees, EMPLOYEES)
+                                  if d.employee_id not in (HANDMADE_ID, MISSING_ID)], [], ROSTER_FILE)
+        run = write_roster_scorecards(with_scorecards, folder, lang=lang)
+        if run.refused:
+            raise KpiFileError(f"demo: the built-in roles made no scorecard for: {run.refused[0]}")
+        for path, employee in zip(run.written, with_scorecards.employees):
+            d = by_id[employee.employee_id]
+            role = builtin_role(d.role)
+            kpis = [kpi for _, kpi in role.kpi_rows()]
+            if d.employee_id == GOLDEN_ID and quarter == LAST_QUARTER:
+                actuals: list[object] = list(GOLDEN_ACTUALS)
+            else:
+                actuals = [example_actual(kpi, (d.performance or 1.0) + shift + _SPREAD[i % len(_SPREAD)])
+                           for i, kpi in enumerate(kpis)]
+                for i in range(len(actuals) - d.blank_actuals, len(actuals)):
+                    actuals[i] = None
+            _fill(path, actuals)
+        written.extend(run.written)
+    # The hand-made scorecard types its period as "TW IV 2025": read as Q4 2025.
+    handmade = write_handmade_golden(cards_dir / LAST_QUARTER / HANDMADE_FILE)
+    demo = Demo(root, roster_path, cards_dir, [*written, handmade])
     demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang,
                          roles=builtin_role_index())
     _write_manifest(root, [roster_path, *demo.scorecards, root / SUMMARY_FILE])

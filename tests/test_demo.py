@@ -15,8 +15,9 @@ def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
     demo = make_demo(tmp_path / "demo")
     result = demo.result
     assert result.output == tmp_path / "demo" / "kpi-summary.xlsx" and result.output.exists()
-    assert result.scorecards == len(EMPLOYEES) - 1 == len(demo.scorecards)
-    s = result.summary.set_index("employee_id")
+    # Two quarters: six generated scorecards in each, and the hand-made one in Q4 2025.
+    assert result.scorecards == 2 * (len(EMPLOYEES) - 2) + 1 == len(demo.scorecards)
+    s = result.summary[result.summary["period"] != "Q3 2025"].set_index("employee_id")
     # The golden scorecard, generated and in the seed's hand-made layout, both give the method's numbers.
     for emp_id, kind in ((GOLDEN_ID, "generated"), (HANDMADE_ID, "hand-made")):
         assert s.loc[emp_id, "kpi_value"] == 113.65
@@ -26,19 +27,23 @@ def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
     assert s.loc["E005", "status"] == "incomplete"
     assert sorted(set(s["level"])) == [1, 2, 3, 4, 5]
     assert result.tables.missing["employee_id"].tolist() == [MISSING_ID]
-    assert [i.severity for i in result.issues] == ["info"]  # only the incomplete scorecard's note
+    # The incomplete scorecard's note in each quarter.
+    assert sorted(i.severity for i in result.issues) == ["info", "info", "warning"]
+    assert any("E003 (Budi Santoso) has no scorecard for Q3 2025" in i.message for i in result.issues)
+    assert result.tables.periods is not None and len(result.tables.periods.periods) == 2
     assert result.reconciles
     wb = openpyxl.load_workbook(result.output)
-    assert wb.sheetnames[-1] == "9-Box"
+    assert wb.sheetnames[-2:] == ["9-Box", "Periods"]
 
 
 def test_demo_twice_replaces_its_own_files(tmp_path):
     make_demo(tmp_path)
     (tmp_path / "mine.txt").write_text("keep me")
     again = make_demo(tmp_path, lang="id")
-    assert again.result.scorecards == len(EMPLOYEES) - 1
+    assert again.result.scorecards == 2 * (len(EMPLOYEES) - 2) + 1
     assert (tmp_path / "mine.txt").read_text() == "keep me"
-    assert again.result.summary.set_index("employee_id").loc[GOLDEN_ID, "label"] == "Melebihi Target"
+    s = again.result.summary
+    assert s[s["period"] == "TW IV 2025"].set_index("employee_id").loc[GOLDEN_ID, "label"] == "Melebihi Target"
 
 
 def test_cli_demo_default_folder(tmp_path, monkeypatch):
@@ -47,7 +52,7 @@ def test_cli_demo_default_folder(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "kpi-xl-demo" / "kpi-summary.xlsx").exists()
     assert "Rina Dewi" in result.output and "113.65" in result.output
-    assert "Files found: 7 (7 with scorecards, 0 could not be read)" in result.output
+    assert "Files found: 13 (13 with scorecards, 0 could not be read)" in result.output
     assert "Summary: kpi-xl-demo/kpi-summary.xlsx" in result.output
     assert "kpi-xl rollup kpi-xl-demo/scorecards --roster kpi-xl-demo/roster.xlsx" in result.output
 
@@ -62,7 +67,8 @@ def test_demo_refuses_a_file_as_folder(tmp_path):
 @pytest.mark.parametrize("lang, label", [("en", "Exceeds Target"), ("id", "Melebihi Target")])
 def test_demo_in_both_languages(tmp_path, lang, label):
     demo = make_demo(tmp_path, lang=lang)
-    assert demo.result.summary.set_index("employee_id").loc[GOLDEN_ID, "label"] == label
+    s = demo.result.summary
+    assert s[s["kpi_value"] == 113.65].set_index("employee_id").loc[GOLDEN_ID, "label"] == label
 
 
 def test_cli_demo_says_who_is_missing(tmp_path):
@@ -95,7 +101,7 @@ def test_demo_refuses_a_folder_with_someone_elses_roster_or_scorecards(tmp_path)
 
 def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path):
     make_demo(tmp_path)
-    assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 7
+    assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 13
     make_demo(tmp_path)  # its own files: replaced
     wb = openpyxl.load_workbook(tmp_path / ROSTER_FILE)
     wb.active["B2"] = "Rina Dewi Lestari"  # HR started using the demo roster

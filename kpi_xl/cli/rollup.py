@@ -105,6 +105,12 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
         lines.append(say("inputs_missing", lang, n=f"{result.inputs_missing:,}"))
     if not result.reconciles:  # never expected: say so loudly rather than hide it
         lines.append(say("not_reconciled", lang))
+    periods = result.tables.periods
+    if periods is not None:
+        trend = Counter(periods.frame["trend"])
+        lines.append(say("periods_line", lang, periods=", ".join(p.label(lang) for p in periods.periods),
+                         year=periods.year, employees=count(len(periods.frame), "employee", lang),
+                         improving=trend["improving"], declining=trend["declining"]))
     if result.output is not None:
         lines.append(say("summary_at", lang, path=result.output))
     for line in lines:
@@ -129,6 +135,9 @@ def rollup_command(
     paper: str = typer.Option("A4", "--paper", metavar="[A4|Letter]", help="Paper size the summary prints on."),
     currency: Optional[str] = typer.Option(None, "--currency", metavar="CODE",
                                            help="Currency of the bonus amounts, e.g. IDR or USD (default: the policy's, IDR)."),
+    history: Optional[List[Path]] = typer.Option(
+        None, "--history", metavar="SUMMARY.xlsx",
+        help="An earlier kpi-xl summary (repeat for several): its years' annual values join the Periods sheet."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 
@@ -141,5 +150,6 @@ def rollup_command(
 
     with ProgressBar(console, say("reading", lang), PROGRESS_FROM) as progress:
         result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
-                        progress=progress, roles=builtin_role_index(), paper=paper, currency=currency)
+                        progress=progress, roles=builtin_role_index(), paper=paper, currency=currency,
+                        history=history or ())
     print_result(result, lang=lang)

@@ -89,6 +89,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "not_reconciled": ("WARNING: the file counts do not add up; please report this",
                        "PERINGATAN: jumlah file tidak cocok; mohon laporkan ini"),
     "summary_at": ("Summary: {path}", "Ringkasan: {path}"),
+    "periods_line": ("Periods: {periods}; annual {year}: {employees} ({improving} improving, {declining} "
+                     "declining; see the Periods sheet)",
+                     "Periode: {periods}; tahunan {year}: {employees} ({improving} membaik, {declining} menurun; "
+                     "lihat sheet Periode)"),
     "reading": ("Reading scorecards", "Membaca scorecard"),
     "making": ("Scorecards", "Scorecard"),
     # demo

@@ -26,6 +26,7 @@ from ..roster import read_roster
 from ..scoring import STATUSES
 from ..words import parse_lang
 from .find import find_files
+from .history import read_history
 from .layout import SHEETS
 from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
 from .read import is_summary_file, read_workbook
@@ -180,6 +181,7 @@ def rollup(
     roles: Mapping[str, Any] | None = None,
     paper: str = "A4",
     currency: str | None = None,
+    history: Sequence[str | os.PathLike[str]] = (),
 ) -> RollupResult:
     """Roll scorecard files and folders up into the summary workbook `output` (None: do not write it).
 
@@ -188,6 +190,9 @@ def rollup(
     `policy`: a `Policy` or a policy file (default: $KPI_XL_POLICY, else the built-in one).
     `roles`: role id -> role, whose names (in `lang`) replace role ids on the summary.
     `paper`: A4 or Letter, for printing; `currency`: the bonus amounts' currency (default: the policy's).
+    `history`: earlier kpi-xl summaries whose years' annual values join the Periods sheet.
+    Scorecards may come from several folders (one per review period) or one folder of mixed periods; a
+    folder named as a period ("2026-Q1") gives it to the scorecards in it that have none.
     Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output, an
     output that is one of the inputs or an existing file that is no kpi-xl summary); every problem
     with an input is an issue in the result and on the Issues sheet.
@@ -195,6 +200,8 @@ def rollup(
     lang = parse_lang(lang)
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     paths = _as_list(inputs)
+    history_files = [os.fspath(p) for p in history]
+    earlier = read_history(history_files, pol) if history_files else None
     if output is not None:
         _check_output(check_output(output), paths, roster)  # before a long read
     found = find_files(paths, exclude=[output] if output is not None else [])
@@ -215,7 +222,7 @@ def rollup(
         cards.extend(read.scorecards)
         issues.extend(read.issues)
 
-    tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles)
+    tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles, earlier, history_files)
     # Sources are shown from the folder rolled up (one folder given), else from the files' common folder.
     base = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
     written = (write_summary(tables, output, lang, paper=paper, currency=currency or pol.currency, base=base)

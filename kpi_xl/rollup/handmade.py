@@ -154,10 +154,11 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
     fields = find_header_fields(grid, top, where)
     reader = CellReader(issues, path, sheet_name, errors=errors, max_text=max_text)
     info = {}
+    header_cells = {key: cell_name(r0 + at[0], c0 + at[1]) for key, at in where.items()}
     for key in HEADER_KEYS:
         value = fields.get(key, "")
         if value and key in where:
-            value = reader.text(value, HEADER_WORDS[key], cell_name(r0 + where[key][0], c0 + where[key][1]))
+            value = reader.text(value, HEADER_WORDS[key], header_cells[key])
         info[key] = value
     rows = KpiRows()
     cached: list[Cached] = []
@@ -203,7 +204,7 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
         issues.append(Issue(path, sheet_name, cell_name(r0 + top, c0 + left), WARNING,
                                 "the KPI table has a header row but no KPI rows below it"))
         return None
-    return RawScorecard(path, sheet_name, HAND_MADE, info, rows, columns, cached)
+    return RawScorecard(path, sheet_name, HAND_MADE, info, rows, columns, cached, header_cells)
 
 
 def _has_result(grid: list[list[Any]], i: int, col: dict[str, int]) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..contract import SUMMARY_SHEET_NAMES, SUMMARY_SHEETS
 from ..policy import PERFORMANCE_GROUPS
+from .annual import PeriodTables
 from .tables import Tables
 
 SHEETS = SUMMARY_SHEETS
@@ -105,6 +106,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "severity": ("Severity", "Tingkat"),
     "message": ("Message", "Pesan"),
     "total": ("Total", "Total"),
+    "annual": ("Annual KPI value {year} (%)", "Nilai KPI tahunan {year} (%)"),
+    "annual_level": ("Annual level {year}", "Level tahunan {year}"),
+    "annual_label": ("Annual label", "Kriteria tahunan"),
+    "annual_bonus_multiple": ("Annual bonus (x monthly salary)", "Bonus tahunan (x gaji sebulan)"),
+    "annual_bonus_amount": ("Annual bonus amount", "Jumlah bonus tahunan"),
+    "annual_raise": ("Annual raise", "Kenaikan gaji tahunan"),
+    "annual_status": ("Year", "Tahun"),
+    "period_kpi": ("KPI value {period} (%)", "Nilai KPI {period} (%)"),
+    "period_level": ("Level {period}", "Level {period}"),
+    "change": ("Change first to last period (points)", "Perubahan periode pertama ke terakhir (poin)"),
+    "trend": ("Trend", "Tren"),
 }
 WORDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "lengkap"),
@@ -152,6 +164,15 @@ WORDS: dict[str, tuple[str, str]] = {
                    "yang belum dimulai (belum ada aktual), tidak punya level, kriteria, bonus atau kenaikan gaji "
                    "(nilai KPI yang tampil pada scorecard error tidak dapat dipercaya) dan tidak dihitung di "
                    "sheet Level Kinerja dan 9-Box. Perbaiki (lihat sheet Masalah) lalu jalankan rollup lagi."),
+    "improving": ("improving", "membaik"),
+    "declining": ("declining", "menurun"),
+    "average": ("Average KPI value (%)", "Rata-rata nilai KPI (%)"),
+    "periods_chart": ("Department: average KPI value per period", "Departemen: rata-rata nilai KPI per periode"),
+    "periods_counts": ("Scorecards per level and period", "Jumlah scorecard per level dan periode"),
+    "periods_note": ("Annual result: the periods' KPI values combined by the policy's annual method ({method}); "
+                     "the annual bonus is filled only when every period of the year is in and complete.",
+                     "Hasil tahunan: nilai KPI tiap periode digabung dengan metode tahunan kebijakan ({method}); "
+                     "bonus tahunan hanya diisi bila semua periode dalam tahun itu ada dan lengkap."),
     "not_counted_error": ("{n} scorecards with errors are not counted here (see the Issues sheet).",
                           "{n} scorecard dengan error tidak dihitung di sini (lihat sheet Masalah)."),
     "not_counted_not started": ("{n} scorecards not started (no actual reported) are not counted here.",
@@ -415,7 +436,54 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
                                    key="Missing"))
     if tables.nine_box is not None:
         sheets.append(SheetContent(sheet_name("9-Box", lang), [], iter(nine_box_rows(tables, lang)), key="9-Box"))
+    if tables.periods is not None:
+        sheets.append(periods_sheet(tables.periods, lang, currency))
     return sheets
+
+
+def periods_columns(periods: PeriodTables, lang: str, currency: str = "IDR") -> list[Column]:
+    """The Periods sheet's columns: who, each period's KPI value and level, the annual result of the
+    run's last year, the trend, then each earlier year's annual value and level."""
+    year = periods.year
+    columns = [Column("employee_id", 11), _text("name", 16), _text("department", 13)]
+    for j, p in enumerate(periods.periods):
+        columns += [Column(f"kpi:{j}", 9, PERCENT, title=label("period_kpi", lang).format(period=p.label(lang))),
+                    Column(f"level:{j}", 7, center=True, title=label("period_level", lang).format(period=p.label(lang)))]
+    columns += [Column("annual", 11, PERCENT, title=label("annual", lang).format(year=year)),
+                Column("annual_level", 8, center=True, title=label("annual_level", lang).format(year=year)),
+                _text("annual_label", 12), Column("annual_bonus_multiple", 10, MULTIPLE)]
+    if not periods.frame["monthly_salary"].isna().all():
+        columns.append(Column("annual_bonus_amount", 13, currency_format(currency)))
+    columns += [_short("annual_raise", 10), _text("annual_status", 11), Column("change", 9, PERCENT),
+                _text("trend", 10)]
+    for y in periods.other_years:
+        columns += [Column(f"year:{y}", 11, PERCENT, title=label("annual", lang).format(year=y)),
+                    Column(f"level_year:{y}", 8, center=True, title=label("annual_level", lang).format(year=y))]
+    return columns
+
+
+def periods_sheet(periods: PeriodTables, lang: str, currency: str = "IDR") -> SheetContent:
+    """One row per employee (`periods_columns`); the counts per level and period and the department's
+    average per period follow the table (`period_counts_rows`), with the line chart."""
+    columns = periods_columns(periods, lang, currency)
+    keys = [c.key for c in columns]
+    frame = periods.frame.copy()
+    for key in keys:
+        if key not in frame:
+            frame[key] = None
+    translate = {keys.index("annual_status"): lambda v: word(v, lang) if v else v,
+                 keys.index("trend"): lambda v: word(v, lang) if v else v}
+    rows = list(_frame_rows(frame, keys, translate))
+    return SheetContent(sheet_name("Periods", lang), columns, iter(rows), count=len(rows), key="Periods")
+
+
+def period_counts_rows(periods: PeriodTables, lang: str) -> list[list[Any]]:
+    """The small table under the Periods sheet: a header (level, label, one column per period), a row
+    per level with its scorecards in each period, and the department's average KPI value per period."""
+    rows: list[list[Any]] = [[label("level", lang), label("label", lang), *(p.label(lang) for p in periods.periods)]]
+    rows += [[level, text, *counts] for level, text, counts in periods.level_counts]
+    rows.append(["", word("average", lang), *(_clean(v) for v in periods.averages)])
+    return rows
 
 
 def _group_head(group: str, tables: Tables, lang: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..io.preflight import ERROR, INFO, WARNING
 
@@ -85,6 +87,7 @@ class RawScorecard:
     rows: KpiRows
     columns: dict[str, str]  # field (weight, actual, score...) -> column letter, for cell names
     cached: list[Cached] = field(default_factory=list)
+    header_cells: dict[str, str] = field(default_factory=dict)  # header field -> its cell ("C6"), for messages
 
     def content_key(self) -> str:
         """A fingerprint of what the scorecard says, to tell one scorecard sent twice.
@@ -115,6 +118,15 @@ class RawScorecard:
                     text = " ".join(str(value or "").split()).casefold()
                 digest.update(b"\x1f" + text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
+
+
+def id_key(value: Any) -> str:
+    """Employee IDs (and names) compare without case and surrounding spaces ('e001 ' is 'E001').
+
+    >>> id_key(" e001 "), id_key("Rina  Dewi") == id_key("rina dewi")
+    ('e001', True)
+    """
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
 
 
 # The KPI row fields a scorecard's content is judged by (`RawScorecard.content_key`).

@@ -311,9 +311,12 @@ def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: 
 
     reader = CellReader(out.issues, path, sheet_name, errors=errors, max_text=limits.max_text)
     header = {}
+    header_cells = {}
     for key, n in _HEADER_NAMES.items():
         ref = names.get(n)
         header[key] = reader.text(cell(ref[1], ref[2]), HEADER_WORDS[key], _range_name(ref)) if ref else ""
+        if ref:
+            header_cells[key] = _range_name(ref)
     columns = {key: column_letter(names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names}
     rows = KpiRows()
     kra = ""
@@ -335,7 +338,7 @@ def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: 
             value = cell(ref[1], ref[2])
             if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                 cached.append(Cached(what, f"{column_letter(ref[2])}{ref[1] + 1}", float(value)))
-    return RawScorecard(path, sheet_name, GENERATED, header, rows, columns, cached)
+    return RawScorecard(path, sheet_name, GENERATED, header, rows, columns, cached, header_cells)
 
 
 def _range_name(ref: tuple) -> str:

@@ -37,7 +37,7 @@ from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.utils import get_column_letter
@@ -57,10 +57,12 @@ from .layout import (
     SheetContent,
     label,
     paper_of,
+    period_counts_rows,
     summary_sheets,
     summary_title,
     word,
 )
+from .annual import PeriodTables
 from .tables import Tables
 
 HEADER_FONT = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
@@ -311,6 +313,8 @@ def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, curren
             table.finish()
             if content.key == "Levels":
                 _levels_chart(ws, tables, lang)
+            if content.key == "Periods" and tables.periods is not None:
+                _periods_extras(ws, tables.periods, lang, table.rows)
             if content.note:
                 ws.append([])  # a blank row keeps the note out of the table's region (sorting, Ctrl+A)
                 at = table.rows + 3
@@ -503,6 +507,41 @@ def _levels_chart(ws: Any, tables: Tables, lang: str) -> None:
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + band_rows))
     ws.add_chart(chart, f"A{len(counts.rows) + 4}")
+
+
+def _periods_extras(ws: Any, periods: PeriodTables, lang: str, table_rows: int) -> None:
+    """Under the Periods table: scorecards per level and period, the department's average per period,
+    and a line chart of that average (one point per period)."""
+    ws.append([])
+    top = table_rows + 3  # header row, the table, a blank row
+    title = WriteOnlyCell(ws, word("periods_counts", lang))
+    title.font = Font(bold=True)
+    ws.append([title])
+    rows = period_counts_rows(periods, lang)
+    ws.append([_header_cell(ws, str(h)) for h in rows[0]])
+    for values in rows[1:]:
+        ws.append(values)
+    head = top + 1
+    average_row = head + len(rows) - 1
+    n = len(periods.periods)
+    chart = LineChart()
+    chart.title = word("periods_chart", lang)
+    chart.y_axis.title = label("kpi_value", lang)
+    chart.x_axis.title = label("period", lang)
+    chart.height = 8
+    chart.width = 16
+    averages = [v for v in periods.averages if v == v]
+    # Whole-number axis from a round value below the lowest average: KPI values are percents.
+    low = math.floor(min(averages, default=0) / 10) * 10
+    chart.y_axis.scaling.min = max(0, low - 10)
+    chart.y_axis.majorUnit = 10
+    chart.y_axis.number_format = "0"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    data = Reference(ws, min_col=2, max_col=2 + n, min_row=average_row, max_row=average_row)
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=3, max_col=2 + n, min_row=head, max_row=head))
+    ws.add_chart(chart, f"A{average_row + 2}")
 
 
 def axis_step(most: int) -> int:

@@ -5,7 +5,6 @@ level counts and the 9-box.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,8 @@ import pandas as pd
 from ..policy import PERFORMANCE_GROUPS, Policy
 from ..roster import parse_potential
 from ..scoring import NO_LEVEL, bonus_amounts, round_kpi_column
-from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard
+from .annual import PeriodTables, period_tables, read_periods
+from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard, id_key
 from .score import score_all
 
 
@@ -35,18 +35,11 @@ class Tables:
     duplicates: int = 0  # scorecards that are one scorecard sent twice (same content; `flag_duplicates`)
     # The levels in each of the 9-box's performance groups, by the policy's bands (low: [1, 2]...).
     performance_levels: dict[str, list[int]] = field(default_factory=dict)
+    # A run over more than one review period (or with earlier summaries): the Periods sheet's content.
+    periods: PeriodTables | None = None
 
 
 # --- roster ------------------------------------------------------------------------------------------
-
-
-def id_key(value: Any) -> str:
-    """Employee IDs (and names) compare without case and surrounding spaces ('e001 ' is 'E001').
-
-    >>> id_key(" e001 "), id_key("Rina  Dewi") == id_key("rina dewi")
-    ('e001', True)
-    """
-    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
 
 
 def _potential(value: Any) -> str | None:
@@ -88,6 +81,7 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
     salary = summary["monthly_salary"].to_numpy(copy=True)
     potential = summary["potential"].to_numpy(copy=True)
     columns = {k: summary[k].to_numpy(copy=True) for k in ("name", "department", "supervisor", "role", "period")}
+    period_where = list(summary["period_where"]) if "period_where" in summary else None
     for i, (emp_id, file, sheet) in enumerate(zip(summary["employee_id"], summary["file"], summary["sheet"])):
         key = id_key(emp_id)
         if not key:
@@ -111,6 +105,9 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
         # The roster is HR's record for who reports where; the scorecard fills what the roster lacks.
         for k in ("department", "supervisor"):
             columns[k][i] = roster_fields[k] or columns[k][i]
+        if period_where is not None and not columns["period"][i] and roster_fields["period"]:
+            row = getattr(e, "row", None)
+            period_where[i] = (roster_name, "", f"row {row}" if row else "")  # the roster gives the period
         for k in ("name", "role", "period"):
             columns[k][i] = columns[k][i] or roster_fields[k]
         s = getattr(e, "monthly_salary", None)
@@ -118,6 +115,8 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
         potential[i] = _potential(getattr(e, "potential", None))
     for k, v in columns.items():
         summary[k] = v
+    if period_where is not None:
+        summary["period_where"] = period_where
     summary["monthly_salary"] = salary
     summary["potential"] = potential
     keys = [id_key(getattr(e, "employee_id", "")) for e in employees]
@@ -216,8 +215,10 @@ def _same_period_groups(rows: list[int], periods: list[str]) -> list[list[int]]:
 
 def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Policy, lang: str = "en",
                  employees: Sequence[Any] | None = None, roster_name: str = "roster",
-                 roles: Mapping[str, Any] | None = None) -> Tables:
-    """Score, match the roster, flag duplicates and build every table: the whole rollup after reading.
+                 roles: Mapping[str, Any] | None = None, history: Mapping[tuple[str, int], Any] | None = None,
+                 history_files: Sequence[str] = ()) -> Tables:
+    """Score, match the roster, read the periods, flag duplicates and build every table: the whole
+    rollup after reading. `history`: earlier years' annual results (`kpi_xl.rollup.history`).
 
     >>> from kpi_xl.policy import default_policy
     >>> t = build_tables([], [], default_policy())
@@ -225,12 +226,16 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     (0, (4, 'Exceeds Target'))
     """
     summary, details = score_all(cards, policy, issues)
+    summary["period_where"] = [(card.file, card.sheet, card.header_cells.get("period", "")) for card in cards]
     missing = apply_roster(summary, employees, roster_name, issues)
+    # Periods are judged normalised: "Q1 2026" and "2026-Q1" are one period (for duplicates too).
+    summary["period_of"] = read_periods(summary, list(summary["period_where"]), issues, lang)
+    summary = summary.drop(columns="period_where")
     duplicates = flag_duplicates(summary, issues, [card.content_key() for card in cards])
     summary, details = sort_by_employee(summary, details)
     if missing is not None:
         missing = missing.iloc[_employee_order(missing["employee_id"], missing["period"])].reset_index(drop=True)
-    tables = finish(summary, details, policy, lang, issues, missing, roles)
+    tables = finish(summary, details, policy, lang, issues, missing, roles, history, history_files)
     tables.duplicates = duplicates
     return tables
 
@@ -269,7 +274,8 @@ def sort_by_employee(summary: pd.DataFrame, details: pd.DataFrame) -> tuple[pd.D
 
 
 def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
-           issues: list[Issue], missing: pd.DataFrame | None, roles: Mapping[str, Any] | None = None) -> Tables:
+           issues: list[Issue], missing: pd.DataFrame | None, roles: Mapping[str, Any] | None = None,
+           history: Mapping[tuple[str, int], Any] | None = None, history_files: Sequence[str] = ()) -> Tables:
     """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards.
 
     The money rule: the bonus amount is filled only for a complete scorecard; a scorecard with errors
@@ -292,6 +298,9 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     role_names(summary, lang, roles)
     if missing is not None:
         role_names(missing, lang, roles)  # a roster's role column may hold built-in role ids
+    periods = None
+    if "period_of" in summary:
+        periods = period_tables(summary, list(summary["period_of"]), policy, lang, issues, history, history_files)
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
@@ -305,11 +314,14 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
 
     by_kra = _by_kra(details)
     level_table = _level_counts(summary, policy, lang)
-    nine_box = _nine_box(summary, policy)
+    # Over several periods, the 9-box places each employee once, by the annual level.
+    nine_box = _nine_box(summary if periods is None else periods.frame.rename(columns={"annual_level": "level"})
+                         .fillna({"level": 0}), policy)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     issues.sort(key=lambda issue: order.get(issue.severity, 9))
     groups = {g: [b.level for b in policy.bands if policy.performance_group(b.level) == g] for g in PERFORMANCE_GROUPS}
-    return Tables(summary, details, by_kra, level_table, missing, nine_box, issues, performance_levels=groups)
+    return Tables(summary, details, by_kra, level_table, missing, nine_box, issues, performance_levels=groups,
+                  periods=periods)
 
 
 def role_names(frame: pd.DataFrame, lang: str, roles: Mapping[str, Any] | None) -> None:
