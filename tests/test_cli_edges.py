@@ -79,17 +79,19 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     folder = tmp_path / "demo"
-    assert lines[0] == f"Departemen demo di {folder}: roster roster.xlsx, 7 file scorecard di scorecards/"
+    assert lines[0] == f"Departemen demo di {folder}: roster roster.xlsx, 13 file scorecard di scorecards/"
     assert lines[1].strip() == "Ringkasan departemen"
     assert lines[3].split() == ["ID", "nama", "KPI", "%", "level", "kriteria", "status"]
     assert "E005   Joko Prasetyo     63.40       1   Jauh Di Bawah Target    belum lengkap" in result.output
-    assert lines[-9:] == [
-        "File ditemukan: 7 (7 berisi scorecard, 0 tidak dapat dibaca)",
-        "Scorecard dibaca: 7 (6 lengkap, 1 belum lengkap, 0 dengan error)",
-        "Level: level 1: 1, level 2: 1, level 3: 2, level 4: 2, level 5: 1",
-        "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Masalah)",
+    assert lines[-10:] == [
+        "File ditemukan: 13 (13 berisi scorecard, 0 tidak dapat dibaca)",
+        "Scorecard dibaca: 13 (11 lengkap, 2 belum lengkap, 0 dengan error)",
+        "Level: level 1: 2, level 2: 3, level 3: 4, level 4: 3, level 5: 1",
+        "Masalah: 0 error, 1 peringatan, 2 info (lihat sheet Masalah)",
         "File yang tidak dapat dibaca: 0",
         "Belum punya scorecard: 1 karyawan roster (lihat sheet Belum Ada Scorecard)",
+        "Periode: TW III 2025, TW IV 2025; tahunan 2025: 7 karyawan roster (2 membaik, 0 menurun; lihat sheet "
+        "Periode)",
         f"Ringkasan: {folder / 'kpi-summary.xlsx'}",
         f"Buka {folder / 'kpi-summary.xlsx'} untuk melihat semua sheet; jalankan sendiri dengan:",
         f"  kpi-xl rollup {folder / 'scorecards'} --roster {folder / 'roster.xlsx'} -o "
@@ -98,7 +100,7 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
     # The rollup itself, --lang before the command: the same counts in Indonesian.
     again = run("--lang", "ID", "rollup", str(folder / "scorecards"), "-o", str(tmp_path / "again.xlsx"))
     assert again.exit_code == 0, again.output
-    assert "Masalah: 0 error, 0 peringatan, 1 info (lihat sheet Masalah)" in again.output.splitlines()
+    assert "Masalah: 0 error, 1 peringatan, 2 info (lihat sheet Masalah)" in again.output.splitlines()
 
 
 ROLES_AT_80 = [
