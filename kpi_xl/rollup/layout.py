@@ -115,7 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "annual_status": ("Year", "Tahun"),
     "period_kpi": ("KPI value {period} (%)", "Nilai KPI {period} (%)"),
     "period_level": ("Level {period}", "Level {period}"),
-    "change": ("Change first to last period (points)", "Perubahan periode pertama ke terakhir (poin)"),
+    "change": ("Change (points)", "Perubahan (poin)"),
     "trend": ("Trend", "Tren"),
 }
 WORDS: dict[str, tuple[str, str]] = {
@@ -454,7 +454,7 @@ def periods_columns(periods: PeriodTables, lang: str, currency: str = "IDR") -> 
                 _text("annual_label", 12), Column("annual_bonus_multiple", 10, MULTIPLE)]
     if not periods.frame["monthly_salary"].isna().all():
         columns.append(Column("annual_bonus_amount", 13, currency_format(currency)))
-    columns += [_short("annual_raise", 10), _text("annual_status", 11), Column("change", 9, PERCENT),
+    columns += [_short("annual_raise", 10), _text("annual_status", 11), Column("change", 12, PERCENT),
                 _text("trend", 10)]
     for y in periods.other_years:
         columns += [Column(f"year:{y}", 11, PERCENT, title=label("annual", lang).format(year=y)),

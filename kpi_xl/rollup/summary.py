@@ -53,6 +53,7 @@ from .layout import (
     MARGIN_INCHES,
     MAX_TEXT,
     PAPERS,
+    PERCENT,
     Column,
     SheetContent,
     label,
@@ -518,10 +519,28 @@ def _periods_extras(ws: Any, periods: PeriodTables, lang: str, table_rows: int) 
     title.font = Font(bold=True)
     ws.append([title])
     rows = period_counts_rows(periods, lang)
-    ws.append([_header_cell(ws, str(h)) for h in rows[0]])
-    for values in rows[1:]:
-        ws.append(values)
     head = top + 1
+    ws.row_dimensions[head].height = 30  # period headers ("TW III 2025") wrap to two lines
+    ws.append([_header_cell(ws, str(h)) for h in rows[0]])
+    label_width = int(ws.column_dimensions["B"].width or 16) - 2
+    for r, values in enumerate(rows[1:], start=1):
+        average = r == len(rows) - 1  # the last row: the department's average KPI value per period
+        # A wrapped label needs its row's height set: Excel does not fit it when it opens the file.
+        lines = _wrapped_lines(str(values[1]), max(1, label_width)) if len(str(values[1])) > label_width else 1
+        ws.row_dimensions[head + r].height = 15 * lines + 2
+        cells = []
+        for c, value in enumerate(values):
+            cell = WriteOnlyCell(ws)
+            if c == 1:
+                put_text(cell, value, TEXT_LIMIT)
+                cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+            else:
+                cell.value = value
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+                if average and c >= 2:
+                    cell.number_format = PERCENT  # shown with 2 decimals, as every KPI value
+            cells.append(cell)
+        ws.append(cells)
     average_row = head + len(rows) - 1
     n = len(periods.periods)
     chart = LineChart()
