@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers (engi
 from engines import find_soffice, find_ssconvert  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-ENGINE_FIXTURES = ("soffice", "gnumeric")
+ENGINE_FIXTURES = ("soffice", "gnumeric", "pdftotext")
 
 
 def _engine(exe: str | None, what: str, package: str) -> str:
@@ -33,6 +34,12 @@ def soffice() -> str:
 def gnumeric() -> str:
     """The Gnumeric converter (ssconvert)."""
     return _engine(find_ssconvert(), "Gnumeric (ssconvert)", "gnumeric")
+
+
+@pytest.fixture(scope="session")
+def pdftotext() -> str:
+    """poppler's pdftotext, which measures the text of a PDF LibreOffice printed."""
+    return _engine(shutil.which("pdftotext"), "pdftotext (poppler)", "poppler-utils")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by mark

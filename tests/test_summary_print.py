@@ -133,7 +133,7 @@ def _word_heights(pdf, page, pattern):
         r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">' + pattern + "<", box)]
 
 
-def test_libreoffice_prints_the_summary_at_8_pt_or_more(printed, soffice, tmp_path):
+def test_libreoffice_prints_the_summary_at_8_pt_or_more(printed, soffice, pdftotext, tmp_path):
     """On paper: the first page (the Summary) as LibreOffice prints it, its body text measured against
     the 9 pt page-number footer, which no scaling touches."""
     _, _, out = printed
