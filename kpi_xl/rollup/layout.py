@@ -117,6 +117,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "period_level": ("Level {period}", "Level {period}"),
     "change": ("Change (points)", "Perubahan (poin)"),
     "trend": ("Trend", "Tren"),
+    "kpi_level": ("KPI level", "Level KPI"),
+    "competency": ("Competency result (%)", "Hasil kompetensi (%)"),
+    "attendance": ("Attendance (%)", "Kehadiran (%)"),
+    "final_rating": ("Final rating (%)", "Nilai akhir (%)"),
+    "calibrated_level": ("Calibrated level", "Level kalibrasi"),
+    "calibration_reason": ("Calibration reason", "Alasan kalibrasi"),
+    "calibrated_by": ("Calibrated by, on", "Dikalibrasi oleh, tanggal"),
 }
 WORDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "lengkap"),
@@ -270,6 +277,34 @@ MISSING_COLUMNS = [Column("employee_id", 11), _text("name", 20), _text("departme
                    _text("supervisor", 16), _text("role", 24), _short("period", 9)]
 
 
+# With rating components in the policy, the Summary shows them and the final rating next to the KPI value;
+# the level, label, bonus and raise are the final rating's, the KPI value's level stays as its own column.
+RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 10, PERCENT), Column("attendance", 10, PERCENT),
+                  Column("final_rating", 9, PERCENT)]
+# With calibrations applied: the level column keeps the final rating's level, and next to it the calibrated
+# level, why and by whom; the label, bonus and raise are the calibrated level's.
+CALIBRATION_COLUMNS = [_short("calibrated_level", 9), _text("calibration_reason", 18),
+                       _text("calibrated_by", 13)]
+
+
+def summary_columns(frame: Any, currency: str) -> list[Column]:
+    """The Summary sheet's columns for this rollup: the rating's and the calibration's only when present."""
+    columns = []
+    for c in SUMMARY_COLUMNS:
+        if c.key == AMOUNT_KEY:
+            if frame["monthly_salary"].isna().all():
+                continue  # no salary on the roster
+            c = amount_column(currency)
+        if c.key == "level" and "final_rating" in frame:
+            columns += [r for r in RATING_COLUMNS if r.key != "attendance" or frame["attendance"].notna().any()]
+        if c.key == "level" and "calibrated_level" in frame and frame["calibrated_level"].notna().any():
+            columns.append(c)
+            columns += CALIBRATION_COLUMNS
+            continue
+        columns.append(c)
+    return columns
+
+
 def amount_column(currency: str) -> Column:
     """The bonus amount's column, in `currency` (`currency_format`)."""
     return Column(AMOUNT_KEY, 15, currency_format(currency))
@@ -394,15 +429,13 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
         base = source_folder(tables.summary["file"]) if len(tables.summary) else None
     folder = os.path.abspath(base) if base else None
     s = _with_shown_file(tables.summary, folder)
-    columns = [amount_column(currency) if c.key == AMOUNT_KEY else c for c in SUMMARY_COLUMNS]
-    if s["monthly_salary"].isna().all():
-        columns = [c for c in columns if c.key != AMOUNT_KEY]  # no salary on the roster
+    columns = summary_columns(s, currency)
     keys = [c.key for c in columns]
     # The money rule is written under the table when some scorecard is not complete (its blanks need
     # explaining).
     sheets.append(SheetContent(sheet_name("Summary", lang), columns, _frame_rows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
-        keys.index("level"): lambda v: v or None,  # no level: the scorecard has errors or is not started
+        **{keys.index(k): (lambda v: v or None) for k in ("level", "kpi_level", "calibrated_level") if k in keys},
     }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s), key="Summary"))
     by_kra = _with_shown_file(tables.by_kra, folder)
     sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,

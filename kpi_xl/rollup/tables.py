@@ -18,6 +18,7 @@ from ..roster import parse_potential
 from ..scoring import NO_LEVEL, bonus_amounts, round_kpi_column
 from .annual import PeriodTables, period_tables, read_periods
 from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard, id_key
+from .rating import rate_all
 from .score import score_all
 
 
@@ -226,6 +227,7 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     (0, (4, 'Exceeds Target'))
     """
     summary, details = score_all(cards, policy, issues)
+    rate_all(cards, summary, policy, issues)  # the final rating's components, when the policy weighs them
     summary["period_where"] = [(card.file, card.sheet, card.header_cells.get("period", "")) for card in cards]
     missing = apply_roster(summary, employees, roster_name, issues)
     # Periods are judged normalised: "Q1 2026" and "2026-Q1" are one period (for duplicates too).
