@@ -191,6 +191,20 @@ SCORECARD_COLUMNS = vocabulary({
 })
 REQUIRED_COLUMNS = ("weight", "target", "actual")
 
+# A hand-made scorecard's competency table (the final rating's behaviours): competency and supervisor
+# rating must both be present for a row to be its header row.
+COMPETENCY_COLUMNS = vocabulary({
+    "competency": ("kompetensi", "competency", "competencies", "nama kompetensi", "competency name"),
+    "behaviour": ("perilaku", "behaviour", "behavior", "perilaku kunci", "key behaviour", "key behavior",
+                  "deskripsi", "description"),
+    "supervisor": ("nilai atasan", "supervisor rating", "supervisor", "penilaian atasan", "rating atasan",
+                   "manager rating", "atasan"),
+    "self_rating": ("nilai diri", "self rating", "self-rating", "self", "penilaian diri", "rating diri",
+                    "nilai sendiri"),
+    "weight": ("bobot", "weight", "bobot %", "weight %", "bobot%", "weight%"),
+})
+COMPETENCY_REQUIRED = ("competency", "supervisor")
+
 # Header fields above a hand-made scorecard's KPI table.
 SCORECARD_FIELDS = vocabulary({
     "employee_id": ("employee id", "id karyawan", "nik", "nip", "no. karyawan", "no karyawan",
