@@ -205,6 +205,20 @@ COMPETENCY_COLUMNS = vocabulary({
 })
 COMPETENCY_REQUIRED = ("competency", "supervisor")
 
+# The calibration workbook HR keeps (`kpi-xl rollup --calibration FILE`): the header row of its first
+# sheet with a recognisable one. employee_id and calibrated_level must both be present.
+CALIBRATION_COLUMNS = vocabulary({
+    "employee_id": ("employee id", "id karyawan", "nik", "nip", "employee no", "staff id"),
+    "name": ("name", "nama", "employee name", "nama karyawan"),
+    "period": ("period", "periode", "review period", "periode penilaian"),
+    "level": ("level", "final level", "level akhir", "level sebelum kalibrasi", "level before calibration"),
+    "calibrated_level": ("calibrated level", "level kalibrasi", "level setelah kalibrasi", "new level"),
+    "reason": ("reason", "alasan", "calibration reason", "alasan kalibrasi"),
+    "by": ("by", "calibrated by", "oleh", "dikalibrasi oleh"),
+    "date": ("date", "tanggal", "calibrated on", "tanggal kalibrasi"),
+})
+CALIBRATION_REQUIRED = ("employee_id", "calibrated_level")
+
 # Header fields above a hand-made scorecard's KPI table.
 SCORECARD_FIELDS = vocabulary({
     "employee_id": ("employee id", "id karyawan", "nik", "nip", "no. karyawan", "no karyawan",
