@@ -111,6 +111,21 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
         lines.append(say("periods_line", lang, periods=", ".join(p.label(lang) for p in periods.periods),
                          year=periods.year, employees=count(len(periods.frame), "employee", lang),
                          improving=trend["improving"], declining=trend["declining"]))
+    cal = result.tables.calibration
+    if cal is not None:
+        flagged = cal.frame[cal.frame["supervisor_flag"] != ""] if len(cal.frame) else cal.frame
+        if len(flagged):
+            lines.append(say("supervisor_flags", lang, names=", ".join(
+                f"{n} ({f})" for n, f in zip(flagged["name"], flagged["supervisor_flag"]))))
+        if cal.factor is not None:
+            lines.append(say("budget_line", lang, budget=_fmt(cal.budget, 0), total=_fmt(cal.total_at_policy, 0),
+                             factor=cal.factor))
+        if cal.fitted:
+            lines.append(say("budget_fitted", lang, factor=cal.factor))
+    if result.calibrations_applied:
+        lines.append(say("calibrations_applied", lang, n=result.calibrations_applied))
+    if result.calibration_starter is not None:
+        lines.append(say("calibration_starter", lang, path=result.calibration_starter))
     if result.output is not None:
         lines.append(say("summary_at", lang, path=result.output))
     for line in lines:
@@ -138,6 +153,17 @@ def rollup_command(
     history: Optional[List[Path]] = typer.Option(
         None, "--history", metavar="SUMMARY.xlsx",
         help="An earlier kpi-xl summary (repeat for several): its years' annual values join the Periods sheet."),
+    calibration: Optional[Path] = typer.Option(
+        None, "--calibration", metavar="FILE.xlsx", dir_okay=False,
+        help="HR's calibration workbook: read when it exists (calibrated level, reason, by, date), else written "
+             "as a starter listing every employee; never overwritten."),
+    bonus_budget: Optional[float] = typer.Option(
+        None, "--bonus-budget", metavar="AMOUNT", min=0,
+        help="The bonus budget: the Calibration sheet compares the total bonus at policy multiples with it "
+             "(default: the policy's bonus_budget)."),
+    fit_budget: bool = typer.Option(
+        False, "--fit-budget",
+        help="Multiply every bonus amount by the factor that fits the budget (said on the Summary and here)."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 
@@ -151,5 +177,6 @@ def rollup_command(
     with ProgressBar(console, say("reading", lang), PROGRESS_FROM) as progress:
         result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
                         progress=progress, roles=builtin_role_index(), paper=paper, currency=currency,
-                        history=history or ())
+                        history=history or (), calibration=calibration, bonus_budget=bonus_budget,
+                        fit_budget=fit_budget)
     print_result(result, lang=lang)

@@ -145,14 +145,19 @@ def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, st
 def _skip_roster(found: Any, roster: Any) -> None:
     """The roster file, found among the scorecards (it often sits in the same folder), is the roster:
     skipped with an info row, not read as a scorecard workbook. Compared by real path (links resolved)."""
-    if not isinstance(roster, (str, os.PathLike)):
+    _skip_given(found, roster, "skipped: this is the roster given for this rollup, not a scorecard")
+
+
+def _skip_given(found: Any, given: Any, message: str) -> None:
+    """A file given for another job (the roster, HR's calibration workbook) found among the scorecards:
+    skipped with an info row. Compared by real path (links resolved)."""
+    if not isinstance(given, (str, os.PathLike)):
         return
-    real = os.path.normcase(os.path.realpath(roster))
+    real = os.path.normcase(os.path.realpath(given))
     for path in [p for p in found.workbooks if os.path.normcase(os.path.realpath(p)) == real]:
         found.workbooks.remove(path)
         found.other_files.append(path)
-        found.issues.append(Issue(path, "", "", INFO, "skipped: this is the roster given for this rollup, "
-                                                      "not a scorecard"))
+        found.issues.append(Issue(path, "", "", INFO, message))
 
 
 def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
@@ -224,6 +229,7 @@ def rollup(
         raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
 
     _skip_roster(found, roster)
+    _skip_given(found, calibration, "skipped: this is the calibration file given for this rollup, not a scorecard")
     issues: list[Issue] = list(found.issues)
     employees, roster_name = _load_roster(roster, issues)
     reads = read_all(found.workbooks, jobs=jobs, progress=progress, limits=limits)
