@@ -467,10 +467,15 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
     keys = [c.key for c in columns]
     # The money rule is written under the table when some scorecard is not complete (its blanks need
     # explaining).
+    notes = [word("money_rule", lang)] if (s["status"] != "complete").any() else []
+    cal = tables.calibration
+    if cal is not None and cal.fitted:
+        notes.append(word("budget_fitted", lang).format(factor=cal.factor, budget=f"{cal.budget:,.0f} {currency}",
+                                                        column=label("bonus_at_policy", lang)))
     sheets.append(SheetContent(sheet_name("Summary", lang), columns, _frame_rows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
         **{keys.index(k): (lambda v: v or None) for k in ("level", "kpi_level", "calibrated_level") if k in keys},
-    }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s), key="Summary"))
+    }), note=" ".join(notes) or None, count=len(s), key="Summary"))
     by_kra = _with_shown_file(tables.by_kra, folder)
     sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,
                                _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(by_kra),
