@@ -70,6 +70,7 @@ class CalibrationTable:
     total_at_policy: float = 0.0
     factor: float | None = None  # the factor that fits the budget (None: no budget)
     fitted: bool = False  # the factor was applied to every bonus amount
+    min_employees: int = MIN_SUPERVISOR_EMPLOYEES  # a supervisor with fewer is not flagged
 
 
 # --- HR's calibration workbook -----------------------------------------------------------------------
@@ -121,7 +122,7 @@ def write_starter(path: str | os.PathLike[str], summary: pd.DataFrame, lang: str
     """A calibration workbook listing every scorecard (employee, period, level) with empty calibrated
     level, reason, by and date for HR to fill. Refuses an existing file: HR's calibrations are never
     written over."""
-    from openpyxl import Workbook  # lazy: only a rollup asked for a starter file writes one
+    from openpyxl import Workbook  # lazy, for start-up speed: only a rollup asked for a starter file writes one
 
     target = Path(path)
     if os.path.lexists(target):

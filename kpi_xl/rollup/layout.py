@@ -518,8 +518,6 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
 def calibration_sheet(cal: Any, lang: str, currency: str = "IDR") -> SheetContent:
     """The Calibration sheet: per department and per supervisor, count and share of each level against
     the target, mean final rating and level, flags; the bonus at policy multiples against the budget."""
-    from .calibration import MIN_SUPERVISOR_EMPLOYEES  # the rule's number, stated in the note
-
     money = currency_format(currency)
     columns = [_text("group", 11), _text("name", 18), _short("employees", 9)]
     for level in cal.levels:
@@ -542,7 +540,7 @@ def calibration_sheet(cal: Any, lang: str, currency: str = "IDR") -> SheetConten
             flags.append(word(row["supervisor_flag"], lang).format(diff=row["mean_level"] - cal.company_mean))
         values = {**row, "group": word(row["group"], lang), "flags": "; ".join(flags)}
         rows.append([_clean(values.get(c.key)) for c in columns])
-    notes = [word("calibration_note", lang).format(tolerance=cal.tolerance, min_n=MIN_SUPERVISOR_EMPLOYEES,
+    notes = [word("calibration_note", lang).format(tolerance=cal.tolerance, min_n=cal.min_employees,
                                                    mean=cal.company_mean, threshold=cal.threshold)
              if cal.target else word("no_target_note", lang)]
     if cal.factor is not None:
