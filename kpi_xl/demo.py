@@ -101,6 +101,7 @@ class Demo:
     scorecards_dir: Path
     scorecards: list[Path] = field(default_factory=list)
     result: RollupResult | None = None
+    policy: Path = field(default_factory=lambda: templates_dir() / POLICY_FILE)  # the policy rolled up with
 
 
 def _roster(lang: str) -> Roster:

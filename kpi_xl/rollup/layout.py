@@ -8,6 +8,7 @@ Imports neither openpyxl nor python-calamine, so it also runs inside xlwings Lit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -311,8 +312,8 @@ MISSING_COLUMNS = [Column("employee_id", 11), _text("name", 20), _text("departme
 
 # With rating components in the policy, the Summary shows them and the final rating next to the KPI value;
 # the level, label, bonus and raise are the final rating's, the KPI value's level stays as its own column.
-RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 10, PERCENT), Column("attendance", 10, PERCENT),
-                  Column("final_rating", 9, PERCENT)]
+RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 12, PERCENT), Column("attendance", 10, PERCENT),
+                  Column("final_rating", 8, PERCENT)]
 # With calibrations applied: the level column keeps the final rating's level, and next to it the calibrated
 # level, why and by whom; the label, bonus and raise are the calibrated level's.
 CALIBRATION_COLUMNS = [_short("calibrated_level", 9), _text("calibration_reason", 18),
@@ -333,6 +334,10 @@ def summary_columns(frame: Any, currency: str) -> list[Column]:
             columns.append(c)
             columns += CALIBRATION_COLUMNS
             continue
+        if c.key in ("shown_file", "sheet") and "final_rating" in frame:
+            # Room for the rating's columns on one printed page: the file stays, hidden, for filters (and
+            # the Issues sheet names it).
+            c = dataclasses.replace(c, hidden=True)
         columns.append(c)
         if c.key == AMOUNT_KEY and "bonus_at_policy" in frame:
             columns.insert(-1, Column("bonus_at_policy", 15, c.number_format))
