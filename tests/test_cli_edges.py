@@ -81,8 +81,9 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
     folder = tmp_path / "demo"
     assert lines[0] == f"Departemen demo di {folder}: roster roster.xlsx, 13 file scorecard di scorecards/"
     assert lines[1].strip() == "Ringkasan departemen"
-    assert lines[3].split() == ["ID", "nama", "KPI", "%", "level", "kriteria", "status"]
-    assert "E005   Joko Prasetyo     63.40       1   Jauh Di Bawah Target    belum lengkap" in result.output
+    assert lines[3].split() == ["ID", "nama", "KPI", "%", "akhir", "%", "level", "kriteria", "status"]
+    # The demo's final rating (KPI value 70, competencies 30): Joko's 63.40 KPI value rates 74.38, level 2.
+    assert "E005   Joko Prasetyo     63.40     74.38       2   Belum Mencapai Target   belum lengkap" in result.output
     assert lines[-10:] == [
         "File ditemukan: 13 (13 berisi scorecard, 0 tidak dapat dibaca)",
         "Scorecard dibaca: 13 (11 lengkap, 2 belum lengkap, 0 dengan error)",

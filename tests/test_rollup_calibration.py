@@ -15,7 +15,7 @@ from kpi_xl.cli import app
 from kpi_xl.policy import load_policy
 from kpi_xl.roles import builtin_role
 from kpi_xl.rollup import rollup
-from kpi_xl.rollup.calibration import read_calibrations
+from kpi_xl.rollup.calibration_file import read_calibrations
 from kpi_xl.scorecard import build_scorecard
 from kpi_xl.scoring import budget_factor, competency_score, final_rating, score_scorecard
 
@@ -211,7 +211,7 @@ def test_console_says_the_budget_and_the_flags(tmp_path, lang, words):
 
 
 def test_fit_budget_without_a_budget_is_refused(tmp_path):
-    cards, roster = _department(tmp_path)
+    cards, _ = _department(tmp_path)
     out = CliRunner().invoke(app, ["rollup", str(cards), "-o", str(tmp_path / "s.xlsx"), "--policy", str(TEMPLATE),
                                    "--fit-budget"])
     assert out.exit_code != 0 and "needs a bonus budget" in out.output

@@ -34,6 +34,7 @@ def _fmt(value: object, digits: int = 2) -> str:
 _SCREEN_COLUMNS = ((("ID", "ID"), "left", True), (("name", "nama"), "left", False),
                    (("KPI %", "KPI %"), "right", True), (("level", "level"), "right", True),
                    (("label", "kriteria"), "left", True), (("status", "status"), "left", True))
+_FINAL_COLUMN = (("final %", "akhir %"), "right", True)
 _WIDEST_ID = 24  # characters of an employee ID kept whole on screen; a longer one is cut with "…"
 
 
@@ -44,10 +45,13 @@ def _results_table(s: Any, lang: str) -> Any:
     from rich.text import Text
     from ..rollup.layout import word
 
-    rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value), str(row.level or ""),
+    rated = "final_rating" in s  # with a final rating, the level is its: shown next to it
+    columns = _SCREEN_COLUMNS[:3] + ((_FINAL_COLUMN,) if rated else ()) + _SCREEN_COLUMNS[3:]
+    rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value),
+             *([_fmt(row.final_rating)] if rated else []), str(row.level or ""),
              str(row.label or ""), word(str(row.status), lang)] for row in s.itertuples(index=False)]
     table = Table(title=say("summary_title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for k, (headers, justify, whole) in enumerate(_SCREEN_COLUMNS):
+    for k, (headers, justify, whole) in enumerate(columns):
         header = headers[1 if lang == "id" else 0]
         widest = max([len(header), *(len(r[k]) for r in rows)])
         # Only the name may wrap: rich narrows wrapping columns first, the others only as a last resort.

@@ -25,7 +25,7 @@ from ..policy import Policy, load_policy
 from ..roster import read_roster
 from ..scoring import STATUSES
 from ..words import parse_lang
-from .calibration import read_calibrations, write_starter
+from .calibration_file import read_calibrations, write_starter
 from .find import find_files
 from .history import read_history
 from .layout import SHEETS

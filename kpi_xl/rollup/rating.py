@@ -17,9 +17,18 @@ import pandas as pd
 
 from ..errors import KpiInputError
 from ..policy import Policy
-from ..scoring import COMPLETE, ERROR, INCOMPLETE, NO_LEVEL, attendance_percent, competency_score, final_rating, levels_column
-from .model import WARNING, Issue, RawScorecard
+from ..scoring import (
+    COMPLETE,
+    ERROR,
+    INCOMPLETE,
+    NO_LEVEL,
+    attendance_percent,
+    competency_score,
+    final_rating,
+    levels_column,
+)
 from .model import ERROR as ERROR_ISSUE
+from .model import WARNING, Issue, RawScorecard
 
 # A cached final rating differing from ours by more than this (percent points) was typed over a formula.
 CACHED_TOLERANCE = 0.005

@@ -15,9 +15,15 @@ import pandas as pd
 
 from ..policy import PERFORMANCE_GROUPS, Policy
 from ..roster import parse_potential
-from ..scoring import NO_LEVEL, budget_factor, bonus_amounts, round_kpi_column
+from ..scoring import NO_LEVEL, bonus_amounts, budget_factor, round_kpi_column
 from .annual import PeriodTables, period_tables, read_periods
-from .calibration import CalibrationEntry, CalibrationTable, apply_calibrations, calibration_table, effective_levels
+from .calibration import (
+    CalibrationEntry,
+    CalibrationTable,
+    apply_calibrations,
+    calibration_table,
+    effective_levels,
+)
 from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard, id_key
 from .rating import rate_all
 from .score import score_all
