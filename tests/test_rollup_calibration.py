@@ -199,7 +199,7 @@ def test_budget_totals_and_the_fitted_factor(tmp_path):
 
 
 @pytest.mark.parametrize("lang, words", [("en", ("Bonus budget", "multiplied by 0.6154", "Harry (harsh)")),
-                                         ("id", ("Anggaran bonus", "dikalikan 0.6154", "Harry (harsh)"))])
+                                         ("id", ("Anggaran bonus", "dikalikan 0.6154", "Harry (ketat)"))])
 def test_console_says_the_budget_and_the_flags(tmp_path, lang, words):
     cards, roster = _department(tmp_path)
     out = CliRunner().invoke(app, ["rollup", str(cards), "-o", str(tmp_path / "s.xlsx"), "--roster", str(roster),

@@ -120,7 +120,7 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
         flagged = cal.frame[cal.frame["supervisor_flag"] != ""] if len(cal.frame) else cal.frame
         if len(flagged):
             lines.append(say("supervisor_flags", lang, names=", ".join(
-                f"{n} ({f})" for n, f in zip(flagged["name"], flagged["supervisor_flag"]))))
+                f"{n} ({say(f, lang)})" for n, f in zip(flagged["name"], flagged["supervisor_flag"]))))
         if cal.factor is not None:
             lines.append(say("budget_line", lang, budget=_fmt(cal.budget, 0), total=_fmt(cal.total_at_policy, 0),
                              factor=cal.factor))

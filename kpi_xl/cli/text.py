@@ -92,6 +92,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "calibration_starter": ("Calibration file written for HR to fill (calibrated level, reason, by, date): {path}",
                             "File kalibrasi dibuat untuk diisi HR (level kalibrasi, alasan, oleh, tanggal): {path}"),
     "calibrations_applied": ("Calibrated levels applied: {n}", "Level kalibrasi diterapkan: {n}"),
+    "lenient": ("lenient", "longgar"),
+    "harsh": ("harsh", "ketat"),
     "supervisor_flags": ("Supervisors flagged on the Calibration sheet: {names}",
                          "Atasan yang ditandai di sheet Kalibrasi: {names}"),
     "budget_line": ("Bonus budget {budget}: total at policy multiples {total}; factor that fits it {factor:.4f}",

@@ -156,7 +156,9 @@ def calibration_table(summary: pd.DataFrame, policy: Policy, *, budget: float | 
             row["mean_rating"] = float(np.nanmean(rating.to_numpy(dtype=float)[mine])) if n else math.nan
             row["mean_level"] = float(lv[mine].mean())
             diff = row["mean_level"] - company_mean
-            row["supervisor_flag"] = ("" if kind != "supervisor" or cal is None or n < MIN_SUPERVISOR_EMPLOYEES
+            # Employees, not scorecards: one employee's two quarters are one person rated.
+            people = len({id_key(e) for e in summary["employee_id"].to_numpy()[mine]})
+            row["supervisor_flag"] = ("" if kind != "supervisor" or cal is None or people < MIN_SUPERVISOR_EMPLOYEES
                                       or abs(diff) <= threshold + 1e-9 else "lenient" if diff > 0 else "harsh")
             row["bonus_at_policy"] = budget_total(policy_amount.to_numpy(dtype=float)[mine]) if kind == "department" \
                 else math.nan
