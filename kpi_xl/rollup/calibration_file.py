@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 
 from ..errors import KpiFileError
 from ..io.files import save_workbook
@@ -76,10 +77,6 @@ def write_starter(path: str | os.PathLike[str], summary: pd.DataFrame, lang: str
     """A calibration workbook listing every scorecard (employee, period, level) with empty calibrated
     level, reason, by and date for HR to fill. Refuses an existing file: HR's calibrations are never
     written over."""
-    from openpyxl import (
-        Workbook,  # lazy, for start-up speed: only a rollup asked for a starter file writes one
-    )
-
     target = Path(path)
     if os.path.lexists(target):
         raise KpiFileError(f"{target}: exists; kpi-xl reads a calibration file and never writes over it")
