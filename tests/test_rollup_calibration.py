@@ -94,6 +94,7 @@ def test_final_rating_read_from_a_generated_scorecard_equals_the_core(tmp_path):
     assert any("final rating in the file is 99" in m for m in messages)
     gaps = [i for i in result.issues if "self-rating" in i.message]
     assert [(i.sheet, i.cell) for i in gaps] == [("Competencies", "E6"), ("Competencies", "E10")]
+    assert row["issues"] == 3  # the two gaps on the Competencies sheet and the cached final rating
 
 
 def test_a_handmade_sheet_with_an_indonesian_competency_table(tmp_path):
@@ -215,3 +216,28 @@ def test_fit_budget_without_a_budget_is_refused(tmp_path):
     out = CliRunner().invoke(app, ["rollup", str(cards), "-o", str(tmp_path / "s.xlsx"), "--policy", str(TEMPLATE),
                                    "--fit-budget"])
     assert out.exit_code != 0 and "needs a bonus budget" in out.output
+
+
+BANDS = [{"level": b.level, "above": b.above, "label": {"en": b.label_en, "id": b.label_id}, "bonus": b.bonus,
+          "raise": b.raise_text} for b in POLICY.bands]
+
+
+@pytest.mark.parametrize("block, message", [
+    ({"target": {5: 5, 4: 20, 3: 50, 2: 20, 1: 4}}, "calibration.target: the shares sum to 99, not 100"),
+    ({"target": {6: 100}}, "calibration.target: 6 is not a level of the policy's bands"),
+    ({"target": {3: 100}, "tolerance": -1}, "calibration.tolerance: -1 is below 0"),
+    ({"target": {3: 100}, "spread": 1}, "calibration: unknown field(s) spread"),
+])
+def test_a_calibration_block_refused(block, message):
+    from kpi_xl.errors import PolicyError
+    from kpi_xl.policy import policy_from_dict
+
+    with pytest.raises(PolicyError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        policy_from_dict({"bands": BANDS, "calibration": block}, "p.yaml")
+
+
+def test_the_policy_bonus_budget_is_the_default_budget():
+    from kpi_xl.policy import policy_from_dict
+
+    assert policy_from_dict({"bands": BANDS, "bonus_budget": 5e7}).bonus_budget == 5e7
+    assert POLICY.calibration.share(3) == 50 and POLICY.calibration.supervisor_threshold == 0.5

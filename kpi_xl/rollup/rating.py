@@ -63,6 +63,9 @@ def rate_all(cards: Sequence[RawScorecard], summary: pd.DataFrame, policy: Polic
     summary["kpi_level"] = summary["level"].to_numpy()
     levels = levels_column(final, policy=policy).astype(np.int64)
     levels[np.isin(status, NO_LEVEL)] = 0
+    # The sheet the competency table is on, when not the scorecard's own (a generated Competencies
+    # sheet): its issues count on the scorecard's row too.
+    summary["rating_sheet"] = [card.competencies.sheet if card.competencies is not None else "" for card in cards]
     summary["competency"] = competency
     summary["attendance"] = attendance
     summary["final_rating"] = final

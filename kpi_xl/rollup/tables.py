@@ -326,7 +326,9 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
-    summary["issues"] = [issue_counts.get((f, s), 0) for f, s in zip(summary["file"], summary["sheet"])]
+    rating_sheets = summary["rating_sheet"] if "rating_sheet" in summary else [""] * len(summary)
+    summary["issues"] = [issue_counts.get((f, s), 0) + (issue_counts.get((f, r), 0) if r and r != s else 0)
+                         for f, s, r in zip(summary["file"], summary["sheet"], rating_sheets)]
 
     card = details["card"].to_numpy()
     for key in ("employee_id", "name", "department", "role"):
