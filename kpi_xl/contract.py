@@ -131,13 +131,16 @@ RECORD_SHEETS = frozenset(names[k] for names in SHEET_NAMES.values()
 
 # The department summary's sheets, by summary language: key (the English name) -> the tab's name. The rollup
 # writes them and recognises a summary among its inputs by them (besides SUMMARY_MARKER).
-SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box", "Periods")  # the keys
-# The sheets written only sometimes: the 9-Box with potentials, Periods with more than one review period.
-OPTIONAL_SUMMARY_SHEETS = ("9-Box", "Periods")
+SUMMARY_SHEETS = ("Summary", "By KRA", "Levels", "Details", "Issues", "Missing", "9-Box", "Periods",
+                  "Calibration")  # the keys
+# The sheets written only sometimes: the 9-Box with potentials, Periods with more than one review period,
+# Calibration with a final rating, a calibration target or a bonus budget.
+OPTIONAL_SUMMARY_SHEETS = ("9-Box", "Periods", "Calibration")
 SUMMARY_SHEET_NAMES: dict[str, dict[str, str]] = {
     "en": {k: k for k in SUMMARY_SHEETS},
     "id": {"Summary": "Ringkasan", "By KRA": "Per KRA", "Levels": "Level Kinerja", "Details": "Rincian",
-           "Issues": "Masalah", "Missing": "Belum Ada Scorecard", "9-Box": "9-Box", "Periods": "Periode"},
+           "Issues": "Masalah", "Missing": "Belum Ada Scorecard", "9-Box": "9-Box", "Periods": "Periode",
+           "Calibration": "Kalibrasi"},
 }
 # Each language's sheet names in SUMMARY_SHEETS order: a summary has every one of one language's but the
 # optional ones.

@@ -7,7 +7,9 @@ What it makes in the demo folder:
   Marketing Specialist scorecard of the method: 113.65 %), one left incomplete, one employee without
   a scorecard (the Missing sheet), and in Q4 one hand-made scorecard in the method's own layout
   (Indonesian headers, objectives merged over their rows, a TOTAL row) for Budi Santoso;
-- `kpi-summary.xlsx`: the department summary of all of them, with the Periods sheet (annual results);
+- `kpi-summary.xlsx`: the department summary of all of them, with the Periods sheet (annual results),
+  the final ratings (KPI value 70, competencies 30: templates/policy-with-competencies.yaml; every
+  scorecard has its Competencies sheet filled) and the Calibration sheet;
 - `kpi-xl-demo.txt`: the files above with their sha256, so a second run knows which files are its own.
 
 Every number is derived from the roles' targets, so the demo follows the role library. Run again in
@@ -31,6 +33,8 @@ from . import contract as c
 from .errors import KpiFileError
 from .io.files import atomic_write
 from .io.workbook import load_for_editing
+from .policy import Policy, load_policy
+from .resources import templates_dir
 from .roles import KPI, builtin_role, builtin_role_index
 from .rollup import RollupResult, rollup
 from .roster import Employee, Roster
@@ -51,6 +55,12 @@ MANIFEST_HEAD = ("Made by kpi-xl demo. Run again in this folder, it replaces the
 
 # The golden scorecard's actuals (SPEC 2), in the role's KPI order.
 GOLDEN_ACTUALS = (50, 1_500_000, 32, 6, 22, 21, 33)
+# The demo's policy: the final rating weighs the KPI value 70 and the competencies 30, with a calibration
+# target (templates/policy-with-competencies.yaml).
+POLICY_FILE = "policy-with-competencies.yaml"
+# Each competency's supervisor rating around the employee's own, so they are not all alike; self-ratings
+# sit one above (people rate themselves a little higher), the golden scorecard's all "meets" (3).
+_RATING_SPREAD = (0, 1, 0, -1, 0)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ class Demo:
     scorecards_dir: Path
     scorecards: list[Path] = field(default_factory=list)
     result: RollupResult | None = None
+    policy: Path = field(default_factory=lambda: templates_dir() / POLICY_FILE)  # the policy rolled up with
 
 
 def _roster(lang: str) -> Roster:
@@ -143,13 +154,35 @@ def example_actual(kpi: KPI, performance: float) -> float | dt.date | str:
     return float(round(value)) if abs(target) >= 100 else round(value, 2)
 
 
-def _fill(path: Path, actuals: list[object]) -> None:
-    """Type the actuals into a generated scorecard, through its KPI_Actual name (never by position)."""
+def demo_policy() -> Policy:
+    """The demo's policy (`POLICY_FILE`, bundled with kpi-xl)."""
+    return load_policy(templates_dir() / POLICY_FILE)
+
+
+def example_ratings(performance: float | None, n: int) -> tuple[list[int], list[int]]:
+    """(supervisor ratings, self-ratings) of n competencies for an employee whose KPIs land near
+    `performance` (1.0 on target: ratings around 3 of 5).
+
+    >>> example_ratings(1.36, 3)
+    ([4, 5, 4], [5, 5, 5])
+    """
+    base = 3 if performance is None else round(3 * performance)
+    supervisor = [min(5, max(1, base + _RATING_SPREAD[i % len(_RATING_SPREAD)])) for i in range(n)]
+    return supervisor, [min(5, r + 1) for r in supervisor]
+
+
+def _fill(path: Path, actuals: list[object], ratings: tuple[list[int], list[int]] | None = None) -> None:
+    """Type the actuals (and the competency ratings) into a generated scorecard, through its defined names
+    (KPI_Actual, Competency_Supervisor, Competency_Self; never by position)."""
     wb = load_for_editing(path, "scorecard")
-    sheet_name, cells = next(iter(wb.defined_names[c.KPI_ACTUAL].destinations))
-    ws = wb[sheet_name]
-    for row, value in zip(ws[cells.replace("$", "")], actuals):
-        row[0].value = value
+    names = [(c.KPI_ACTUAL, actuals)]
+    if ratings is not None and c.COMPETENCY_SUPERVISOR in wb.defined_names:
+        names += [(c.COMPETENCY_SUPERVISOR, ratings[0]), (c.COMPETENCY_SELF, ratings[1])]
+    for name, values in names:
+        sheet_name, cells = next(iter(wb.defined_names[name].destinations))
+        ws = wb[sheet_name]
+        for row, value in zip(ws[cells.replace("$", "")], values):
+            row[0].value = value
     _save(wb, path)
 
 
@@ -192,6 +225,15 @@ def write_handmade_golden(path: Path, *, name: str = "Budi Santoso", employee_id
     ws.cell(r, 1, "TOTAL")
     ws.cell(r, 3, f"=SUM(C{first}:C{r - 1})")
     ws.cell(r, 7, f"=SUM(G{first}:G{r - 1})")
+    # The competency table below, as a hand-made sheet has it (Indonesian headers): the rollup finds it.
+    r += 2
+    for col, text in enumerate(("Kompetensi", "Perilaku", "Bobot", "Nilai Diri", "Nilai Atasan"), 1):
+        ws.cell(r, col, text)
+    for competency, (own, supervisor) in zip(demo_policy().competencies, ((4, 4), (4, 3), (3, 3), (5, 3), (3, 3))):
+        r += 1
+        for col, value in enumerate((competency.name("id"), competency.description("id"), competency.weight,
+                                     own, supervisor), 1):
+            ws.cell(r, col, value)
     for letter, width in zip("ABCDEFG", (34, 50, 8, 12, 12, 8, 11)):
         ws.column_dimensions[letter].width = width
     _save(wb, path)
@@ -257,6 +299,7 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
     roster_path = root / ROSTER_FILE
     _write_roster(roster, roster_path, lang)
 
+    policy = demo_policy()
     by_id = {d.employee_id: d for d in EMPLOYEES}
     written: list[Path] = []
     for quarter, shift in QUARTERS:
@@ -265,26 +308,29 @@ def make_demo(folder: str | os.PathLike[str] = "kpi-xl-demo", *, lang: str = "en
         folder.mkdir(parents=True, exist_ok=True)
         with_scorecards = Roster([dataclasses.replace(e, period=quarter) for e, d in zip(roster.employees, EMPLOYEES)
                                   if d.employee_id not in (HANDMADE_ID, MISSING_ID)], [], ROSTER_FILE)
-        run = write_roster_scorecards(with_scorecards, folder, lang=lang)
+        run = write_roster_scorecards(with_scorecards, folder, lang=lang, policy=policy)
         if run.refused:
             raise KpiFileError(f"demo: the built-in roles made no scorecard for: {run.refused[0]}")
         for path, employee in zip(run.written, with_scorecards.employees):
             d = by_id[employee.employee_id]
             role = builtin_role(d.role)
             kpis = [kpi for _, kpi in role.kpi_rows()]
+            n = len(role.competencies) or len(policy.competencies)
+            ratings = example_ratings(None if d.performance is None else d.performance + shift, n)
             if d.employee_id == GOLDEN_ID and quarter == LAST_QUARTER:
                 actuals: list[object] = list(GOLDEN_ACTUALS)
+                ratings = ([3] * n, [3] * n)  # meets expectations: final rating 0.7 x 113.65 + 0.3 x 100
             else:
                 actuals = [example_actual(kpi, (d.performance or 1.0) + shift + _SPREAD[i % len(_SPREAD)])
                            for i, kpi in enumerate(kpis)]
                 for i in range(len(actuals) - d.blank_actuals, len(actuals)):
                     actuals[i] = None
-            _fill(path, actuals)
+            _fill(path, actuals, ratings)
         written.extend(run.written)
     # The hand-made scorecard types its period as "TW IV 2025": read as Q4 2025.
     handmade = write_handmade_golden(cards_dir / LAST_QUARTER / HANDMADE_FILE)
     demo = Demo(root, roster_path, cards_dir, [*written, handmade])
     demo.result = rollup(cards_dir, root / SUMMARY_FILE, roster=roster_path, lang=lang,
-                         roles=builtin_role_index())
+                         roles=builtin_role_index(), policy=policy)
     _write_manifest(root, [roster_path, *demo.scorecards, root / SUMMARY_FILE])
     return demo

@@ -711,3 +711,35 @@ def final_rating(kpi_value: Any, competency: Any = None, attendance: Any = None,
 def _rating_of(policy: Policy) -> Any:
     # A policy without a rating block still has the default competency scale (1 to 5, 3 meets).
     return policy.rating if policy.rating is not None else Rating(weights=(("kpi", 100.0),))
+
+
+# --- the bonus budget ------------------------------------------------------------------------------------
+
+
+def budget_factor(amounts: Any, budget: Any) -> float:
+    """The factor that makes the bonus amounts (at the policy's multiples) fit a budget: budget / total,
+    never above 1 (a budget larger than the total leaves every amount as it is); blank amounts (no
+    salary, not complete) are left out. 1.0 when there is nothing to pay.
+
+    >>> budget_factor([10_000_000, 30_000_000, None], 30_000_000)
+    0.75
+    >>> budget_factor([10_000_000], 50_000_000)
+    1.0
+    """
+    total = budget_total(amounts)
+    limit = to_number(budget, "bonus budget")
+    if limit is None or limit < 0:
+        raise KpiInputError(f"bonus budget {budget!r} must be a number of 0 or more")
+    if total <= 0:
+        return 1.0
+    return min(1.0, limit / total)
+
+
+def budget_total(amounts: Any) -> float:
+    """The total of the bonus amounts, blanks left out.
+
+    >>> budget_total([1.5, None, float("nan"), 2])
+    3.5
+    """
+    a = number_column(amounts, "bonus amount")
+    return float(np.nansum(a)) if a.size else 0.0

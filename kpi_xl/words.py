@@ -191,6 +191,34 @@ SCORECARD_COLUMNS = vocabulary({
 })
 REQUIRED_COLUMNS = ("weight", "target", "actual")
 
+# A hand-made scorecard's competency table (the final rating's behaviours): competency and supervisor
+# rating must both be present for a row to be its header row.
+COMPETENCY_COLUMNS = vocabulary({
+    "competency": ("kompetensi", "competency", "competencies", "nama kompetensi", "competency name"),
+    "behaviour": ("perilaku", "behaviour", "behavior", "perilaku kunci", "key behaviour", "key behavior",
+                  "deskripsi", "description"),
+    "supervisor": ("nilai atasan", "supervisor rating", "supervisor", "penilaian atasan", "rating atasan",
+                   "manager rating", "atasan"),
+    "self_rating": ("nilai diri", "self rating", "self-rating", "self", "penilaian diri", "rating diri",
+                    "nilai sendiri"),
+    "weight": ("bobot", "weight", "bobot %", "weight %", "bobot%", "weight%"),
+})
+COMPETENCY_REQUIRED = ("competency", "supervisor")
+
+# The calibration workbook HR keeps (`kpi-xl rollup --calibration FILE`): the header row of its first
+# sheet with a recognisable one. employee_id and calibrated_level must both be present.
+CALIBRATION_COLUMNS = vocabulary({
+    "employee_id": ("employee id", "id karyawan", "nik", "nip", "employee no", "staff id"),
+    "name": ("name", "nama", "employee name", "nama karyawan"),
+    "period": ("period", "periode", "review period", "periode penilaian"),
+    "level": ("level", "final level", "level akhir", "level sebelum kalibrasi", "level before calibration"),
+    "calibrated_level": ("calibrated level", "level kalibrasi", "level setelah kalibrasi", "new level"),
+    "reason": ("reason", "alasan", "calibration reason", "alasan kalibrasi"),
+    "by": ("by", "calibrated by", "oleh", "dikalibrasi oleh"),
+    "date": ("date", "tanggal", "calibrated on", "tanggal kalibrasi"),
+})
+CALIBRATION_REQUIRED = ("employee_id", "calibrated_level")
+
 # Header fields above a hand-made scorecard's KPI table.
 SCORECARD_FIELDS = vocabulary({
     "employee_id": ("employee id", "id karyawan", "nik", "nip", "no. karyawan", "no karyawan",

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from kpi_xl.cli import app
 from kpi_xl.cli.text import count
+from kpi_xl.resources import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = str(ROOT / "examples" / "worked-example.csv")
@@ -81,13 +82,14 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
     folder = tmp_path / "demo"
     assert lines[0] == f"Departemen demo di {folder}: roster roster.xlsx, 13 file scorecard di scorecards/"
     assert lines[1].strip() == "Ringkasan departemen"
-    assert lines[3].split() == ["ID", "nama", "KPI", "%", "level", "kriteria", "status"]
-    assert "E005   Joko Prasetyo     63.40       1   Jauh Di Bawah Target    belum lengkap" in result.output
+    assert lines[3].split() == ["ID", "nama", "KPI", "%", "akhir", "%", "level", "kriteria", "status"]
+    # The demo's final rating (KPI value 70, competencies 30): Joko's 63.40 KPI value rates 74.38, level 2.
+    assert "E005   Joko Prasetyo     63.40     74.38       2   Belum Mencapai Target   belum lengkap" in result.output
     assert lines[-10:] == [
         "File ditemukan: 13 (13 berisi scorecard, 0 tidak dapat dibaca)",
         "Scorecard dibaca: 13 (11 lengkap, 2 belum lengkap, 0 dengan error)",
-        "Level: level 1: 2, level 2: 3, level 3: 4, level 4: 3, level 5: 1",
-        "Masalah: 0 error, 1 peringatan, 2 info (lihat sheet Masalah)",
+        "Level: level 1: 0, level 2: 5, level 3: 4, level 4: 2, level 5: 2",  # the final rating's levels
+        "Masalah: 0 error, 2 peringatan, 2 info (lihat sheet Masalah)",
         "File yang tidak dapat dibaca: 0",
         "Belum punya scorecard: 1 karyawan roster (lihat sheet Belum Ada Scorecard)",
         "Periode: TW III 2025, TW IV 2025; tahunan 2025: 7 karyawan roster (2 membaik, 0 menurun; lihat sheet "
@@ -95,7 +97,7 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
         f"Ringkasan: {folder / 'kpi-summary.xlsx'}",
         f"Buka {folder / 'kpi-summary.xlsx'} untuk melihat semua sheet; jalankan sendiri dengan:",
         f"  kpi-xl rollup {folder / 'scorecards'} --roster {folder / 'roster.xlsx'} -o "
-        f"{folder / 'kpi-summary.xlsx'} --lang id",
+        f"{folder / 'kpi-summary.xlsx'} --policy {templates_dir() / 'policy-with-competencies.yaml'} --lang id",
     ]
     # The rollup itself, --lang before the command: the same counts in Indonesian.
     again = run("--lang", "ID", "rollup", str(folder / "scorecards"), "-o", str(tmp_path / "again.xlsx"))

@@ -125,7 +125,7 @@ def test_make_scorecards_then_main_rolls_them_up(console_dir):
     book.set(ACTION, "roll up")
     module.main(book=book)
     assert (console_dir / "kpi-summary.xlsx").exists()
-    assert [s.name for s in book.sheets] == ["Console", "Roster", "_xlwings.conf", *SHEETS[:-1]]  # one period: no Periods sheet
+    assert [s.name for s in book.sheets] == ["Console", "Roster", "_xlwings.conf", *SHEETS[:-2]]  # one period, no final rating: no Periods nor Calibration sheet
     rows = book.sheets["Summary"].rows()
     header = rows[0]
     by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
@@ -185,7 +185,7 @@ def test_lite_consolidate_employee_sheets_into_summary_sheets(tmp_path):
     assert rows[2][1] == "'=HYPERLINK(\"x\")"  # never a formula
     header = rows[0]
     assert rows[1][header.index("Bonus amount")] == 13_500_000
-    assert [s.name for s in book.sheets][-len(SHEETS) + 1:] == list(SHEETS[:-1])  # one period: no Periods sheet
+    assert [s.name for s in book.sheets][-len(SHEETS) + 2:] == list(SHEETS[:-2])  # one period, no final rating: no Periods nor Calibration sheet
     assert [r[1:4] for r in book.sheets["Issues"].rows()[1:]] == [
         ["Sari", "", "warning"], ["Notes", "", "info"], ["Sari", "E11", "info"]]
 
@@ -258,7 +258,7 @@ def test_lite_script_embedded_in_main_py_consolidates_a_book(tmp_path):
     assert got["heavy"] == []
     values = dict(zip(*got["summary"][:2]))
     assert values["Nilai KPI (%)"] == 113.65 and values["Kriteria"] == "Melebihi Target"
-    assert got["sheets"] == ["Budi", *SUMMARY_SHEETS_BY_LANG["id"][:-2]]  # Indonesian tabs; no potentials: no 9-Box; one period: no Periods
+    assert got["sheets"] == ["Budi", *SUMMARY_SHEETS_BY_LANG["id"][:-3]]  # Indonesian tabs; no potentials: no 9-Box; one period: no Periods; no final rating: no Kalibrasi
 
 
 def test_console_keeps_existing_files_unless_overwrite(tmp_path):

@@ -24,16 +24,23 @@ def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
         assert s.loc[emp_id, "level"] == 4 and s.loc[emp_id, "label"] == "Exceeds Target"
         assert s.loc[emp_id, "kind"] == kind
     assert s.loc[GOLDEN_ID, "bonus_amount"] == 15_000_000
+    # The final rating (policy-with-competencies.yaml): KPI value 70, competencies 30. Rina's supervisor rates
+    # every competency 3 (meets: 100 %): 0.7 x 113.65 + 0.3 x 100 = 109.555, level 4 as her KPI value's.
+    assert s.loc[GOLDEN_ID, "competency"] == 100 and s.loc[GOLDEN_ID, "final_rating"] == 109.555
+    assert s.loc[GOLDEN_ID, "kpi_level"] == 4
+    # Budi's hand-made competency table (Indonesian): supervisor 4, 3, 3, 3, 3 weighted 25, 20, 20, 20, 15.
+    assert s.loc[HANDMADE_ID, "competency"] == pytest.approx((4 * 25 + 3 * 75) / 3)
     assert s.loc["E005", "status"] == "incomplete"
-    assert sorted(set(s["level"])) == [1, 2, 3, 4, 5]
+    assert sorted(set(s["level"])) == [2, 3, 4, 5]
     assert result.tables.missing["employee_id"].tolist() == [MISSING_ID]
     # The incomplete scorecard's note in each quarter.
-    assert sorted(i.severity for i in result.issues) == ["info", "info", "warning"]
+    # and Budi's self-rating 5 against his supervisor's 3 (policy self_gap 2).
+    assert sorted(i.severity for i in result.issues) == ["info", "info", "warning", "warning"]
     assert any("E003 (Budi Santoso) has no scorecard for Q3 2025" in i.message for i in result.issues)
     assert result.tables.periods is not None and len(result.tables.periods.periods) == 2
     assert result.reconciles
     wb = openpyxl.load_workbook(result.output)
-    assert wb.sheetnames[-2:] == ["9-Box", "Periods"]
+    assert wb.sheetnames[-3:] == ["9-Box", "Periods", "Calibration"]
 
 
 def test_demo_twice_replaces_its_own_files(tmp_path):
@@ -55,6 +62,7 @@ def test_cli_demo_default_folder(tmp_path, monkeypatch):
     assert "Files found: 13 (13 with scorecards, 0 could not be read)" in result.output
     assert "Summary: kpi-xl-demo/kpi-summary.xlsx" in result.output
     assert "kpi-xl rollup kpi-xl-demo/scorecards --roster kpi-xl-demo/roster.xlsx" in result.output
+    assert "policy-with-competencies.yaml" in result.output
 
 
 def test_demo_refuses_a_file_as_folder(tmp_path):

@@ -128,7 +128,7 @@ def test_summary_sheets_chart_and_counts_read_back(department, tmp_path):
          for (i, n, r, d, _, _), p in zip(DEPARTMENT, ["high", "low", "medium"] * 3)]
         + [Employee("E99", "Nadia", "HR", "Sari", "hr-manager", "2025", None, None, 3)], []))
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == list(SHEETS[:-1])  # one period: no Periods sheet
+    assert wb.sheetnames == list(SHEETS[:-2])  # one period, no final rating: no Periods nor Calibration sheet
     summary = list(wb["Summary"].iter_rows(min_row=2, values_only=True))
     # The scorecards, then (E05 is incomplete) a blank row and the note saying who gets a bonus amount.
     assert len(summary) == len(DEPARTMENT) + 2

@@ -274,7 +274,7 @@ def test_roster_matching_missing_and_bonus_amount(tmp_path):
     assert sum(len(v) for v in boxes.values()) == 2  # X9 has no potential; E8 has no scorecard
 
     wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
-    assert wb.sheetnames == list(SHEETS[:-1])  # one period: no Periods sheet
+    assert wb.sheetnames == list(SHEETS[:-2])  # one period, no final rating: no Periods nor Calibration sheet
     grid = [[c for c in row] for row in wb["9-Box"].iter_rows(min_row=3, values_only=True)]
     assert grid[0] == ["Potential \\ Performance (level)", "Low (level 1-2)", "Medium (level 3)", "High (level 4-5)"]
     assert [row[0] for row in grid[1:]] == ["High", "Medium", "Low"]

@@ -30,4 +30,4 @@ def demo_command(
     print_result(demo.result, lang=lang)
     console.print(say("demo_open", lang, path=demo.result.output), **PLAIN)
     console.print(f"  kpi-xl rollup {demo.scorecards_dir} --roster {demo.roster} -o {demo.result.output}"
-                  + (" --lang id" if lang == "id" else ""), **PLAIN)
+                  f" --policy {demo.policy}" + (" --lang id" if lang == "id" else ""), **PLAIN)

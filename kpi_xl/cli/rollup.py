@@ -34,6 +34,7 @@ def _fmt(value: object, digits: int = 2) -> str:
 _SCREEN_COLUMNS = ((("ID", "ID"), "left", True), (("name", "nama"), "left", False),
                    (("KPI %", "KPI %"), "right", True), (("level", "level"), "right", True),
                    (("label", "kriteria"), "left", True), (("status", "status"), "left", True))
+_FINAL_COLUMN = (("final %", "akhir %"), "right", True)
 _WIDEST_ID = 24  # characters of an employee ID kept whole on screen; a longer one is cut with "…"
 
 
@@ -44,10 +45,13 @@ def _results_table(s: Any, lang: str) -> Any:
     from rich.text import Text
     from ..rollup.layout import word
 
-    rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value), str(row.level or ""),
+    rated = "final_rating" in s  # with a final rating, the level is its: shown next to it
+    columns = _SCREEN_COLUMNS[:3] + ((_FINAL_COLUMN,) if rated else ()) + _SCREEN_COLUMNS[3:]
+    rows = [[str(row.employee_id or ""), str(row.name or ""), _fmt(row.kpi_value),
+             *([_fmt(row.final_rating)] if rated else []), str(row.level or ""),
              str(row.label or ""), word(str(row.status), lang)] for row in s.itertuples(index=False)]
     table = Table(title=say("summary_title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for k, (headers, justify, whole) in enumerate(_SCREEN_COLUMNS):
+    for k, (headers, justify, whole) in enumerate(columns):
         header = headers[1 if lang == "id" else 0]
         widest = max([len(header), *(len(r[k]) for r in rows)])
         # Only the name may wrap: rich narrows wrapping columns first, the others only as a last resort.
@@ -111,6 +115,21 @@ def print_result(result: RollupResult, *, lang: str = "en", limit: int = TABLE_R
         lines.append(say("periods_line", lang, periods=", ".join(p.label(lang) for p in periods.periods),
                          year=periods.year, employees=count(len(periods.frame), "employee", lang),
                          improving=trend["improving"], declining=trend["declining"]))
+    cal = result.tables.calibration
+    if cal is not None:
+        flagged = cal.frame[cal.frame["supervisor_flag"] != ""] if len(cal.frame) else cal.frame
+        if len(flagged):
+            lines.append(say("supervisor_flags", lang, names=", ".join(
+                f"{n} ({say(f, lang)})" for n, f in zip(flagged["name"], flagged["supervisor_flag"]))))
+        if cal.factor is not None:
+            lines.append(say("budget_line", lang, budget=_fmt(cal.budget, 0), total=_fmt(cal.total_at_policy, 0),
+                             factor=cal.factor))
+        if cal.fitted:
+            lines.append(say("budget_fitted", lang, factor=cal.factor))
+    if result.calibrations_applied:
+        lines.append(say("calibrations_applied", lang, n=result.calibrations_applied))
+    if result.calibration_starter is not None:
+        lines.append(say("calibration_starter", lang, path=result.calibration_starter))
     if result.output is not None:
         lines.append(say("summary_at", lang, path=result.output))
     for line in lines:
@@ -138,6 +157,17 @@ def rollup_command(
     history: Optional[List[Path]] = typer.Option(
         None, "--history", metavar="SUMMARY.xlsx",
         help="An earlier kpi-xl summary (repeat for several): its years' annual values join the Periods sheet."),
+    calibration: Optional[Path] = typer.Option(
+        None, "--calibration", metavar="FILE.xlsx", dir_okay=False,
+        help="HR's calibration workbook: read when it exists (calibrated level, reason, by, date), else written "
+             "as a starter listing every employee; never overwritten."),
+    bonus_budget: Optional[float] = typer.Option(
+        None, "--bonus-budget", metavar="AMOUNT", min=0,
+        help="The bonus budget: the Calibration sheet compares the total bonus at policy multiples with it "
+             "(default: the policy's bonus_budget)."),
+    fit_budget: bool = typer.Option(
+        False, "--fit-budget",
+        help="Multiply every bonus amount by the factor that fits the budget (said on the Summary and here)."),
 ) -> None:
     """Roll filled scorecards up into one department summary workbook.
 
@@ -151,5 +181,6 @@ def rollup_command(
     with ProgressBar(console, say("reading", lang), PROGRESS_FROM) as progress:
         result = rollup(inputs, output, roster=roster, policy=load_cli_policy(policy), lang=lang, jobs=jobs,
                         progress=progress, roles=builtin_role_index(), paper=paper, currency=currency,
-                        history=history or ())
+                        history=history or (), calibration=calibration, bonus_budget=bonus_budget,
+                        fit_budget=fit_budget)
     print_result(result, lang=lang)

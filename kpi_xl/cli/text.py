@@ -89,6 +89,17 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "not_reconciled": ("WARNING: the file counts do not add up; please report this",
                        "PERINGATAN: jumlah file tidak cocok; mohon laporkan ini"),
     "summary_at": ("Summary: {path}", "Ringkasan: {path}"),
+    "calibration_starter": ("Calibration file written for HR to fill (calibrated level, reason, by, date): {path}",
+                            "File kalibrasi dibuat untuk diisi HR (level kalibrasi, alasan, oleh, tanggal): {path}"),
+    "calibrations_applied": ("Calibrated levels applied: {n}", "Level kalibrasi diterapkan: {n}"),
+    "lenient": ("lenient", "longgar"),
+    "harsh": ("harsh", "ketat"),
+    "supervisor_flags": ("Supervisors flagged on the Calibration sheet: {names}",
+                         "Atasan yang ditandai di sheet Kalibrasi: {names}"),
+    "budget_line": ("Bonus budget {budget}: total at policy multiples {total}; factor that fits it {factor:.4f}",
+                    "Anggaran bonus {budget}: total sesuai kelipatan kebijakan {total}; faktor agar sesuai {factor:.4f}"),
+    "budget_fitted": ("Every bonus amount was multiplied by {factor:.4f} to fit the budget (--fit-budget)",
+                      "Setiap jumlah bonus dikalikan {factor:.4f} agar sesuai anggaran (--fit-budget)"),
     "periods_line": ("Periods: {periods}; annual {year}: {employees} ({improving} improving, {declining} "
                      "declining; see the Periods sheet)",
                      "Periode: {periods}; tahunan {year}: {employees} ({improving} membaik, {declining} menurun; "

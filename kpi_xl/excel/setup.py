@@ -70,6 +70,8 @@ LITE_MODULES: tuple[str, ...] = (
     "kpi_xl.rollup.book",
     "kpi_xl.rollup.score",
     "kpi_xl.rollup.tables",
+    "kpi_xl.rollup.rating",
+    "kpi_xl.rollup.calibration",
     "kpi_xl.rollup.annual",
     "kpi_xl.periods",
     "kpi_xl.rollup.handmade",

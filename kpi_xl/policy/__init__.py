@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import LOWER_METHODS, PERFORMANCE_GROUPS, Band, Competency, Policy, Rating, policy_from_dict
+from .model import LOWER_METHODS, PERFORMANCE_GROUPS, Band, Calibration, Competency, Policy, Rating, policy_from_dict
 
 _FROM_FILES = ("POLICY_ENV", "default_policy", "load_policy", "scoring_policy")
 
-__all__ = ["LOWER_METHODS", "PERFORMANCE_GROUPS", "Band", "Competency", "Policy", "Rating", "policy_from_dict", *_FROM_FILES]
+__all__ = ["LOWER_METHODS", "PERFORMANCE_GROUPS", "Band", "Calibration", "Competency", "Policy", "Rating", "policy_from_dict", *_FROM_FILES]
 
 
 def __getattr__(name: str) -> Any:

@@ -88,6 +88,21 @@ class Competency:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """The policy's calibration targets: the share of employees HR expects at each level (percent,
+    summing to 100), how far a department's or supervisor's share may stray (`tolerance`, percent
+    points) and how far a supervisor's mean level may sit from the company's (`supervisor_threshold`,
+    in levels) before the Calibration sheet flags it."""
+
+    target: tuple[tuple[int, float], ...]
+    tolerance: float = 5.0
+    supervisor_threshold: float = 0.5
+
+    def share(self, level: int) -> float | None:
+        return dict(self.target).get(level)
+
+
+@dataclass(frozen=True)
 class Policy:
     """Bands ordered from the lowest level up, with their thresholds strictly rising."""
 
@@ -102,6 +117,8 @@ class Policy:
     currency: str = "IDR"  # of the monthly salaries and bonus amounts (the summary's number format)
     # Company-wide competencies, for roles that list none of their own.
     competencies: tuple[Competency, ...] = ()
+    calibration: Calibration | None = None  # None: the Calibration sheet shows counts without targets
+    bonus_budget: float | None = None  # the year's bonus budget, in `currency` (None: no budget check)
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -152,7 +169,8 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     """Build and validate a policy from parsed YAML; errors name the source and the field."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping with 'bands', got {type(data).__name__}")
-    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating", "currency", "competencies"}
+    unknown = set(data) - {"bands", "lower_method", "max_score", "annual", "rating", "currency", "competencies",
+                             "calibration", "bonus_budget"}
     if unknown:
         raise PolicyError(f"{source}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
 
@@ -215,8 +233,44 @@ def policy_from_dict(data: Any, source: str = "policy") -> Policy:
     if not isinstance(currency, str) or not currency.strip().isalpha() or len(currency.strip()) != 3:
         raise PolicyError(f"{source}: currency: {currency!r} is not a currency code such as IDR, USD or EUR")
     competencies = _competencies(data.get("competencies"), source)
+    calibration = _calibration(data.get("calibration"), [b.level for b in bands], source)
+    budget = _number(data.get("bonus_budget"), "bonus_budget", source, allow_none=True)
+    if budget is not None and budget < 0:
+        raise PolicyError(f"{source}: bonus_budget: {budget:g} is below 0")
     return Policy(tuple(bands), lower_method, max_score, source, **annual, rating=rating,
-                  currency=currency.strip().upper(), competencies=competencies)
+                  currency=currency.strip().upper(), competencies=competencies, calibration=calibration,
+                  bonus_budget=budget)
+
+
+def _calibration(data: Any, levels: list[int], source: str) -> Calibration | None:
+    """The policy's `calibration:` block: target share per level (percent, summing to 100), tolerance
+    (percent points) and supervisor_threshold (levels)."""
+    if data is None:
+        return None
+    where = f"{source}: calibration"
+    _mapping(data, where, ("target", "tolerance", "supervisor_threshold"))
+    target = data.get("target")
+    if not isinstance(target, dict) or not target:
+        raise PolicyError(f"{where}.target: expected a share per level such as {{5: 5, 4: 20, 3: 50, 2: 20, 1: 5}}")
+    shares = []
+    for level, share in target.items():
+        if isinstance(level, bool) or not isinstance(level, int) or level not in levels:
+            raise PolicyError(f"{where}.target: {level!r} is not a level of the policy's bands")
+        value = _number(share, f"calibration.target.{level}", source)
+        if value < 0:  # type: ignore[operator]
+            raise PolicyError(f"{where}.target.{level}: {value:g} is below 0")
+        shares.append((level, float(value)))  # type: ignore[arg-type]
+    total = sum(v for _, v in shares)
+    if abs(total - 100) > 1e-9:
+        raise PolicyError(f"{where}.target: the shares sum to {total:g}, not 100")
+    out: dict[str, Any] = {"target": tuple(sorted(shares, reverse=True))}
+    for key in ("tolerance", "supervisor_threshold"):
+        if key in data:
+            value = _number(data[key], f"calibration.{key}", source)
+            if value < 0:  # type: ignore[operator]
+                raise PolicyError(f"{where}.{key}: {value:g} is below 0")
+            out[key] = value
+    return Calibration(**out)
 
 
 def _mapping(data: Any, where: str, fields: tuple[str, ...]) -> None:

@@ -19,12 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import KpiFileError
+from ..errors import KpiFileError, KpiInputError
 from ..io.preflight import DEFAULT_LIMITS, WORKBOOK_SUFFIXES, Limits
 from ..policy import Policy, load_policy
 from ..roster import read_roster
 from ..scoring import STATUSES
 from ..words import parse_lang
+from .calibration_file import read_calibrations, write_starter
 from .find import find_files
 from .history import read_history
 from .layout import SHEETS
@@ -62,6 +63,8 @@ class RollupResult:
     files_not_read: int = 0
     files_without_scorecards: int = 0
     duplicate_scorecards: int = 0  # scorecards that are one sent twice (same content): no bonus amount
+    calibration_starter: Path | None = None  # the calibration workbook written for HR to fill, if any
+    calibrations_applied: int = 0  # scorecards whose level HR calibrated
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -142,14 +145,19 @@ def _load_roster(roster: Any, issues: list[Issue]) -> tuple[list[Any] | None, st
 def _skip_roster(found: Any, roster: Any) -> None:
     """The roster file, found among the scorecards (it often sits in the same folder), is the roster:
     skipped with an info row, not read as a scorecard workbook. Compared by real path (links resolved)."""
-    if not isinstance(roster, (str, os.PathLike)):
+    _skip_given(found, roster, "skipped: this is the roster given for this rollup, not a scorecard")
+
+
+def _skip_given(found: Any, given: Any, message: str) -> None:
+    """A file given for another job (the roster, HR's calibration workbook) found among the scorecards:
+    skipped with an info row. Compared by real path (links resolved)."""
+    if not isinstance(given, (str, os.PathLike)):
         return
-    real = os.path.normcase(os.path.realpath(roster))
+    real = os.path.normcase(os.path.realpath(given))
     for path in [p for p in found.workbooks if os.path.normcase(os.path.realpath(p)) == real]:
         found.workbooks.remove(path)
         found.other_files.append(path)
-        found.issues.append(Issue(path, "", "", INFO, "skipped: this is the roster given for this rollup, "
-                                                      "not a scorecard"))
+        found.issues.append(Issue(path, "", "", INFO, message))
 
 
 def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
@@ -182,6 +190,9 @@ def rollup(
     paper: str = "A4",
     currency: str | None = None,
     history: Sequence[str | os.PathLike[str]] = (),
+    calibration: str | os.PathLike[str] | None = None,
+    bonus_budget: float | None = None,
+    fit_budget: bool = False,
 ) -> RollupResult:
     """Roll scorecard files and folders up into the summary workbook `output` (None: do not write it).
 
@@ -191,6 +202,10 @@ def rollup(
     `roles`: role id -> role, whose names (in `lang`) replace role ids on the summary.
     `paper`: A4 or Letter, for printing; `currency`: the bonus amounts' currency (default: the policy's).
     `history`: earlier kpi-xl summaries whose years' annual values join the Periods sheet.
+    `calibration`: HR's calibration workbook: read when it exists (its calibrated levels, with a reason,
+    set the bonus and raise), else a starter file listing every scorecard is written there (never over
+    an existing file). `bonus_budget` (default: the policy's): the Calibration sheet compares the total
+    bonus at policy multiples with it; `fit_budget` scales every bonus amount by the factor that fits it.
     Scorecards may come from several folders (one per review period) or one folder of mixed periods; a
     folder named as a period ("2026-Q1") gives it to the scorecards in it that have none.
     Raises `KpiFileError` only when no summary can be made (no workbook found, unwritable output, an
@@ -214,6 +229,7 @@ def rollup(
         raise KpiFileError(f"{where}: no scorecard workbooks ({', '.join(WORKBOOK_SUFFIXES)}) found")
 
     _skip_roster(found, roster)
+    _skip_given(found, calibration, "skipped: this is the calibration file given for this rollup, not a scorecard")
     issues: list[Issue] = list(found.issues)
     employees, roster_name = _load_roster(roster, issues)
     reads = read_all(found.workbooks, jobs=jobs, progress=progress, limits=limits)
@@ -222,7 +238,18 @@ def rollup(
         cards.extend(read.scorecards)
         issues.extend(read.issues)
 
-    tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles, earlier, history_files)
+    calibration_file = os.fspath(calibration) if calibration is not None else None
+    entries = (read_calibrations(calibration_file)
+               if calibration_file is not None and os.path.lexists(calibration_file) else None)
+    budget = bonus_budget if bonus_budget is not None else pol.bonus_budget
+    if fit_budget and budget is None:
+        raise KpiInputError("--fit-budget needs a bonus budget: give --bonus-budget AMOUNT or bonus_budget in the policy")
+    tables = build_tables(cards, issues, pol, lang, employees, roster_name, roles, earlier, history_files,
+                          calibrations=entries, calibration_file=calibration_file or "", budget=budget,
+                          fit_budget=fit_budget)
+    starter = None
+    if calibration_file is not None and entries is None:
+        starter = write_starter(calibration_file, tables.summary, lang)
     # Sources are shown from the folder rolled up (one folder given), else from the files' common folder.
     base = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
     written = (write_summary(tables, output, lang, paper=paper, currency=currency or pol.currency, base=base)
@@ -245,6 +272,9 @@ def rollup(
         issues=tables.issues,
         files=found.files,
         folders_unreadable=len(found.folders_unreadable),
+        calibration_starter=starter,
+        calibrations_applied=int(tables.summary["calibrated_level"].notna().sum())
+        if "calibrated_level" in tables.summary else 0,
     )
 
 

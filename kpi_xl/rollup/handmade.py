@@ -7,16 +7,28 @@ title rows, a block of "Nama: ... / NIK: ..." above the table, blank rows, extra
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
 from ..addresses import cell_name, column_letter
 from ..io.preflight import DEFAULT_LIMITS, Limits
 from ..values import cell_text as text_of
-from ..words import KPI_VALUE_LABELS, REQUIRED_COLUMNS, TOTAL_LABELS, is_total, match, normalise
+from ..words import (
+    COMPETENCY_COLUMNS,
+    COMPETENCY_REQUIRED,
+    KPI_VALUE_LABELS,
+    REQUIRED_COLUMNS,
+    TOTAL_LABELS,
+    is_total,
+    match,
+    normalise,
+)
 from ..words import SCORECARD_COLUMNS as COLUMN_LABELS
 from ..words import SCORECARD_FIELDS as HEADER_LABELS
-from .model import HAND_MADE, HEADER_KEYS, HEADER_WORDS, INFO, WARNING, Cached, Issue, KpiRows, RawScorecard
+from .model import (
+    HAND_MADE, HEADER_KEYS, HEADER_WORDS, INFO, WARNING, Cached, CompetencyRows, Issue, KpiRows, RawScorecard,
+)
 from .rows import CellReader
 
 HEADER_SEARCH_ROWS = 200  # the KPI table's header row is near the top of a scorecard
@@ -170,8 +182,11 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
     label_columns = [j for j in range(col["weight"]) if j not in (col.get("unit"), col.get("direction"))]
     total_at = None
     weights_above = 0.0  # the sum of the KPI weights so far: an unlabelled SUM row repeats it
+    competency_top = find_competency_header(grid)
     for i in range(top + 1, len(grid)):
         row = grid[i]
+        if competency_top is not None and i == competency_top[0]:
+            break  # the competency table below the KPI rows
         values = {key: (row[j] if j < len(row) else "") for key, j in col.items()}
         no_result = text_of(values["target"]) == "" and text_of(values["actual"]) == ""
         labels = [row[j] for j in label_columns if j < len(row)]
@@ -204,7 +219,52 @@ def read_handmade_grid(issues: list[Issue], path: str, sheet_name: str, grid: li
         issues.append(Issue(path, sheet_name, cell_name(r0 + top, c0 + left), WARNING,
                                 "the KPI table has a header row but no KPI rows below it"))
         return None
-    return RawScorecard(path, sheet_name, HAND_MADE, info, rows, columns, cached, header_cells)
+    card = RawScorecard(path, sheet_name, HAND_MADE, info, rows, columns, cached, header_cells)
+    if competency_top is not None:
+        card.competencies = _competency_rows(grid, competency_top, reader, sheet_name, r0, c0)
+    return card
+
+
+def find_competency_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The row of a competency table's header (competency and supervisor rating labels, EN or ID) and the
+    column of every label it has, or None.
+
+    >>> find_competency_header([["Kompetensi", "Perilaku", "Bobot", "Nilai Diri", "Nilai Atasan"]])
+    (0, {'competency': 0, 'behaviour': 1, 'weight': 2, 'self_rating': 3, 'supervisor': 4})
+    """
+    for i, row in enumerate(grid):
+        found: dict[str, int] = {}
+        for j, value in enumerate(row):
+            key = match(value, COMPETENCY_COLUMNS) if isinstance(value, str) and value else None
+            if key is not None and key not in found:
+                found[key] = j
+        if all(k in found for k in COMPETENCY_REQUIRED):
+            return i, found
+    return None
+
+
+def _competency_rows(grid: list[list[Any]], header: tuple[int, dict[str, int]], reader: CellReader,
+                     sheet_name: str, r0: int, c0: int) -> CompetencyRows:
+    """The competencies below their header, down to the first row without a competency name."""
+    top, col = header
+    rows = CompetencyRows(sheet_name)
+    for i in range(top + 1, len(grid)):
+        row = grid[i]
+
+        def at(key: str) -> Any:
+            j = col.get(key)
+            return row[j] if j is not None and j < len(row) else ""
+
+        name = reader.text(at("competency"), "competency", cell_name(r0 + i, c0 + col["competency"]))
+        if not name or is_total(name):
+            break
+        rows.name.append(name)
+        for key, what in (("supervisor", "supervisor rating"), ("self_rating", "self-rating"), ("weight", "weight")):
+            where = cell_name(r0 + i, c0 + col[key]) if key in col else ""
+            getattr(rows, key).append(reader.number(at(key), what, where) if key in col else math.nan)
+        rows.cells.append(cell_name(r0 + i, c0 + col["supervisor"]))
+        rows.self_cells.append(cell_name(r0 + i, c0 + col["self_rating"]) if "self_rating" in col else "")
+    return rows
 
 
 def _has_result(grid: list[list[Any]], i: int, col: dict[str, int]) -> bool:

@@ -8,6 +8,7 @@ Imports neither openpyxl nor python-calamine, so it also runs inside xlwings Lit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -117,6 +118,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "period_level": ("Level {period}", "Level {period}"),
     "change": ("Change (points)", "Perubahan (poin)"),
     "trend": ("Trend", "Tren"),
+    "kpi_level": ("KPI level", "Level KPI"),
+    "competency": ("Competency result (%)", "Hasil kompetensi (%)"),
+    "attendance": ("Attendance (%)", "Kehadiran (%)"),
+    "final_rating": ("Final rating (%)", "Nilai akhir (%)"),
+    "calibrated_level": ("Calibrated level", "Level kalibrasi"),
+    "calibration_reason": ("Calibration reason", "Alasan kalibrasi"),
+    "calibrated_by": ("Calibrated by, on", "Dikalibrasi oleh, tanggal"),
+    "bonus_at_policy": ("Bonus at policy multiples", "Bonus sesuai kelipatan kebijakan"),
+    "group": ("Group", "Kelompok"),
+    "employees": ("Employees", "Karyawan"),
+    "mean_rating": ("Mean final rating (%)", "Rata-rata nilai akhir (%)"),
+    "mean_level": ("Mean level", "Rata-rata level"),
+    "flags": ("Flags", "Catatan"),
+    "bonus_fitted": ("Bonus fitted to budget", "Bonus disesuaikan anggaran"),
+    "level_count": ("Level {level}", "Level {level}"),
+    "level_share": ("Level {level} share (%), target {target}", "Porsi level {level} (%), target {target}"),
 }
 WORDS: dict[str, tuple[str, str]] = {
     "complete": ("complete", "lengkap"),
@@ -164,6 +181,29 @@ WORDS: dict[str, tuple[str, str]] = {
                    "yang belum dimulai (belum ada aktual), tidak punya level, kriteria, bonus atau kenaikan gaji "
                    "(nilai KPI yang tampil pada scorecard error tidak dapat dipercaya) dan tidak dihitung di "
                    "sheet Level Kinerja dan 9-Box. Perbaiki (lihat sheet Masalah) lalu jalankan rollup lagi."),
+    "department": ("department", "departemen"),
+    "supervisor": ("supervisor", "atasan"),
+    "lenient": ("lenient: mean level {diff:+.2f} from the company's", "longgar: rata-rata level {diff:+.2f} dari perusahaan"),
+    "harsh": ("harsh: mean level {diff:+.2f} from the company's", "ketat: rata-rata level {diff:+.2f} dari perusahaan"),
+    "off_target": ("share off target at level {levels}", "porsi di luar target pada level {levels}"),
+    "calibration_note": (
+        "Levels are the final rating's, before HR's calibration. A share is flagged when it lies outside the "
+        "policy's target ± {tolerance:g} percent points. A supervisor is flagged when the mean level of their "
+        "employees (at least {min_n}) differs from the company's mean level ({mean:.2f}, over every scorecard "
+        "with a level) by more than {threshold:g}.",
+        "Level adalah level nilai akhir, sebelum kalibrasi HR. Porsi ditandai bila di luar target kebijakan "
+        "± {tolerance:g} poin persen. Atasan ditandai bila rata-rata level karyawannya (minimal {min_n}) berbeda "
+        "dari rata-rata level perusahaan ({mean:.2f}, dari semua scorecard yang punya level) lebih dari "
+        "{threshold:g}."),
+    "no_target_note": ("The policy sets no calibration target: counts and means only.",
+                       "Kebijakan tidak menetapkan target kalibrasi: hanya jumlah dan rata-rata."),
+    "budget_note": ("Bonus budget {budget}: total at policy multiples {total}; the factor that fits the budget is "
+                    "{factor:.4f}.", "Anggaran bonus {budget}: total sesuai kelipatan kebijakan {total}; faktor "
+                    "agar sesuai anggaran {factor:.4f}."),
+    "budget_fitted": ("Every bonus amount is multiplied by {factor:.4f} to fit the bonus budget {budget} "
+                      "(--fit-budget); the column '{column}' keeps the amounts at policy multiples.",
+                      "Setiap jumlah bonus dikalikan {factor:.4f} agar sesuai anggaran bonus {budget} "
+                      "(--fit-budget); kolom '{column}' menyimpan jumlah sesuai kelipatan kebijakan."),
     "improving": ("improving", "membaik"),
     "declining": ("declining", "menurun"),
     "average": ("Average KPI value (%)", "Rata-rata nilai KPI (%)"),
@@ -268,6 +308,40 @@ ISSUE_COLUMNS = [_text("file", 36), _text("sheet", 14), _short("cell", 7), _text
                  _text("message", 90)]
 MISSING_COLUMNS = [Column("employee_id", 11), _text("name", 20), _text("department", 16),
                    _text("supervisor", 16), _text("role", 24), _short("period", 9)]
+
+
+# With rating components in the policy, the Summary shows them and the final rating next to the KPI value;
+# the level, label, bonus and raise are the final rating's, the KPI value's level stays as its own column.
+RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 12, PERCENT), Column("attendance", 10, PERCENT),
+                  Column("final_rating", 8, PERCENT)]
+# With calibrations applied: the level column keeps the final rating's level, and next to it the calibrated
+# level, why and by whom; the label, bonus and raise are the calibrated level's.
+CALIBRATION_COLUMNS = [_short("calibrated_level", 9), _text("calibration_reason", 18),
+                       _text("calibrated_by", 13)]
+
+
+def summary_columns(frame: Any, currency: str) -> list[Column]:
+    """The Summary sheet's columns for this rollup: the rating's and the calibration's only when present."""
+    columns = []
+    for c in SUMMARY_COLUMNS:
+        if c.key == AMOUNT_KEY:
+            if frame["monthly_salary"].isna().all():
+                continue  # no salary on the roster
+            c = amount_column(currency)
+        if c.key == "level" and "final_rating" in frame:
+            columns += [r for r in RATING_COLUMNS if r.key != "attendance" or frame["attendance"].notna().any()]
+        if c.key == "level" and "calibrated_level" in frame and frame["calibrated_level"].notna().any():
+            columns.append(c)
+            columns += CALIBRATION_COLUMNS
+            continue
+        if c.key in ("shown_file", "sheet") and "final_rating" in frame:
+            # Room for the rating's columns on one printed page: the file stays, hidden, for filters (and
+            # the Issues sheet names it).
+            c = dataclasses.replace(c, hidden=True)
+        columns.append(c)
+        if c.key == AMOUNT_KEY and "bonus_at_policy" in frame:
+            columns.insert(-1, Column("bonus_at_policy", 15, c.number_format))
+    return columns
 
 
 def amount_column(currency: str) -> Column:
@@ -394,16 +468,19 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
         base = source_folder(tables.summary["file"]) if len(tables.summary) else None
     folder = os.path.abspath(base) if base else None
     s = _with_shown_file(tables.summary, folder)
-    columns = [amount_column(currency) if c.key == AMOUNT_KEY else c for c in SUMMARY_COLUMNS]
-    if s["monthly_salary"].isna().all():
-        columns = [c for c in columns if c.key != AMOUNT_KEY]  # no salary on the roster
+    columns = summary_columns(s, currency)
     keys = [c.key for c in columns]
     # The money rule is written under the table when some scorecard is not complete (its blanks need
     # explaining).
+    notes = [word("money_rule", lang)] if (s["status"] != "complete").any() else []
+    cal = tables.calibration
+    if cal is not None and cal.fitted:
+        notes.append(word("budget_fitted", lang).format(factor=cal.factor, budget=f"{cal.budget:,.0f} {currency}",
+                                                        column=label("bonus_at_policy", lang)))
     sheets.append(SheetContent(sheet_name("Summary", lang), columns, _frame_rows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
-        keys.index("level"): lambda v: v or None,  # no level: the scorecard has errors or is not started
-    }), note=word("money_rule", lang) if (s["status"] != "complete").any() else None, count=len(s), key="Summary"))
+        **{keys.index(k): (lambda v: v or None) for k in ("level", "kpi_level", "calibrated_level") if k in keys},
+    }), note=" ".join(notes) or None, count=len(s), key="Summary"))
     by_kra = _with_shown_file(tables.by_kra, folder)
     sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,
                                _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(by_kra),
@@ -438,7 +515,47 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
         sheets.append(SheetContent(sheet_name("9-Box", lang), [], iter(nine_box_rows(tables, lang)), key="9-Box"))
     if tables.periods is not None:
         sheets.append(periods_sheet(tables.periods, lang, currency))
+    if tables.calibration is not None:
+        sheets.append(calibration_sheet(tables.calibration, lang, currency))
     return sheets
+
+
+def calibration_sheet(cal: Any, lang: str, currency: str = "IDR") -> SheetContent:
+    """The Calibration sheet: per department and per supervisor, count and share of each level against
+    the target, mean final rating and level, flags; the bonus at policy multiples against the budget."""
+    money = currency_format(currency)
+    columns = [_text("group", 11), _text("name", 18), _short("employees", 9)]
+    for level in cal.levels:
+        columns.append(Column(f"count:{level}", 7, title=label("level_count", lang).format(level=level), center=True))
+        target = cal.target.get(level)
+        columns.append(Column(f"share:{level}", 10, PERCENT, title=label("level_share", lang).format(
+            level=level, target="-" if target is None else f"{target:g} %")))
+    columns += [Column("mean_rating", 10, PERCENT), Column("mean_level", 8, PERCENT), _text("flags", 26)]
+    frame = cal.frame
+    if len(frame):
+        columns.append(Column("bonus_at_policy", 14, money))
+        if "bonus_fitted" in frame:
+            columns.append(Column("bonus_fitted", 14, money))
+    rows = []
+    for row in frame.to_dict("records"):
+        flags = []
+        if row["off_target"]:
+            flags.append(word("off_target", lang).format(levels=", ".join(map(str, row["off_target"]))))
+        if row["supervisor_flag"]:
+            flags.append(word(row["supervisor_flag"], lang).format(diff=row["mean_level"] - cal.company_mean))
+        values = {**row, "group": word(row["group"], lang), "flags": "; ".join(flags)}
+        rows.append([_clean(values.get(c.key)) for c in columns])
+    notes = [word("calibration_note", lang).format(tolerance=cal.tolerance, min_n=cal.min_employees,
+                                                   mean=cal.company_mean, threshold=cal.threshold)
+             if cal.target else word("no_target_note", lang)]
+    if cal.factor is not None:
+        notes.append(word("budget_note", lang).format(budget=f"{cal.budget:,.0f} {currency}",
+                                                      total=f"{cal.total_at_policy:,.0f} {currency}", factor=cal.factor))
+    if cal.fitted:
+        notes.append(word("budget_fitted", lang).format(factor=cal.factor, budget=f"{cal.budget:,.0f} {currency}",
+                                                        column=label("bonus_at_policy", lang)))
+    return SheetContent(sheet_name("Calibration", lang), columns, iter(rows), note=" ".join(notes),
+                        count=len(rows), key="Calibration")
 
 
 def periods_columns(periods: PeriodTables, lang: str, currency: str = "IDR") -> list[Column]:

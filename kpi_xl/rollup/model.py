@@ -71,9 +71,30 @@ class KpiRows:
 class Cached:
     """A result a formula left in the file (KPI value, total final, level), to compare with ours."""
 
-    what: str  # "kpi_value", "total_final" or "level"
+    what: str  # "kpi_value", "total_final", "level" or "final_rating"
     cell: str  # "H20"
     value: float
+
+
+@dataclass
+class CompetencyRows:
+    """A scorecard's competency table as read: one entry per competency (same length).
+
+    Ratings and weights are floats, NaN when blank; a cell that could not be read is NaN too (its issue
+    is already recorded). `cells`: each row's supervisor-rating cell ("F6"), for messages; `sheet`: the
+    sheet the table is on (a generated scorecard keeps it on its Competencies sheet).
+    """
+
+    sheet: str = ""
+    name: list[str] = field(default_factory=list)
+    supervisor: list[float] = field(default_factory=list)
+    self_rating: list[float] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    self_cells: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.name)
 
 
 @dataclass
@@ -88,6 +109,8 @@ class RawScorecard:
     columns: dict[str, str]  # field (weight, actual, score...) -> column letter, for cell names
     cached: list[Cached] = field(default_factory=list)
     header_cells: dict[str, str] = field(default_factory=dict)  # header field -> its cell ("C6"), for messages
+    competencies: CompetencyRows | None = None  # None: the scorecard has no competency table
+    attendance: tuple[float, float] | None = None  # (days present, working days), NaN when blank
 
     def content_key(self) -> str:
         """A fingerprint of what the scorecard says, to tell one scorecard sent twice.

@@ -38,6 +38,7 @@ from .model import (
     NO_SCORECARD,
     WARNING,
     Cached,
+    CompetencyRows,
     Issue,
     KpiRows,
     RawScorecard,
@@ -137,7 +138,7 @@ def _sheets_read(workbook_xml: bytes) -> Collection[str] | None:
     if plan.summary:
         return ()
     if plan.names:
-        return set(plan.names) | plan.by_label
+        return set(plan.names) | plan.by_label | {ref[0] for ref in plan.components.values()}
     return None
 
 
@@ -171,6 +172,9 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
                                            errors=errors)
             if card is not None:
                 out.scorecards.append(card)
+        generated = [card for card in out.scorecards if card.kind == GENERATED]
+        if plan.components and len(generated) == 1:  # a generated workbook holds one employee's scorecard
+            _read_components(out, path, book, generated[0], plan.components, checked.error_cells, limits)
 
 
 def _skip_summary(out: WorkbookRead, path: str) -> None:
@@ -214,6 +218,8 @@ class BookPlan:
     names: dict[str, dict[str, tuple[str, int, int, int, int]]] = field(default_factory=dict)
     by_label: frozenset[str] = frozenset()
     summary: bool = False
+    # The final rating's components (competency table, attendance days, FinalRating), wherever they sit.
+    components: dict[str, tuple[str, int, int, int, int]] = field(default_factory=dict)
 
 
 _HAND_MADE = BookPlan()
@@ -244,15 +250,15 @@ def _make_plan(workbook_xml: bytes) -> BookPlan:
         return BookPlan(summary=True)
     if c.MARKER.encode() not in workbook_xml and c.KPI_ACTUAL.encode() not in workbook_xml:
         return _HAND_MADE
-    names, covered = _parse_names(workbook_xml)
+    names, covered, components = _parse_names(workbook_xml)
     if not names:
         return _HAND_MADE
     own = c.RECORD_SHEETS  # the generator's record sheets: no defined name points at some of them
     added = frozenset(s for s in workbook_sheet_names(workbook_xml) if s not in covered and s not in own)
-    return BookPlan(names, added)
+    return BookPlan(names, added, components=components)
 
 
-def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[str]]:
+def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[str], dict[str, tuple]]:
     """The scorecard sheets with their names, and every sheet some name points at (Excel's own
     print areas and titles aside: a sheet copied in from elsewhere brings those along)."""
     by_sheet: dict[str, dict[str, tuple]] = {}
@@ -274,7 +280,8 @@ def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[
         elif name not in local.get(ref[0], ()):
             sheet_names[name] = ref
     scorecards = {s: n for s, n in by_sheet.items() if all(k in n for k in (c.KPI_WEIGHT, c.KPI_TARGET, c.KPI_ACTUAL))}
-    return scorecards, covered
+    components = {n: ref for names in by_sheet.values() for n, ref in names.items() if n in _COMPONENT_NAMES}
+    return scorecards, covered, components
 
 
 
@@ -345,3 +352,59 @@ def _range_name(ref: tuple) -> str:
     a = f"{column_letter(ref[2])}{ref[1] + 1}"
     b = f"{column_letter(ref[4])}{ref[3] + 1}"
     return a if a == b else f"{a}:{b}"
+
+
+_RATING_WORDS = {"supervisor": "supervisor rating", "self_rating": "self-rating", "weight": "competency weight"}
+_COMPONENT_NAMES = frozenset({c.COMPETENCY_NAME, c.COMPETENCY_SELF, c.COMPETENCY_SUPERVISOR, c.COMPETENCY_WEIGHT,
+                              c.ATTENDANCE_PRESENT, c.ATTENDANCE_DAYS, c.FINAL_RATING})
+
+
+def _read_components(out: WorkbookRead, path: str, book: Any, card: RawScorecard, names: dict[str, tuple],
+                     error_cells: dict[str, dict[str, str]], limits: Limits) -> None:
+    """The final rating's components of a generated scorecard, through their defined names: each
+    competency's name, supervisor and self rating and weight, the attendance days, and the FinalRating
+    a formula left (compared with ours, never used)."""
+    grids: dict[str, list] = {}
+
+    def cell(ref_sheet: str, r: int, col: int) -> Any:
+        if ref_sheet not in grids:
+            bottom = max(ref[3] for ref in names.values() if ref[0] == ref_sheet)
+            grids[ref_sheet] = book.get_sheet_by_name(ref_sheet).to_python(skip_empty_area=False, nrows=bottom + 1)
+        grid = grids[ref_sheet]
+        return grid[r][col] if r < len(grid) and col < len(grid[r]) else ""
+
+    if c.COMPETENCY_NAME in names and c.COMPETENCY_SUPERVISOR in names:
+        sheet, first, _, last, _ = names[c.COMPETENCY_NAME]
+        reader = CellReader(out.issues, path, sheet, errors=error_cells.get(sheet, {}), max_text=limits.max_text)
+        rows = CompetencyRows(sheet)
+        for r in range(first, last + 1):
+            name = reader.text(cell(sheet, r, names[c.COMPETENCY_NAME][2]), "competency",
+                               f"{column_letter(names[c.COMPETENCY_NAME][2])}{r + 1}")
+            if not name:
+                continue
+            values = {}
+            for key, n in (("supervisor", c.COMPETENCY_SUPERVISOR), ("self_rating", c.COMPETENCY_SELF),
+                           ("weight", c.COMPETENCY_WEIGHT)):
+                ref = names.get(n)
+                where = f"{column_letter(ref[2])}{r + 1}" if ref else ""
+                values[key] = reader.number(cell(ref[0], r, ref[2]), _RATING_WORDS[key], where) if ref else None
+                values[key + "_cell"] = where
+            rows.name.append(name)
+            for key in ("supervisor", "self_rating", "weight"):
+                getattr(rows, key).append(math.nan if values[key] is None else float(values[key]))
+            rows.cells.append(values["supervisor_cell"])
+            rows.self_cells.append(values["self_rating_cell"])
+        card.competencies = rows
+    if c.ATTENDANCE_PRESENT in names and c.ATTENDANCE_DAYS in names:
+        got = []
+        for n in (c.ATTENDANCE_PRESENT, c.ATTENDANCE_DAYS):
+            ref = names[n]
+            reader = CellReader(out.issues, path, ref[0], errors=error_cells.get(ref[0], {}), max_text=limits.max_text)
+            value = reader.number(cell(ref[0], ref[1], ref[2]), "attendance days", _range_name(ref))
+            got.append(math.nan if value is None else float(value))
+        card.attendance = (got[0], got[1])
+    if c.FINAL_RATING in names:
+        ref = names[c.FINAL_RATING]
+        value = cell(ref[0], ref[1], ref[2])
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            card.cached.append(Cached("final_rating", _range_name(ref), float(value)))

@@ -63,6 +63,11 @@ class CellReader:
             self._issue(cell, WARNING, message)
         return safe_text(text, self.max_text)
 
+    def number(self, value: Any, name: str, cell: str) -> float:
+        """A cell as a number (NaN when blank or unreadable; an unreadable one is an error issue), read
+        as a KPI row's numbers are (a competency rating, attendance days)."""
+        return self._number(value, name, cell, [False])
+
     def _number(self, value: Any, name: str, cell: str, bad: list[bool], milestone: bool = False) -> float:
         kind = type(value)
         if kind is float:

@@ -15,9 +15,17 @@ import pandas as pd
 
 from ..policy import PERFORMANCE_GROUPS, Policy
 from ..roster import parse_potential
-from ..scoring import NO_LEVEL, bonus_amounts, round_kpi_column
+from ..scoring import NO_LEVEL, bonus_amounts, budget_factor, round_kpi_column
 from .annual import PeriodTables, period_tables, read_periods
+from .calibration import (
+    CalibrationEntry,
+    CalibrationTable,
+    apply_calibrations,
+    calibration_table,
+    effective_levels,
+)
 from .model import ERROR, SEVERITIES, WARNING, Issue, RawScorecard, id_key
+from .rating import rate_all
 from .score import score_all
 
 
@@ -37,6 +45,7 @@ class Tables:
     performance_levels: dict[str, list[int]] = field(default_factory=dict)
     # A run over more than one review period (or with earlier summaries): the Periods sheet's content.
     periods: PeriodTables | None = None
+    calibration: CalibrationTable | None = None  # the Calibration sheet (None: not written)
 
 
 # --- roster ------------------------------------------------------------------------------------------
@@ -216,7 +225,8 @@ def _same_period_groups(rows: list[int], periods: list[str]) -> list[list[int]]:
 def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Policy, lang: str = "en",
                  employees: Sequence[Any] | None = None, roster_name: str = "roster",
                  roles: Mapping[str, Any] | None = None, history: Mapping[tuple[str, int], Any] | None = None,
-                 history_files: Sequence[str] = ()) -> Tables:
+                 history_files: Sequence[str] = (), *, calibrations: Sequence[CalibrationEntry] | None = None,
+                 calibration_file: str = "", budget: float | None = None, fit_budget: bool = False) -> Tables:
     """Score, match the roster, read the periods, flag duplicates and build every table: the whole
     rollup after reading. `history`: earlier years' annual results (`kpi_xl.rollup.history`).
 
@@ -226,6 +236,7 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     (0, (4, 'Exceeds Target'))
     """
     summary, details = score_all(cards, policy, issues)
+    rate_all(cards, summary, policy, issues)  # the final rating's components, when the policy weighs them
     summary["period_where"] = [(card.file, card.sheet, card.header_cells.get("period", "")) for card in cards]
     missing = apply_roster(summary, employees, roster_name, issues)
     # Periods are judged normalised: "Q1 2026" and "2026-Q1" are one period (for duplicates too).
@@ -235,7 +246,9 @@ def build_tables(cards: Sequence[RawScorecard], issues: list[Issue], policy: Pol
     summary, details = sort_by_employee(summary, details)
     if missing is not None:
         missing = missing.iloc[_employee_order(missing["employee_id"], missing["period"])].reset_index(drop=True)
-    tables = finish(summary, details, policy, lang, issues, missing, roles, history, history_files)
+    tables = finish(summary, details, policy, lang, issues, missing, roles, history, history_files,
+                    calibrations=calibrations, calibration_file=calibration_file, budget=budget,
+                    fit_budget=fit_budget)
     tables.duplicates = duplicates
     return tables
 
@@ -275,7 +288,9 @@ def sort_by_employee(summary: pd.DataFrame, details: pd.DataFrame) -> tuple[pd.D
 
 def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: str,
            issues: list[Issue], missing: pd.DataFrame | None, roles: Mapping[str, Any] | None = None,
-           history: Mapping[tuple[str, int], Any] | None = None, history_files: Sequence[str] = ()) -> Tables:
+           history: Mapping[tuple[str, int], Any] | None = None, history_files: Sequence[str] = (), *,
+           calibrations: Sequence[CalibrationEntry] | None = None, calibration_file: str = "",
+           budget: float | None = None, fit_budget: bool = False) -> Tables:
     """Bands, rewards, by-KRA scores, level counts and the 9-box, from scored scorecards.
 
     The money rule: the bonus amount is filled only for a complete scorecard; a scorecard with errors
@@ -286,12 +301,19 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     status = summary["status"].to_numpy()
     # A status set after scoring (a duplicate is an error) takes the level away too.
     summary["level"] = np.where(np.isin(status, NO_LEVEL), 0, summary["level"].to_numpy())
-    levels = summary["level"].to_numpy()
     summary["kpi_value"] = round_kpi_column(summary["kpi_value"].to_numpy(dtype=float))
+    if calibrations is not None:
+        apply_calibrations(summary, calibrations, calibration_file, policy, issues)
+    levels = effective_levels(summary)  # HR's calibrated level pays where there is one
     summary["label"] = [bands[lv].label(lang) if lv in bands else "" for lv in levels]
     multiple, amount = bonus_amounts(levels, summary["monthly_salary"].to_numpy(dtype=float), status,
                                      policy=policy)
     summary["bonus_multiple"] = multiple
+    if budget is not None and fit_budget:
+        # Never silently: the amounts at policy multiples stay beside the fitted ones, the Summary and the
+        # console say the factor.
+        summary["bonus_at_policy"] = amount
+        amount = amount * budget_factor(amount, budget)
     summary["bonus_amount"] = amount
     summary["raise"] = [bands[lv].raise_text if lv in bands else "" for lv in levels]
     summary["department"] = summary["department"].astype(object)
@@ -304,7 +326,9 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     issue_counts: dict[tuple[str, str], int] = defaultdict(int)
     for issue in issues:
         issue_counts[(issue.file, issue.sheet)] += 1
-    summary["issues"] = [issue_counts.get((f, s), 0) for f, s in zip(summary["file"], summary["sheet"])]
+    rating_sheets = summary["rating_sheet"] if "rating_sheet" in summary else [""] * len(summary)
+    summary["issues"] = [issue_counts.get((f, s), 0) + (issue_counts.get((f, r), 0) if r and r != s else 0)
+                         for f, s, r in zip(summary["file"], summary["sheet"], rating_sheets)]
 
     card = details["card"].to_numpy()
     for key in ("employee_id", "name", "department", "role"):
@@ -320,8 +344,11 @@ def finish(summary: pd.DataFrame, details: pd.DataFrame, policy: Policy, lang: s
     order = {s: i for i, s in enumerate(SEVERITIES)}
     issues.sort(key=lambda issue: order.get(issue.severity, 9))
     groups = {g: [b.level for b in policy.bands if policy.performance_group(b.level) == g] for g in PERFORMANCE_GROUPS}
+    calibration = None
+    if policy.rating is not None or policy.calibration is not None or budget is not None or calibrations is not None:
+        calibration = calibration_table(summary, policy, budget=budget, fitted=fit_budget and budget is not None)
     return Tables(summary, details, by_kra, level_table, missing, nine_box, issues, performance_levels=groups,
-                  periods=periods)
+                  periods=periods, calibration=calibration)
 
 
 def role_names(frame: pd.DataFrame, lang: str, roles: Mapping[str, Any] | None) -> None:
