@@ -242,3 +242,11 @@ def test_the_policy_bonus_budget_is_the_default_budget():
 
     assert policy_from_dict({"bands": BANDS, "bonus_budget": 5e7}).bonus_budget == 5e7
     assert POLICY.calibration.share(3) == 50 and POLICY.calibration.supervisor_threshold == 0.5
+
+
+def test_a_calibration_matches_its_period_in_any_form():
+    from kpi_xl.rollup.calibration import period_key
+
+    assert period_key("2025-Q4") == period_key("Q4 2025") == period_key("TW IV 2025") == period_key(" q4 2025 ")
+    assert period_key("2025") == period_key(2025.0)
+    assert period_key("Akhir tahun") == "akhir tahun"  # not a period kpi-xl reads: as typed, case aside

@@ -18,10 +18,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import KpiInputError
+from ..periods import parse_period
 from ..policy import Policy
 from ..scoring import NO_LEVEL, budget_factor, budget_total
 from ..values import cell_text
 from .model import ERROR, WARNING, Issue, id_key
+
+
+def period_key(text: object) -> str:
+    """A period as calibrations match it: its normalised form ("2025-Q4" is "Q4 2025"), else as typed
+    (case and spaces aside)."""
+    try:
+        return str(parse_period(text))
+    except KpiInputError:
+        return id_key(text)
 
 MIN_SUPERVISOR_EMPLOYEES = 3  # a supervisor's mean level over fewer employees says too little to flag
 
@@ -64,11 +75,11 @@ class CalibrationTable:
 def apply_calibrations(summary: pd.DataFrame, entries: Sequence[CalibrationEntry], file: str, policy: Policy,
                        issues: list[Issue]) -> None:
     """Add calibrated_level, calibration_reason and calibrated_by to `summary`, in place, from HR's rows
-    matched by employee ID and period (case and spaces aside). A row without a reason, with a level the
+    matched by employee ID and period (any form of the same period; case and spaces aside). A row without a reason, with a level the
     policy does not have, or naming no scorecard is an issue and is not applied; a scorecard without a
     level (errors, not started) is not calibrated."""
     levels = {b.level for b in policy.bands}
-    where = {(id_key(e), id_key(p)): i for i, (e, p) in enumerate(zip(summary["employee_id"], summary["period"]))}
+    where = {(id_key(e), period_key(p)): i for i, (e, p) in enumerate(zip(summary["employee_id"], summary["period"]))}
     calibrated = np.full(len(summary), np.nan)
     reason = [""] * len(summary)
     by = [""] * len(summary)
@@ -90,7 +101,7 @@ def apply_calibrations(summary: pd.DataFrame, entries: Sequence[CalibrationEntry
                                 f"the calibration of {entry.employee_id} to level {level} has no reason: not applied; "
                                 "type the reason next to it"))
             continue
-        i = where.get((id_key(entry.employee_id), id_key(entry.period)))
+        i = where.get((id_key(entry.employee_id), period_key(entry.period)))
         if i is None:
             issues.append(Issue(file, entry.sheet, cell, WARNING,
                                 f"no scorecard of {entry.employee_id} for period {entry.period or '(none)'} in this "
