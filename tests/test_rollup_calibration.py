@@ -250,3 +250,25 @@ def test_a_calibration_matches_its_period_in_any_form():
     assert period_key("2025-Q4") == period_key("Q4 2025") == period_key("TW IV 2025") == period_key(" q4 2025 ")
     assert period_key("2025") == period_key(2025.0)
     assert period_key("Akhir tahun") == "akhir tahun"  # not a period kpi-xl reads: as typed, case aside
+
+
+def test_with_ratings_calibrations_and_a_budget_every_sheet_still_prints_one_page_wide_at_8_pt(tmp_path):
+    from kpi_xl.rollup.layout import MIN_PRINT_SCALE, PRINT_WIDTH_CHARS, summary_sheets
+
+    cards, roster = _department(tmp_path)
+    cal = tmp_path / "calibration.xlsx"
+    rollup([cards], None, policy=POLICY, roster=roster, calibration=cal)  # the starter file
+    wb = openpyxl.load_workbook(cal)
+    wb.active["G2"], wb.active["H2"], wb.active["I2"] = 3, "calibration committee", "HR Ani"
+    wb.save(cal)
+    result = rollup([cards], None, policy=POLICY, roster=roster, calibration=cal, bonus_budget=60_000_000,
+                    fit_budget=True)
+    limit = min(PRINT_WIDTH_CHARS.values()) / MIN_PRINT_SCALE
+    for lang in ("en", "id"):
+        for sheet in summary_sheets(result.tables, lang):
+            shown = [c for c in sheet.columns if not c.hidden]
+            assert sum(c.width for c in shown) <= limit, (lang, sheet.name)
+        summary = summary_sheets(result.tables, lang)[0]
+        kept = [c.key for c in summary.columns if not c.hidden]
+        assert {"employee_id", "name", "final_rating", "level", "calibrated_level", "calibration_reason",
+                "bonus_amount"} <= set(kept)

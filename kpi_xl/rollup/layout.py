@@ -312,11 +312,11 @@ MISSING_COLUMNS = [Column("employee_id", 11), _text("name", 20), _text("departme
 
 # With rating components in the policy, the Summary shows them and the final rating next to the KPI value;
 # the level, label, bonus and raise are the final rating's, the KPI value's level stays as its own column.
-RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 12, PERCENT), Column("attendance", 10, PERCENT),
+RATING_COLUMNS = [_short("kpi_level", 7), Column("competency", 13, PERCENT), Column("attendance", 11, PERCENT),
                   Column("final_rating", 8, PERCENT)]
 # With calibrations applied: the level column keeps the final rating's level, and next to it the calibrated
 # level, why and by whom; the label, bonus and raise are the calibrated level's.
-CALIBRATION_COLUMNS = [_short("calibrated_level", 9), _text("calibration_reason", 18),
+CALIBRATION_COLUMNS = [_short("calibrated_level", 12), _text("calibration_reason", 18),
                        _text("calibrated_by", 13)]
 
 
@@ -341,7 +341,29 @@ def summary_columns(frame: Any, currency: str) -> list[Column]:
         columns.append(c)
         if c.key == AMOUNT_KEY and "bonus_at_policy" in frame:
             columns.insert(-1, Column("bonus_at_policy", 15, c.number_format))
-    return columns
+    return fit_page(columns)
+
+
+# Columns a Summary can do without on paper, first to go: each stays in the file (hidden), for filters.
+_FIRST_TO_HIDE = ("role", "supervisor", "issues", "calibrated_by", "kpi_level", "raise")
+
+
+def fit_page(columns: list[Column]) -> list[Column]:
+    """The columns with the fewest hidden that still print one page wide at 8 pt or more on either paper
+    (`MIN_PRINT_SCALE`): with a final rating, calibrations and a budget, a Summary has more columns than
+    a landscape page holds.
+
+    >>> wide = [Column(k, 40) for k in ("employee_id", "name", "role", "supervisor", "label", "status")]
+    >>> [c.key for c in fit_page(wide) if not c.hidden]
+    ['employee_id', 'name', 'label', 'status']
+    """
+    limit = min(PRINT_WIDTH_CHARS.values()) / MIN_PRINT_SCALE
+    out = list(columns)
+    for key in _FIRST_TO_HIDE:
+        if sum(c.width for c in out if not c.hidden) <= limit:
+            break
+        out = [dataclasses.replace(c, hidden=True) if c.key == key else c for c in out]
+    return out
 
 
 def amount_column(currency: str) -> Column:
@@ -524,13 +546,13 @@ def calibration_sheet(cal: Any, lang: str, currency: str = "IDR") -> SheetConten
     """The Calibration sheet: per department and per supervisor, count and share of each level against
     the target, mean final rating and level, flags; the bonus at policy multiples against the budget."""
     money = currency_format(currency)
-    columns = [_text("group", 11), _text("name", 18), _short("employees", 9)]
+    columns = [_text("group", 11), _text("name", 16), _short("employees", 9)]
     for level in cal.levels:
         columns.append(Column(f"count:{level}", 7, title=label("level_count", lang).format(level=level), center=True))
         target = cal.target.get(level)
         columns.append(Column(f"share:{level}", 10, PERCENT, title=label("level_share", lang).format(
             level=level, target="-" if target is None else f"{target:g} %")))
-    columns += [Column("mean_rating", 10, PERCENT), Column("mean_level", 8, PERCENT), _text("flags", 26)]
+    columns += [Column("mean_rating", 10, PERCENT), Column("mean_level", 8, PERCENT), _text("flags", 22)]
     frame = cal.frame
     if len(frame):
         columns.append(Column("bonus_at_policy", 14, money))

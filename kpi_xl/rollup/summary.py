@@ -110,7 +110,7 @@ def row_lines(values: Sequence[Any], columns: Sequence[Column]) -> int:
     height to wrapped text when it opens a file, nor LibreOffice always)."""
     lines = 1
     for value, col in zip(values, columns):
-        if col.wrap and type(value) is str and len(value) > col.width - 2:
+        if col.wrap and not col.hidden and type(value) is str and len(value) > col.width - 2:
             lines = max(lines, _wrapped_lines(value, max(1, int(col.width) - 2)))
     return min(lines, 27)  # Excel's highest row is 409 points
 
