@@ -92,7 +92,7 @@ def test_demo_and_rollup_in_indonesian(tmp_path):
         "Masalah: 0 error, 2 peringatan, 2 info (lihat sheet Masalah)",
         "File yang tidak dapat dibaca: 0",
         "Belum punya scorecard: 1 karyawan roster (lihat sheet Belum Ada Scorecard)",
-        "Periode: TW III 2025, TW IV 2025; tahunan 2025: 7 karyawan roster (2 membaik, 0 menurun; lihat sheet "
+        "Periode: TW III 2025, TW IV 2025; tahunan 2025: 7 karyawan roster (3 membaik, 0 menurun; lihat sheet "
         "Periode)",
         f"Ringkasan: {folder / 'kpi-summary.xlsx'}",
         f"Buka {folder / 'kpi-summary.xlsx'} untuk melihat semua sheet; jalankan sendiri dengan:",

@@ -6,7 +6,9 @@ read back and compared with the core (`competency_score`, `final_rating`, `band_
 
 With kpi 70 / competencies 30 and ratings 1 to 5 (3 meets = 100 %) the final rating runs from 89.555 to
 129.555, so of the default edges (70, 95, 105, 130) the fills reach 95 and 105: two competencies rated
-1 and 2 (or 2 and 3) weighted 45.55 and 54.45 give exactly 95 (105); 45.54 and 54.46 give just above.
+1 and 2 (or 2 and 3) weighted 45.55 and 54.45 give exactly 95 (105); 45.54 and 54.46 give just above. A
+policy weighing kpi 40 / competencies 60 reaches the other two: ratings 1 and 2 (or 4 and 5) weighted 77.3
+and 22.7 give a competency result of 40.9 (140.9) and exactly 70 (130); 77.29 and 22.71 just above.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ WITH_ATTENDANCE = policy_from_dict({
 }, "attendance policy")
 
 
+WIDE = policy_from_dict({
+    "bands": [{"level": b.level, "above": b.above, "label": {"en": b.label_en, "id": b.label_id}, "bonus": b.bonus,
+               "raise": b.raise_text} for b in WITH_COMPETENCIES.bands],
+    "rating": {"components": {"kpi": 40, "competencies": 60}},
+}, "kpi 40 / competencies 60")
+
+
 def _two(w1: float, w2: float) -> Any:
     return ROLE.model_copy(update={"competencies": [
         Competency(name={"en": "Ownership", "id": "Kepemilikan"}, weight=w1,
@@ -68,6 +77,10 @@ FILLS = [
     Fill("company", ROLE, WITH_COMPETENCIES, (3, 4, 3, 5, 2), (4, 4, 4, 4, 4)),
     Fill("blank", ROLE, WITH_COMPETENCIES, (3, 4, None, 5, 2), (4, 4, 4, 4, 4)),
     Fill("attendance", ROLE, WITH_ATTENDANCE, (3, 5), (3, 3), days=(20, 22)),
+    Fill("edge70", _two(77.3, 22.7), WIDE, (1, 2), (1, 1), edge=70.0),
+    Fill("above70", _two(77.29, 22.71), WIDE, (1, 2), (2, 2)),
+    Fill("edge130", _two(77.3, 22.7), WIDE, (4, 5), (5, 5), edge=130.0),
+    Fill("above130", _two(77.29, 22.71), WIDE, (4, 5), (4, 4)),
 ]
 LANGS = ("en", "id")
 
@@ -116,7 +129,7 @@ def test_the_fills_reach_the_edges_in_the_core():
             assert _expected(fill)["final"] == pytest.approx(fill.edge, abs=1e-9)
     levels = {f.case: _expected(f)["level"] for f in FILLS}
     assert levels == {"edge95": 2, "above95": 3, "edge105": 3, "above105": 4, "company": 4, "blank": None,
-                      "attendance": 4}
+                      "attendance": 4, "edge70": 1, "above70": 2, "edge130": 4, "above130": 5}
 
 
 @pytest.fixture(scope="module")
@@ -296,3 +309,20 @@ def test_the_example_policy_file():
     assert len(WITH_COMPETENCIES.competencies) == 5
     assert all(c.name_id and c.name_en and c.description_en and c.description_id for c in WITH_COMPETENCIES.competencies)
     assert math.isclose(KPI, 113.65)
+
+
+@pytest.mark.parametrize("fill", [f for f in FILLS if f.days is None], ids=lambda f: f.case)
+def test_the_rollup_of_the_filled_scorecards_gives_the_cores_final_rating(fill, native_files, tmp_path):
+    """The fourth path: the rollup reads the filled (not recalculated) scorecard through its defined names
+    and recomputes the final rating with the core: the same value and level at every edge."""
+    from kpi_xl.rollup import rollup
+
+    expected = _expected(fill)
+    for lang in LANGS:
+        row = rollup(native_files[fill.case, lang], None, policy=fill.policy).summary.iloc[0]
+        assert round(float(row["kpi_value"]), 2) == 113.65
+        if expected["final"] is None:
+            assert math.isnan(float(row["final_rating"]))
+            continue
+        assert float(row["final_rating"]) == pytest.approx(expected["final"], abs=1e-6)
+        assert int(row["level"]) == expected["level"]

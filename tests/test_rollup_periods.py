@@ -201,3 +201,23 @@ def test_duplicates_are_judged_per_normalised_period(tmp_path: Path) -> None:
     status = dict(zip(result.summary["file"].map(lambda f: Path(f).name), result.summary["status"]))
     assert status == {"a.xlsx": "error", "b.xlsx": "error", "c.xlsx": "complete"}
     assert any("(period Q1 2026) is on 2 scorecards" in m for m in messages(result, "error"))
+
+
+def test_with_a_final_rating_the_year_is_made_of_final_ratings(tmp_path):
+    """Where the policy weighs competencies the final rating decides level, bonus and raise, so the periods
+    combine into the year by it (the demo's policy: KPI 70, competencies 30)."""
+    from kpi_xl.demo import make_demo
+    from kpi_xl.policy import load_policy
+    from kpi_xl.resources import templates_dir
+    from kpi_xl.scoring import annual_kpi_value
+
+    demo = make_demo(tmp_path / "demo")
+    tables = demo.result.tables
+    assert tables.periods is not None and tables.periods.measure == "final_rating"
+    rina = tables.summary[tables.summary["employee_id"] == "E001"].sort_values("period")
+    ratings = [float(v) for v in rina["final_rating"]]
+    assert len(ratings) == 2 and round(ratings[-1], 3) == 109.555  # Q4: KPI value 113.65 with competencies
+    frame = tables.periods.frame.set_index("employee_id")
+    policy = load_policy(templates_dir() / "policy-with-competencies.yaml")  # the demo's policy
+    expected = annual_kpi_value(ratings, [3, 3], policy=policy)
+    assert float(frame.loc["E001", "annual"]) == pytest.approx(round(expected.kpi_value, 6))

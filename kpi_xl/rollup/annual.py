@@ -81,6 +81,9 @@ class PeriodTables:
     level_counts: list[tuple[int, str, list[int]]]  # level, label, scorecards per period
     averages: list[float]  # the department's average KPI value per period (NaN: none)
     history_files: list[str] = field(default_factory=list)
+    # What the periods combine: the KPI value, or the final rating where the policy weighs competencies
+    # (it decides level, bonus and raise then, so the year is made of it too).
+    measure: str = "kpi_value"
 
 
 def _annual(values: dict[Period, float], expected: list[Period], policy: Policy):
@@ -123,7 +126,8 @@ def period_tables(summary: pd.DataFrame, periods_of: Sequence[Period | None], po
         return None
     status = summary["status"].to_numpy()
     levels = summary["level"].to_numpy()
-    kpi = summary["kpi_value"].to_numpy(dtype=float)
+    measure = "final_rating" if "final_rating" in summary else "kpi_value"
+    kpi = summary[measure].to_numpy(dtype=float)
     keys = [employee_key(e, n) for e, n in zip(summary["employee_id"], summary["name"])]
     rows = [(k, p, float(v), bool(lv)) for k, p, v, lv in zip(keys, periods_of, kpi, levels) if p is not None]
     annual = years_of(rows, policy)
@@ -207,7 +211,7 @@ def period_tables(summary: pd.DataFrame, periods_of: Sequence[Period | None], po
     for q in periods:
         got = [kpi[i] for i, p in enumerate(periods_of) if p == q and levels[i] and not math.isnan(kpi[i])]
         averages.append(float(np.mean(got)) if got else math.nan)
-    return PeriodTables(periods, year, frame, other_years, counts, averages, list(history_files))
+    return PeriodTables(periods, year, frame, other_years, counts, averages, list(history_files), measure)
 
 
 def _who(row: Mapping[str, Any]) -> str:

@@ -115,6 +115,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "annual_raise": ("Annual raise", "Kenaikan gaji tahunan"),
     "annual_status": ("Year", "Tahun"),
     "period_kpi": ("KPI value {period} (%)", "Nilai KPI {period} (%)"),
+    "period_rating": ("Final rating {period} (%)", "Nilai akhir {period} (%)"),
+    "annual_rating": ("Annual final rating {year} (%)", "Nilai akhir tahunan {year} (%)"),
     "period_level": ("Level {period}", "Level {period}"),
     "change": ("Change (points)", "Perubahan (poin)"),
     "trend": ("Trend", "Tren"),
@@ -584,11 +586,13 @@ def periods_columns(periods: PeriodTables, lang: str, currency: str = "IDR") -> 
     """The Periods sheet's columns: who, each period's KPI value and level, the annual result of the
     run's last year, the trend, then each earlier year's annual value and level."""
     year = periods.year
+    rated = periods.measure == "final_rating"  # the year is made of final ratings where the policy weighs them
+    per_period, annual = ("period_rating", "annual_rating") if rated else ("period_kpi", "annual")
     columns = [Column("employee_id", 11), _text("name", 16), _text("department", 13)]
     for j, p in enumerate(periods.periods):
-        columns += [Column(f"kpi:{j}", 9, PERCENT, title=label("period_kpi", lang).format(period=p.label(lang))),
+        columns += [Column(f"kpi:{j}", 9, PERCENT, title=label(per_period, lang).format(period=p.label(lang))),
                     Column(f"level:{j}", 7, center=True, title=label("period_level", lang).format(period=p.label(lang)))]
-    columns += [Column("annual", 11, PERCENT, title=label("annual", lang).format(year=year)),
+    columns += [Column("annual", 11, PERCENT, title=label(annual, lang).format(year=year)),
                 Column("annual_level", 8, center=True, title=label("annual_level", lang).format(year=year)),
                 _text("annual_label", 12), Column("annual_bonus_multiple", 10, MULTIPLE)]
     if not periods.frame["monthly_salary"].isna().all():
