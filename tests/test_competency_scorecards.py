@@ -162,6 +162,7 @@ def _value(generated: openpyxl.Workbook, result: openpyxl.Workbook, name: str) -
 @pytest.mark.filterwarnings("ignore:Workbook contains no default style:UserWarning")
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("fill", FILLS, ids=[f.case for f in FILLS])
+@pytest.mark.engine  # LibreOffice and Gnumeric, chosen by the fixture's parameter
 def test_native_formulas_give_the_cores_final_rating(recalculated, native_files, fill: Fill, lang: str):
     generated = openpyxl.load_workbook(native_files[fill.case, lang])
     book = recalculated[fill.case, lang]
