@@ -95,7 +95,6 @@ def generate(n: int) -> Path:
     """N filled scorecards in bench/.cache/n{N}/ (hard links into a shared pool, made once)."""
     import numpy as np
 
-    from kpi_xl.policy import default_policy
     from kpi_xl.scoring import levels_column
 
     POOL.mkdir(parents=True, exist_ok=True)

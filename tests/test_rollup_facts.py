@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from openpyxl import Workbook
-from rollup_helpers import seed_sheet, seed_workbook
+from rollup_helpers import seed_workbook
 from xlwings_standin import Book
 
 from kpi_xl.rollup import rollup

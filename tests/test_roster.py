@@ -154,7 +154,7 @@ def test_the_first_sheet_with_a_header_is_read(tmp_path):
 
 
 def test_ods_roster_through_calamine(tmp_path, soffice):
-    from libreoffice import recalculate
+    from engines import recalculate_libreoffice as recalculate
 
     source = _xlsx(tmp_path / "r.xlsx", [["Title"], ["NIK", "Nama", "Jabatan"], [5, "Ana", "hr-manager"]])
     (ods,) = recalculate([source], tmp_path / "ods", to="ods")

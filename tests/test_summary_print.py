@@ -4,16 +4,15 @@ the folder rolled up; and what LibreOffice makes of it on paper (the text size i
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
+import os
 import re
 import subprocess
 
 import openpyxl
 import pandas as pd
 import pytest
-from libreoffice import recalculate
+from engines import recalculate_libreoffice as recalculate
 
 from kpi_xl import contract as c
 from kpi_xl.demo import make_demo

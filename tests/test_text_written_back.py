@@ -100,7 +100,7 @@ def test_put_text_writes_string_cells_that_no_program_evaluates(tmp_path: Path) 
 
 
 def test_put_text_cells_stay_text_in_libreoffice(tmp_path: Path, soffice: str) -> None:
-    from libreoffice import recalculate
+    from engines import recalculate_libreoffice as recalculate
 
     wb = Workbook()
     for row, text in enumerate(TEXTS, start=1):

@@ -260,9 +260,7 @@ def _calibration(data: Any, levels: list[int], source: str) -> Calibration | Non
         if value < 0:  # type: ignore[operator]
             raise PolicyError(f"{where}.target.{level}: {value:g} is below 0")
         shares.append((level, float(value)))  # type: ignore[arg-type]
-    total = sum(v for _, v in shares)
-    if abs(total - 100) > 1e-9:
-        raise PolicyError(f"{where}.target: the shares sum to {total:g}, not 100")
+    _sum_100([v for _, v in shares], f"{where}.target", "shares")
     out: dict[str, Any] = {"target": tuple(sorted(shares, reverse=True))}
     for key in ("tolerance", "supervisor_threshold"):
         if key in data:
@@ -280,6 +278,13 @@ def _mapping(data: Any, where: str, fields: tuple[str, ...]) -> None:
     unknown = set(data) - set(fields)
     if unknown:
         raise PolicyError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+
+
+def _sum_100(values: list[float], where: str, what: str) -> None:
+    """Weights or shares in percent must sum to 100 (float noise aside)."""
+    total = sum(values)
+    if abs(total - 100) > 1e-9:
+        raise PolicyError(f"{where}: the {what} sum to {total:g}, not 100")
 
 
 def _text(value: Any, where: str, *, required: bool) -> tuple[str, str]:
@@ -310,8 +315,8 @@ def _competencies(data: Any, source: str) -> tuple[Competency, ...]:
     given = [c.weight for c in out if c.weight is not None]
     if given and len(given) != len(out):
         raise PolicyError(f"{source}: competencies: give every competency a weight, or none (equal weights)")
-    if given and abs(sum(given) - 100) > 1e-9:
-        raise PolicyError(f"{source}: competencies: the weights sum to {sum(given):g}, not 100")
+    if given:
+        _sum_100(given, f"{source}: competencies", "weights")
     names = [c.name_en.lower() for c in out]
     for i, n in enumerate(names):
         if n in names[:i]:
@@ -323,11 +328,7 @@ def _annual(data: Any, source: str) -> dict[str, Any]:
     """The policy's `annual:` block: method, missing_period, trend_threshold (each optional)."""
     if data is None:
         return {}
-    if not isinstance(data, dict):
-        raise PolicyError(f"{source}: annual: expected a mapping (method, missing_period, trend_threshold)")
-    unknown = set(data) - {"method", "missing_period", "trend_threshold"}
-    if unknown:
-        raise PolicyError(f"{source}: annual: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    _mapping(data, f"{source}: annual", ("method", "missing_period", "trend_threshold"))
     out: dict[str, Any] = {}
     if "method" in data:
         if data["method"] not in ANNUAL_METHODS:
@@ -365,9 +366,7 @@ def _rating(data: Any, source: str) -> Rating | None:
         weights.append((name, float(w)))  # type: ignore[arg-type]
     if "kpi" not in dict(weights):
         raise PolicyError(f"{where}.components: the final rating needs the kpi component")
-    total = sum(w for _, w in weights)
-    if abs(total - 100) > 1e-9:
-        raise PolicyError(f"{where}.components: the weights sum to {total:g}, not 100")
+    _sum_100([w for _, w in weights], f"{where}.components", "weights")
     out: dict[str, Any] = {"weights": tuple(weights)}
     scale = data.get("scale") or {}
     if not isinstance(scale, dict):
