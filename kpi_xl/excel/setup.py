@@ -69,6 +69,7 @@ LITE_MODULES: tuple[str, ...] = (
     # the Lite rollup script: consolidate(book) over the open workbook's sheets (no file is read)
     "kpi_xl.rollup.book",
     "kpi_xl.rollup.score",
+    "kpi_xl.rollup.store",
     "kpi_xl.rollup.tables",
     "kpi_xl.rollup.rating",
     "kpi_xl.rollup.calibration",

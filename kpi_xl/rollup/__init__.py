@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,9 @@ from .calibration_file import read_calibrations, write_starter
 from .find import find_files
 from .history import read_history
 from .layout import SHEETS
-from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, RawScorecard, WorkbookRead
+from .model import ERROR, INFO, SEVERITIES, WARNING, Issue, WorkbookRead
 from .read import is_summary_file, read_workbook
+from .store import Scorecards
 from .summary import check_output, write_summary
 from .tables import Tables, build_tables
 from .workers import read_isolated
@@ -160,20 +161,21 @@ def _skip_given(found: Any, given: Any, message: str) -> None:
         found.issues.append(Issue(path, "", "", INFO, message))
 
 
-def read_all(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
-             limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
-    """Read every workbook, in order. `jobs` > 1 reads in that many worker processes (`read_isolated`):
-    a file that ends its process (native code aborting, the system killing it) is one error row."""
+def read_each(files: Sequence[str], *, jobs: int = 1, progress: Progress | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkbookRead]:
+    """Read every workbook, yielding each in input order as soon as it is read, so that the caller can
+    keep what it needs and let the rest go. `jobs` > 1 reads in that many worker processes
+    (`read_isolated`): a file that ends its process (native code aborting, the system killing it) is
+    one error row."""
     total = len(files)
     if jobs <= 1:
-        reads = []
         for i, path in enumerate(files, 1):
-            reads.append(read_workbook(path, limits))
+            yield read_workbook(path, limits)
             if progress is not None:
                 progress(i, total)
-        return reads
+        return
     # In worker processes: a file that kills its reader process costs only that file.
-    return read_isolated(files, jobs=jobs, progress=progress, limits=limits)
+    yield from read_isolated(files, jobs=jobs, progress=progress, limits=limits)
 
 
 def rollup(
@@ -232,11 +234,18 @@ def rollup(
     _skip_given(found, calibration, "skipped: this is the calibration file given for this rollup, not a scorecard")
     issues: list[Issue] = list(found.issues)
     employees, roster_name = _load_roster(roster, issues)
-    reads = read_all(found.workbooks, jobs=jobs, progress=progress, limits=limits)
-    cards: list[RawScorecard] = []
-    for read in reads:
-        cards.extend(read.scorecards)
+    # Each file's scorecards are folded into columns as soon as it is read (`Scorecards`): a run of
+    # 100,000 scorecards never holds them all as Python objects.
+    cards = Scorecards()
+    with_scorecards = skipped = without = not_read = 0
+    for read in read_each(found.workbooks, jobs=jobs, progress=progress, limits=limits):
+        for card in read.scorecards:
+            cards.add(card)
         issues.extend(read.issues)
+        with_scorecards += bool(read.scorecards)
+        skipped += read.skipped  # kpi-xl summaries among the inputs
+        without += read.no_scorecard
+        not_read += not read.scorecards and not read.skipped and not read.no_scorecard
 
     calibration_file = os.fspath(calibration) if calibration is not None else None
     entries = (read_calibrations(calibration_file)
@@ -254,14 +263,11 @@ def rollup(
     base = paths[0] if len(paths) == 1 and os.path.isdir(paths[0]) else None
     written = (write_summary(tables, output, lang, paper=paper, currency=currency or pol.currency, base=base)
                if output is not None else None)
-    skipped = sum(1 for r in reads if r.skipped)  # kpi-xl summaries among the inputs
-    without = sum(1 for r in reads if r.no_scorecard)
-    not_read = sum(1 for r in reads if not r.scorecards and not r.skipped and not r.no_scorecard)
     return RollupResult(
         output=written,
         tables=tables,
         files_found=found.total,
-        files_with_scorecards=sum(1 for r in reads if r.scorecards),
+        files_with_scorecards=with_scorecards,
         files_unreadable=not_read + without + len(found.unreadable),
         files_not_read=not_read + len(found.unreadable),
         files_without_scorecards=without,

@@ -39,26 +39,36 @@ def read_periods(summary: pd.DataFrame, where: Sequence[tuple[str, str, str]], i
     """
     found: list[Period | None] = []
     shown = summary["period"].to_numpy(dtype=object, copy=True)
+    # The same few period texts and folders come on thousands of scorecards: each read once, and each
+    # period one object with one label.
+    known: dict[str, tuple[Period, str] | KpiInputError] = {}
+
+    def read(text: str) -> tuple[Period, str] | KpiInputError:
+        if text not in known:
+            try:
+                period = parse_period(text)
+                known[text] = (period, period.label(lang))
+            except KpiInputError as e:
+                known[text] = e
+        return known[text]
+
     for i, (text, file, sheet) in enumerate(zip(shown, summary["file"], summary["sheet"])):
         period = None
         if str(text or "").strip():
-            try:
-                period = parse_period(text)
-            except KpiInputError as e:
+            result = read(str(text))
+            if isinstance(result, KpiInputError):
                 src_file, src_sheet, cell = where[i]
                 issues.append(Issue(src_file or file, src_sheet, cell, WARNING,
-                                    f"{e}; the scorecard is kept, with no period (not in the annual result)"))
+                                    f"{result}; the scorecard is kept, with no period (not in the annual result)"))
+            else:
+                period, shown[i] = result
         else:
             folder = os.path.basename(os.path.dirname(os.path.abspath(str(file))))
-            try:
-                period = parse_period(folder)
-            except KpiInputError:
-                period = None
-            else:
+            result = read(folder)
+            if not isinstance(result, KpiInputError):
+                period, shown[i] = result
                 issues.append(Issue(file, sheet, "", INFO, f"no period on the scorecard: period "
-                                                           f"{period.label(lang)} taken from its folder {folder!r}"))
-        if period is not None:
-            shown[i] = period.label(lang)
+                                                           f"{shown[i]} taken from its folder {folder!r}"))
         found.append(period)
     summary["period"] = shown
     return found

@@ -400,14 +400,31 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _frame_rows(frame: Any, keys: list[str], translate: dict[int, Any] | None = None) -> Iterator[list[Any]]:
-    columns = [frame[k].tolist() for k in keys]
-    for values in zip(*columns):
-        row = [_clean(v) for v in values]
-        if translate:
-            for at, fn in translate.items():
-                row[at] = fn(row[at])
-        yield row
+# Rows made into Python values at a time: a block, not the whole table, so that the Details of 100,000
+# scorecards (700,000 rows) never exist as Python objects all at once while the summary is written.
+ROWS_AT_A_TIME = 5000
+
+
+def _array(column: Any) -> Any:
+    # Numbers and text as numpy arrays (views, not copies); anything else (dates) as the objects pandas gives.
+    return column.to_numpy() if column.dtype.kind in "biufO" else column.astype(object).to_numpy()
+
+
+def _frame_rows(frame: Any, keys: list[str], translate: dict[int, Any] | None = None,
+                by_card: Any = None) -> Iterator[list[Any]]:
+    """`frame`'s rows as lists of the values of `keys`. A key `frame` lacks is its scorecard's, from
+    `by_card` (the summary), through `frame`'s `card` column: one block of rows at a time."""
+    card = frame["card"].to_numpy() if by_card is not None else None
+    columns = [(_array(frame[k]), False) if k in frame else (_array(by_card[k]), True) for k in keys]
+    for start in range(0, len(frame), ROWS_AT_A_TIME):
+        end = start + ROWS_AT_A_TIME
+        blocks = (c[card[start:end]] if per_card else c[start:end] for c, per_card in columns)
+        for values in zip(*(b.tolist() for b in blocks)):
+            row = [_clean(v) for v in values]
+            if translate:
+                for at, fn in translate.items():
+                    row[at] = fn(row[at])
+            yield row
 
 
 def source_folder(files: Iterable[str]) -> str | None:
@@ -417,14 +434,14 @@ def source_folder(files: Iterable[str]) -> str | None:
     >>> source_folder(["/hr/2025/a.xlsx", "/hr/2025/sales/b.xlsx"]) == os.path.normpath("/hr/2025")
     True
     """
-    paths = [os.path.abspath(f) for f in files if f]
-    if not paths:
+    # By folder, not by file: a run of 100,000 files has a handful of folders.
+    folders = {os.path.abspath(os.path.dirname(f) or os.curdir) for f in set(files) if f}
+    if not folders:
         return None
     try:
-        common = os.path.commonpath(paths)
+        return os.path.commonpath(folders)
     except ValueError:  # two drives, or relative and absolute
         return None
-    return os.path.dirname(common) if common in paths else common
 
 
 def shown_path(file: str, base: str | None) -> str:
@@ -443,9 +460,10 @@ def shown_path(file: str, base: str | None) -> str:
 
 
 def _with_shown_file(frame: Any, base: str | None) -> Any:
+    """`frame` with the column `shown_file`: each file as HR reads it (`shown_path`)."""
     frame = frame.copy(deep=False)
-    shown = {f: shown_path(f, base) for f in set(frame["file"])}  # each file once, not once per KPI row
-    frame["shown_file"] = [shown[f] for f in frame["file"]]
+    paths = {f: shown_path(f, base) for f in set(frame["file"])}  # each file once, not once per KPI row
+    frame["shown_file"] = [paths[f] for f in frame["file"]]
     return frame
 
 
@@ -505,10 +523,10 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
         keys.index("status"): lambda v: word(v, lang),
         **{keys.index(k): (lambda v: v or None) for k in ("level", "kpi_level", "calibrated_level") if k in keys},
     }), note=" ".join(notes) or None, count=len(s), key="Summary"))
-    by_kra = _with_shown_file(tables.by_kra, folder)
+    by_kra = tables.by_kra  # who and where are the scorecard's, from the summary (`s`)
     sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,
-                               _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS]), count=len(by_kra),
-                               key="By KRA"))
+                               _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS], by_card=s),
+                               count=len(by_kra), key="By KRA"))
     counts = tables.levels
     level_columns = ([_short("level", 8), _text("label", 22)]
                      + [Column(f"department:{d}", max(10, min(18, math.ceil(len(d) * 1.1) + 2)), title=d, center=True)
@@ -518,12 +536,12 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
                                iter([[level, text, *per_department, sum(per_department)]
                                      for level, text, per_department in counts.rows]),
                                note=not_counted_note(tables, lang), key="Levels"))
-    details = _with_shown_file(tables.details, folder)
+    details = tables.details
     keys = [c.key for c in DETAIL_COLUMNS]
     sheets.append(SheetContent(sheet_name("Details", lang), DETAIL_COLUMNS, _frame_rows(details, keys, {
         keys.index("row_status"): lambda v: word(v, lang),
         keys.index("direction"): lambda v: word(v, lang) if isinstance(v, str) else v,
-    }), count=len(details), key="Details"))
+    }, by_card=s), count=len(details), key="Details"))
     sheets.append(SheetContent(sheet_name("Issues", lang), ISSUE_COLUMNS, iter(
         [[i.file, i.sheet, i.cell, word(i.severity, lang), i.message] for i in tables.issues]),
         count=len(tables.issues), key="Issues"))

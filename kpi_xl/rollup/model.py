@@ -128,6 +128,10 @@ class RawScorecard:
         >>> a.content_key() == b.content_key()
         True
         """
+        return self.content_digest().hex()
+
+    def content_digest(self) -> bytes:
+        """`content_key` as 32 bytes (what a run keeps of each scorecard: half the memory of the text)."""
         digest = hashlib.sha256()
         for key in HEADER_KEYS:
             digest.update(b"\x1e" + " ".join(str(self.header.get(key, "") or "").split()).casefold().encode())
@@ -140,7 +144,7 @@ class RawScorecard:
                 else:
                     text = " ".join(str(value or "").split()).casefold()
                 digest.update(b"\x1f" + text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return digest.digest()
 
 
 def id_key(value: Any) -> str:

@@ -6,10 +6,8 @@ issues naming each cell, and the cached results typed over formulas.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +18,7 @@ from ..scoring import (
     score_scorecards,
 )
 from .model import ERROR, HEADER_KEYS, INFO, WARNING, Issue, RawScorecard
+from .store import Scorecards, as_store
 
 # Numbers beyond these are no KPI figure (a damaged cell, 1E+308 typed): the row is refused, so that no
 # score overflows to infinity, which the core refuses for the whole run.
@@ -34,28 +33,25 @@ CACHED_TOLERANCE = 0.005
 # started, gets no level and is not counted on the Levels sheet nor in the 9-box.
 
 
-def _column(cards: Sequence[RawScorecard], name: str, dtype: Any = float) -> np.ndarray:
-    chained = itertools.chain.from_iterable(getattr(card.rows, name) for card in cards)
-    if dtype is object:
-        return np.fromiter(chained, dtype=object, count=sum(len(card.rows) for card in cards))
-    return np.fromiter(chained, dtype=dtype)
-
-
-def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score every row of every scorecard at once: (summary per scorecard, details per KPI row)."""
+def score_all(cards: Scorecards | Sequence[RawScorecard], policy: Policy,
+              issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every row of every scorecard at once: (summary per scorecard, details per KPI row).
+    The KPI rows move from `cards` into the details table (`Scorecards.release_rows`)."""
+    cards = as_store(cards)
     n_cards = len(cards)
-    counts = np.fromiter((len(card.rows) for card in cards), dtype=np.int64, count=n_cards)
+    counts = cards.counts
     card_of_row = np.repeat(np.arange(n_cards), counts)
-    weight = _column(cards, "weight")
-    target = _column(cards, "target")
-    actual = _column(cards, "actual")
-    tolerance = _column(cards, "tolerance")
-    due = _column(cards, "due")
-    bad = _column(cards, "bad", bool)
-    direction = _column(cards, "direction", object)
-    sheet_rows = _column(cards, "row", np.int64)  # where each row lives, for messages naming the cell
-    bad = bad | _out_of_range(cards, card_of_row, sheet_rows, issues,
-                              {"weight": weight, "target": target, "actual": actual, "tolerance": tolerance})
+    weight = cards.column("weight")
+    target = cards.column("target")
+    actual = cards.column("actual")
+    tolerance = cards.column("tolerance")
+    due = cards.column("due")
+    bad = cards.column("bad")
+    direction = cards.column("direction")
+    sheet_rows = cards.column("row")  # where each row lives, for messages naming the cell
+    numbers = {"weight": weight, "target": target, "actual": actual, "tolerance": tolerance}
+    bad = bad | _out_of_range(cards, card_of_row, sheet_rows, issues, numbers)
+    weight, target, actual, tolerance = numbers["weight"], numbers["target"], numbers["actual"], numbers["tolerance"]
     all_higher = bool((direction == "higher").all()) if direction.size else True
     # The core scores every row and adds them up per scorecard. A row with a cell that could not be read
     # (or one percentage typed two ways) is not scored: it counts as 0 until it is fixed, as the core
@@ -67,15 +63,16 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     weight_blank, row_error, status = many.weight_refused, many.refused, many.status
 
     def cell(row: int, key: str) -> str:
-        letter = cards[card_of_row[row]].columns.get(key)
-        return f"{letter}{sheet_rows[row]}" if letter else ""
+        letter = cards.columns_of(card_of_row[row]).get(key)
+        return cards.text(f"{letter}{sheet_rows[row]}") if letter else ""
 
+    files, sheets = cards.files, cards.sheets
     for row, message in sorted(many.problems.items()):
         if bad[row]:
             continue  # the reader already named the cell it could not read ("target 'abc' is not a number")
-        card = cards[card_of_row[row]]
+        i = card_of_row[row]
         key = "target" if "target" in message else "tolerance" if "tolerance" in message else "actual"
-        issues.append(Issue(card.file, card.sheet, cell(row, key), ERROR,
+        issues.append(Issue(files[i], sheets[i], cell(row, key), ERROR,
                             f"{message}; this KPI row counts as 0 until it is fixed"))
 
     blank_actual = many.blank_actuals
@@ -84,16 +81,17 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
     card_blank = np.bincount(card_of_row, weights=blank_actual, minlength=n_cards) > 0
 
     for i in np.flatnonzero((sum_weight == 0) & ~weight_blank):
-        issues.append(Issue(cards[i].file, cards[i].sheet, "", ERROR,
+        issues.append(Issue(files[i], sheets[i], "", ERROR,
                             "the weights sum to 0; no KPI value can be computed"))
     off_100 = np.flatnonzero(~weight_blank & (sum_weight != 0) & (np.abs(sum_weight - 100) > 1e-9))
     for i in off_100:
-        issues.append(Issue(cards[i].file, cards[i].sheet, "", WARNING,
+        issues.append(Issue(files[i], sheets[i], "", WARNING,
                             f"the weights sum to {sum_weight[i]:g}, not 100; the KPI value divides by "
                             f"{sum_weight[i]:g}"))
 
+    starts = np.concatenate(([0], np.cumsum(counts)))
     for i in np.flatnonzero(card_blank):
-        rows = np.flatnonzero(blank_actual & (card_of_row == i))
+        rows = starts[i] + np.flatnonzero(blank_actual[starts[i]:starts[i + 1]])
         cells = ", ".join(cell(int(r), "actual") for r in rows[:10]) + (", ..." if rows.size > 10 else "")
         if not_started[i]:
             message = (f"none of the {counts[i]} actuals is reported yet ({cells}): the scorecard is not "
@@ -101,25 +99,26 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         else:
             message = (f"{rows.size} of {counts[i]} actuals not yet reported ({cells}); they count as 0 "
                        "and the scorecard is incomplete")
-        issues.append(Issue(cards[i].file, cards[i].sheet, cell(int(rows[0]), "actual"), INFO, message))
+        issues.append(Issue(files[i], sheets[i], cell(int(rows[0]), "actual"), INFO, message))
 
     _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell)
     _compare_cached_results(cards, kpi, sum_final, levels, issues)
 
-    summary = pd.DataFrame({key: [card.header.get(key, "") for card in cards] for key in HEADER_KEYS})
+    summary = pd.DataFrame({key: cards.headers[key] for key in HEADER_KEYS})
     summary["kpi_value"] = kpi
     summary["level"] = levels
     summary["status"] = status
-    summary["file"] = [card.file for card in cards]
-    summary["sheet"] = [card.sheet for card in cards]
-    summary["kind"] = [card.kind for card in cards]
+    summary["file"] = cards.files
+    summary["sheet"] = cards.sheets
+    summary["kind"] = cards.kinds
 
     row_status = np.where(row_error, "error", np.where(np.isnan(actual), "blank", "ok"))
+    cells = _cells(cards, card_of_row, sheet_rows)
     details = pd.DataFrame({
         "card": card_of_row,
-        "kra": _column(cards, "kra", object),
-        "indicator": _column(cards, "indicator", object),
-        "unit": _column(cards, "unit", object),
+        "kra": cards.column("kra"),
+        "indicator": cards.column("indicator"),
+        "unit": cards.column("unit"),
         "direction": direction,
         "weight": weight,
         "target": target,
@@ -129,29 +128,43 @@ def score_all(cards: Sequence[RawScorecard], policy: Policy, issues: list[Issue]
         "score": scores,
         "final": finals,
         "row_status": row_status,
-        "cell": [cell(i, "actual") for i in range(weight.size)],
-    })
+        "cell": cells,
+    }, copy=False)  # the store's own arrays, not copies
+    del weight, target, actual, tolerance, due, bad, direction, sheet_rows, numbers
+    cards.release_rows()  # the details table holds the KPI rows from here on
     return summary, details
 
 
-def _out_of_range(cards: Sequence[RawScorecard], card_of_row: np.ndarray, sheet_rows: np.ndarray,
+def _cells(cards: Scorecards, card_of_row: np.ndarray, sheet_rows: np.ndarray) -> np.ndarray:
+    """Each KPI row's actual cell ("J11"), one shared string per cell name (a generated scorecard's
+    rows are in the same cells on every scorecard)."""
+    text = cards.text
+    letters = [cards.columns_of(i).get("actual", "") for i in range(len(cards))]
+    return np.fromiter((text(f"{letters[c]}{r}") if letters[c] else "" for c, r in zip(card_of_row.tolist(),
+                        sheet_rows.tolist())), dtype=object, count=card_of_row.size)
+
+
+def _out_of_range(cards: Scorecards, card_of_row: np.ndarray, sheet_rows: np.ndarray,
                   issues: list[Issue], columns: dict[str, np.ndarray]) -> np.ndarray:
     """Rows with a number no KPI has (over `LARGEST_NUMBER`, or a target closer to 0 than
     `SMALLEST_TARGET`): an error naming the cell, and the row is not scored (it counts as 0). The
-    number is set to NaN in `columns`, in place."""
+    column in `columns` is replaced by one where that number is NaN."""
     out = np.zeros(card_of_row.size, dtype=bool)
     with np.errstate(invalid="ignore"):
         for key, values in columns.items():
             huge = np.abs(values) > LARGEST_NUMBER
             tiny = (np.abs(values) < SMALLEST_TARGET) & (values != 0) if key == "target" else False
             for row in np.flatnonzero(huge | tiny):
-                card = cards[card_of_row[row]]
-                letter = card.columns.get(key, "")
-                issues.append(Issue(card.file, card.sheet, f"{letter}{sheet_rows[row]}" if letter else "", ERROR,
+                i = card_of_row[row]
+                letter = cards.columns_of(i).get(key, "")
+                issues.append(Issue(cards.files[i], cards.sheets[i], f"{letter}{sheet_rows[row]}" if letter else "",
+                                    ERROR,
                                     f"the {key} {values[row]:g} is out of range for a KPI (a damaged cell?); "
                                     "type the real number: this KPI row counts as 0 until it is fixed"))
-            out |= huge | tiny
-            values[huge | tiny] = np.nan  # as the reader leaves a cell it could not read
+            wrong = huge | tiny
+            out |= wrong
+            if wrong.any():  # the columns are the store's, read-only: a new one only when something is out
+                columns[key] = np.where(wrong, np.nan, values)  # as the reader leaves a cell it could not read
     return out
 
 
@@ -164,36 +177,37 @@ def _differs(cached: np.ndarray, ours: np.ndarray) -> np.ndarray:
     return present & ~same
 
 
-def _compare_cached_rows(cards, card_of_row, scores, finals, issues, cell) -> None:
+def _compare_cached_rows(cards: Scorecards, card_of_row, scores, finals, issues, cell) -> None:
     for key, cached_name, ours in (("score", "cached_score", scores), ("final", "cached_final", finals)):
-        cached = _column(cards, cached_name)
+        cached = cards.column(cached_name)
         for row in np.flatnonzero(_differs(cached, ours)):
-            card = cards[card_of_row[row]]
+            i = card_of_row[row]
             mine = "blank" if math.isnan(ours[row]) else f"{ours[row]:.2f}"
-            issues.append(Issue(card.file, card.sheet, cell(row, key), WARNING,
+            issues.append(Issue(cards.files[i], cards.sheets[i], cell(row, key), WARNING,
                                 f"the {key} in the file is {cached[row]:g} but computes to {mine}: "
                                 "formula overwritten by hand? The summary uses the computed value"))
 
 
-def _compare_cached_results(cards, kpi, sum_final, levels, issues) -> None:
+def _compare_cached_results(cards: Scorecards, kpi, sum_final, levels, issues) -> None:
     # The final rating's cached cell is compared by kpi_xl.rollup.rating, against the final rating.
-    found = [(i, cached) for i, card in enumerate(cards) for cached in card.cached if cached.what != "final_rating"]
-    results = [(i, cached) for i, cached in found if cached.what != "level"]
-    # One `_differs` call over every cached KPI value and total of the run.
-    ours = np.array([kpi[i] if cached.what == "kpi_value" else sum_final[i] for i, cached in results], dtype=float)
-    theirs = np.array([cached.value for _, cached in results], dtype=float)
-    differs = iter(_differs(theirs, ours) & ~np.isnan(ours) if results else ())
-    for i, cached in found:
-        card = cards[i]
-        if cached.what == "level":
-            if levels[i] and cached.value != levels[i]:
-                issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                    f"the level in the file is {cached.value:g} but the policy gives "
-                                    f"{levels[i]}: formula overwritten by hand, or another policy?"))
+    owner, whats, cells, values = cards.cached_results()
+    what = np.asarray(whats, dtype=object)
+    is_level = what == "level"
+    is_value = what == "kpi_value"
+    # Every cached KPI value and total of the run at once; a level against the policy's.
+    ours = np.where(is_value, kpi[owner], sum_final[owner]) if owner.size else np.zeros(0)
+    with np.errstate(invalid="ignore"):
+        wrong = np.where(is_level, (levels[owner] != 0) & (values != levels[owner]),
+                         _differs(values, ours) & ~np.isnan(ours)) & (what != "final_rating")
+    for k in np.flatnonzero(wrong):
+        i = owner[k]
+        if is_level[k]:
+            issues.append(Issue(cards.files[i], cards.sheets[i], cells[k], WARNING,
+                                f"the level in the file is {values[k]:g} but the policy gives "
+                                f"{levels[i]}: formula overwritten by hand, or another policy?"))
             continue
-        if next(differs):
-            mine = float(kpi[i] if cached.what == "kpi_value" else sum_final[i])
-            what = "KPI value" if cached.what == "kpi_value" else "total of the final scores"
-            issues.append(Issue(card.file, card.sheet, cached.cell, WARNING,
-                                f"the {what} in the file is {cached.value:g} but computes to {mine:.2f}: "
-                                "formula overwritten by hand? The summary uses the computed value"))
+        mine = float(ours[k])
+        said = "KPI value" if is_value[k] else "total of the final scores"
+        issues.append(Issue(cards.files[i], cards.sheets[i], cells[k], WARNING,
+                            f"the {said} in the file is {values[k]:g} but computes to {mine:.2f}: "
+                            "formula overwritten by hand? The summary uses the computed value"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -77,11 +77,12 @@ def _how(exitcode: int | None) -> str:
 
 
 def read_isolated(files: Sequence[str], *, jobs: int, progress: Progress | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
-    """`read_workbook` of every file, in input order, in `jobs` worker processes; a worker that dies
-    costs only the file it was reading."""
+                  limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkbookRead]:
+    """`read_workbook` of every file in `jobs` worker processes, yielded in input order as soon as the
+    files before it are done; a worker that dies costs only the file it was reading."""
     total = len(files)
-    reads: list[WorkbookRead | None] = [None] * total
+    waiting: dict[int, WorkbookRead] = {}  # read out of turn (at most one per worker), until its turn
+    turn = 0
     todo = list(enumerate(files))
     todo.reverse()  # pop() from the end hands out files in input order
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -105,7 +106,7 @@ def read_isolated(files: Sequence[str], *, jobs: int, progress: Progress | None 
                         continue  # woken by another worker; nothing from this one yet
                 if result is not None:
                     index, read = result
-                    reads[index] = read
+                    waiting[index] = read
                     worker.job = None
                     if todo:
                         worker.give(todo.pop())
@@ -114,7 +115,7 @@ def read_isolated(files: Sequence[str], *, jobs: int, progress: Progress | None 
                     index, path = worker.job  # type: ignore[misc]
                     dead = WorkbookRead(path)
                     dead.issues.append(Issue(path, "", "", ERROR, DIED.format(how=_how(worker.process.exitcode))))
-                    reads[index] = dead
+                    waiting[index] = dead
                     worker.conn.close()
                     replacement = _Worker(context, limits)
                     workers[workers.index(worker)] = replacement
@@ -125,7 +126,9 @@ def read_isolated(files: Sequence[str], *, jobs: int, progress: Progress | None 
                 done += 1
                 if progress is not None:
                     progress(done, total)
+            while turn in waiting:
+                yield waiting.pop(turn)
+                turn += 1
     finally:
         for worker in workers:
             worker.stop()
-    return [r for r in reads if r is not None]
