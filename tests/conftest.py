@@ -61,14 +61,20 @@ def pdftotext() -> str:
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory: pytest.TempPathFactory):
     """`build(lang)`: the demo department (`kpi_xl.demo.make_demo`), made once per language and test
-    process, for tests that only read it; a test that changes a demo folder copies it first."""
+    process, for tests that only read it; a test that changes a demo folder copies it first. The
+    Indonesian one is the demo run twice: made over a copy of the English one's folder, beside a file
+    of HR's (mine.txt, "keep me") that the second run must leave alone."""
     from kpi_xl.demo import make_demo  # imported when a test asks for the demo
 
     made = {}
 
     def build(lang: str = "en"):
         if lang not in made:
-            made[lang] = make_demo(tmp_path_factory.mktemp(f"demo-{lang}") / "demo", lang=lang)
+            folder = tmp_path_factory.mktemp(f"demo-{lang}") / "demo"
+            if lang != "en":
+                shutil.copytree(build("en").folder, folder)
+                (folder / "mine.txt").write_text("keep me")
+            made[lang] = make_demo(folder, lang=lang)
         return made[lang]
 
     return build

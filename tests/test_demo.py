@@ -53,12 +53,12 @@ def test_make_demo_builds_and_rolls_up_a_department(built_demo):
     assert wb.sheetnames[-3:] == ["9-Box", "Periods", "Calibration"]
 
 
-def test_demo_twice_replaces_its_own_files(tmp_path, built_demo):
-    _copy(built_demo("en"), tmp_path)  # the first run
-    (tmp_path / "mine.txt").write_text("keep me")
-    again = make_demo(tmp_path, lang="id")
+def test_demo_twice_replaces_its_own_files(built_demo):
+    # built_demo("id"): make_demo(lang="id") over the English demo's folder, with HR's mine.txt in it.
+    again = built_demo("id")
+    assert again.folder != built_demo("en").folder
     assert again.result.scorecards == 2 * (len(EMPLOYEES) - 2) + 1
-    assert (tmp_path / "mine.txt").read_text() == "keep me"
+    assert (again.folder / "mine.txt").read_text() == "keep me"
     s = again.result.summary
     assert s[s["period"] == "TW IV 2025"].set_index("employee_id").loc[GOLDEN_ID, "label"] == "Melebihi Target"
 
@@ -131,9 +131,9 @@ def test_demo_refuses_a_folder_with_someone_elses_roster_or_scorecards(tmp_path)
 
 
 def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path, built_demo):
-    _copy(built_demo("en"), tmp_path)  # the first run
+    assert (built_demo("en").folder / MANIFEST_FILE).read_text().count("  scorecards/") == 13
+    _copy(built_demo("id"), tmp_path)  # the demo run twice: its own files replaced
     assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 13
-    make_demo(tmp_path)  # its own files: replaced
     wb = openpyxl.load_workbook(tmp_path / ROSTER_FILE)
     wb.active["B2"] = "Rina Dewi Lestari"  # HR started using the demo roster
     wb.save(tmp_path / ROSTER_FILE)
