@@ -1,6 +1,6 @@
 """The fuzzing harness (tests/fuzz.py): mutated scorecards, seeded, rolled up in batches of 1,000 in a
 subprocess. No crash, no traceback, every file accounted for, memory bounded, inputs unchanged. The quick
-run rolls up 1,000 cases, CI 3,000 (tests/thorough.py); KPI_XL_FUZZ_CASES=20000 runs more."""
+run rolls up 500 cases, CI 3,000 (tests/thorough.py); KPI_XL_FUZZ_CASES=20000 runs more."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 (tests/test_corpus_reasons.py) and thousands of fuzzed scorecards (tests/test_rollup_fuzz.py).
 
 - The quick run (the default on a developer's machine) reads a sample of the corpus
-  (tests/corpus_sample.py says which files) and rolls up 1,000 fuzz cases.
+  (tests/corpus_sample.py says which files) and rolls up 500 fuzz cases.
 - The exhaustive run reads every corpus file and rolls up 3,000 fuzz cases: in CI (`CI=true`, which
   .ci/run sets) and wherever `KPI_XL_EXHAUSTIVE=1` is set.
 """
@@ -20,7 +20,7 @@ def _yes(name: str) -> bool:
 
 IN_CI = _yes("CI")
 EXHAUSTIVE = IN_CI or _yes("KPI_XL_EXHAUSTIVE")
-FUZZ_CASES = int(os.environ.get("KPI_XL_FUZZ_CASES") or (DEFAULT_CASES if EXHAUSTIVE else 1000))
+FUZZ_CASES = int(os.environ.get("KPI_XL_FUZZ_CASES") or (DEFAULT_CASES if EXHAUSTIVE else 500))
 
 
 def describe() -> str:
