@@ -159,6 +159,56 @@ def packed(data: bytes, level: int = 6) -> RawMember:
     return RawMember("", c.compress(data) + c.flush(), zlib.crc32(data), len(data))
 
 
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    total, i = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[i]
+        vector >>= 1
+        i += 1
+    return total
+
+
+def _gf2_square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, row) for row in matrix]
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """zlib's crc32_combine (which Python's zlib lacks): the CRC-32 of a + b from crc32(a), crc32(b)
+    and len(b)."""
+    if len2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # appends one zero bit
+    even = _gf2_square(odd)  # two zero bits
+    odd = _gf2_square(even)  # four zero bits
+    while True:
+        even = _gf2_square(odd)  # a zero byte on the first pass, then squares
+        if len2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+        odd = _gf2_square(even)
+        if len2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        len2 >>= 1
+        if not len2:
+            break
+    return crc1 ^ crc2
+
+
+def crc32_repeated(unit: bytes, count: int, crc: int = 0) -> int:
+    """`zlib.crc32(unit * count, crc)` without hashing every copy (a zip bomb's gigabytes): by doubling."""
+    block_crc, block_len = zlib.crc32(unit), len(unit)  # the CRC of unit × 2^k
+    while count:
+        if count & 1:
+            crc = crc32_combine(crc, block_crc, block_len)
+        count >>= 1
+        if count:
+            block_crc, block_len = crc32_combine(block_crc, block_crc, block_len), 2 * block_len
+    return crc
+
+
 def repeated_member(name: str, prefix: bytes, unit: bytes, count: int, suffix: bytes) -> RawMember:
     """A deflated member of prefix + unit × count + suffix, made without compressing it all: after a
     full flush deflate starts afresh, so every further copy of `unit` packs to the same bytes."""
@@ -169,10 +219,7 @@ def repeated_member(name: str, prefix: bytes, unit: bytes, count: int, suffix: b
     check = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
     assert again == check, "deflate did not restart after a full flush"
     tail = c.compress(suffix) + c.flush()
-    crc = zlib.crc32(prefix)
-    for _ in range(count):
-        crc = zlib.crc32(unit, crc)
-    crc = zlib.crc32(suffix, crc)
+    crc = zlib.crc32(suffix, crc32_repeated(unit, count, zlib.crc32(prefix)))
     data = head + first + again * (count - 1) + tail
     return RawMember(name, data, crc, len(prefix) + len(unit) * count + len(suffix))
 

@@ -6,7 +6,8 @@ Seeded and reproducible: case i of seed s is always the same file. Run it alone 
 
     python tests/fuzz.py --cases 20000 --seed 7 [--keep FOLDER]
 
-`tests/test_rollup_fuzz.py` runs a few thousand in CI (KPI_XL_FUZZ_CASES for more).
+`tests/test_rollup_fuzz.py` runs DEFAULT_CASES in CI, 500 in the quick run (tests/thorough.py;
+KPI_XL_FUZZ_CASES for more).
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 every path that reads a workbook: the exact reason for each file once refused with a wrong one, the
 table of library errors and the words HR reads instead, the whole corpus rolled up in a subprocess
 (a native crash fails the test, not pytest), and every file through the roster and catalogue readers.
+
+The last two read every file in the exhaustive run (CI, KPI_XL_EXHAUSTIVE=1) and check that the quick
+run's sample still holds a file of every outcome class; the quick run reads the sample
+(tests/corpus_sample.py).
 """
 
 from __future__ import annotations
@@ -9,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from corpus_sample import every_file, outcome, sample, uncovered, workbooks
+from thorough import EXHAUSTIVE, IN_CI
 
 from kpi_xl.errors import KpiFileError
 from kpi_xl.io.reasons import AGAIN, reason, unreadable
@@ -31,7 +38,7 @@ LIBRARY_WORDS = ("CalamineError", "Cannot detect file format", "WorksheetNotFoun
 
 def _corpus() -> Path:
     if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
+        if IN_CI:
             pytest.fail(f"the corpus of other projects' files is missing at {CORPUS} (required in CI)")
         pytest.skip(f"the corpus of other projects' files is not at {CORPUS}")
     return CORPUS
@@ -166,34 +173,50 @@ def _rollup_in_a_subprocess(folder: Path, jobs: int) -> tuple[dict, str, float]:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     run = subprocess.run([sys.executable, "-c", _RUN, str(folder), str(jobs)], capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "PYTHONWARNINGS": "default"})
+                         timeout=300, env={**os.environ, "PYTHONWARNINGS": "default"}, check=False)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert run.returncode == 0, run.stderr[-2000:]
     assert before <= peak_mb * 1024
     return json.loads(run.stdout), run.stderr, peak_mb
 
 
+def _swept(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """The folder the sweep reads and its files: the corpus itself (exhaustive run), or a copy of the
+    quick run's sample, its folders kept."""
+    corpus = _corpus()
+    if EXHAUSTIVE:
+        return corpus, every_file(corpus)
+    for path in sample(corpus):
+        copy = tmp_path / "sample" / path.relative_to(corpus)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+    return tmp_path / "sample", every_file(tmp_path / "sample")
+
+
+def _unsampled(folder: Path, classes: dict[Path, set[str]]) -> list[str]:
+    """The exhaustive run's check of the quick run's sample: every outcome class has a file in it."""
+    return uncovered(folder, classes) if EXHAUSTIVE else []
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_the_whole_corpus_rolls_up_with_nothing_lost_changed_or_leaked(jobs):
-    corpus = _corpus()
-    hashes = _hashes(corpus)
-    first, stderr, peak_mb = _rollup_in_a_subprocess(corpus, jobs)
+def test_the_whole_corpus_rolls_up_with_nothing_lost_changed_or_leaked(jobs, tmp_path):
+    folder, files = _swept(tmp_path)
+    hashes = _hashes(folder)
+    first, stderr, peak_mb = _rollup_in_a_subprocess(folder, jobs)
     assert "Traceback" not in stderr and "panicked" not in stderr
     assert "Warning" not in stderr, stderr[-2000:]
-    assert first["reconciles"] and first["files"] == len(hashes)
+    assert first["reconciles"] and first["files"] == len(hashes) == len(files)
     assert peak_mb < 400, f"peak memory {peak_mb:.0f} MB"
-    for _file, _sheet, _cell, _severity, message in first["issues"]:
+    classes: dict[Path, set[str]] = {p: set() for p in files}
+    for file, _sheet, _cell, severity, message in first["issues"]:
         assert not any(word in message for word in LIBRARY_WORDS), message
-    again, _, _ = _rollup_in_a_subprocess(corpus, jobs)
+        classes[Path(file)].add(f"rollup: {severity}: {outcome(message, Path(file))}")
+    again, _, _ = _rollup_in_a_subprocess(folder, jobs)
     assert again["summary"] == first["summary"] and again["issues"] == first["issues"]
-    assert _hashes(corpus) == hashes
-
-
-def _workbooks() -> list[Path]:
-    from kpi_xl.io.preflight import WORKBOOK_SUFFIXES
-
-    return [p for p in sorted(_corpus().rglob("*")) if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES]
+    assert _hashes(folder) == hashes
+    missing = _unsampled(folder, classes)
+    assert not missing, f"add these files to tests/corpus_sample.txt: {missing}"
 
 
 @pytest.mark.corpus
@@ -203,9 +226,15 @@ def test_every_corpus_file_gives_a_result_or_an_hr_message(reader):
     from kpi_xl.roster import read_roster
 
     read = read_roster if reader == "roster" else read_catalogue
-    for path in _workbooks():
+    corpus = _corpus()
+    classes: dict[Path, set[str]] = {}
+    for path in workbooks(every_file(corpus) if EXHAUSTIVE else sample(corpus)):
         try:
             read(path)
+            classes[path] = {f"{reader}: read"}
         except KpiFileError as e:
             message = str(e)
             assert not any(word in message for word in LIBRARY_WORDS), (path, message)
+            classes[path] = {f"{reader}: {outcome(message, path)}"}
+    missing = _unsampled(corpus, classes)
+    assert not missing, f"add these files to tests/corpus_sample.txt: {missing}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import openpyxl
 import pytest
 from rollup_helpers import seed_workbook
@@ -11,10 +14,17 @@ from kpi_xl.cli import app
 from kpi_xl.demo import EMPLOYEES, GOLDEN_ID, HANDMADE_ID, MANIFEST_FILE, MISSING_ID, ROSTER_FILE, make_demo
 
 
-def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
-    demo = make_demo(tmp_path / "demo")
+def _copy(demo, folder):
+    """A copy of a built demo folder, as if make_demo had made it there."""
+    shutil.copytree(demo.folder, folder, dirs_exist_ok=True)
+    return folder
+
+
+def test_make_demo_builds_and_rolls_up_a_department(built_demo):
+    demo = built_demo("en")
     result = demo.result
-    assert result.output == tmp_path / "demo" / "kpi-summary.xlsx" and result.output.exists()
+    assert demo.folder.name == "demo"
+    assert result.output == demo.folder / "kpi-summary.xlsx" and result.output.exists()
     # Two quarters: six generated scorecards in each, and the hand-made one in Q4 2025.
     assert result.scorecards == 2 * (len(EMPLOYEES) - 2) + 1 == len(demo.scorecards)
     s = result.summary[result.summary["period"] != "Q3 2025"].set_index("employee_id")
@@ -43,19 +53,32 @@ def test_make_demo_builds_and_rolls_up_a_department(tmp_path):
     assert wb.sheetnames[-3:] == ["9-Box", "Periods", "Calibration"]
 
 
-def test_demo_twice_replaces_its_own_files(tmp_path):
-    make_demo(tmp_path)
-    (tmp_path / "mine.txt").write_text("keep me")
-    again = make_demo(tmp_path, lang="id")
+def test_demo_twice_replaces_its_own_files(built_demo):
+    # built_demo("id"): make_demo(lang="id") over the English demo's folder, with HR's mine.txt in it.
+    again = built_demo("id")
+    assert again.folder != built_demo("en").folder
     assert again.result.scorecards == 2 * (len(EMPLOYEES) - 2) + 1
-    assert (tmp_path / "mine.txt").read_text() == "keep me"
+    assert (again.folder / "mine.txt").read_text() == "keep me"
     s = again.result.summary
     assert s[s["period"] == "TW IV 2025"].set_index("employee_id").loc[GOLDEN_ID, "label"] == "Melebihi Target"
 
 
-def test_cli_demo_default_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "200"})
+@pytest.fixture(scope="module")
+def cli_demo(tmp_path_factory):
+    """`kpi-xl demo` run once in an empty folder, with no folder named: (the folder, its output).
+    (tests/test_cli_edges.py runs it with a folder named, in Indonesian.)"""
+    folder = tmp_path_factory.mktemp("cli-demo")
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "200"})
+    finally:
+        os.chdir(here)
+    return folder, result
+
+
+def test_cli_demo_default_folder(cli_demo):
+    tmp_path, result = cli_demo
     assert result.exit_code == 0, result.output
     assert (tmp_path / "kpi-xl-demo" / "kpi-summary.xlsx").exists()
     assert "Rina Dewi" in result.output and "113.65" in result.output
@@ -73,14 +96,14 @@ def test_demo_refuses_a_file_as_folder(tmp_path):
 
 
 @pytest.mark.parametrize("lang, label", [("en", "Exceeds Target"), ("id", "Melebihi Target")])
-def test_demo_in_both_languages(tmp_path, lang, label):
-    demo = make_demo(tmp_path, lang=lang)
+def test_demo_in_both_languages(built_demo, lang, label):
+    demo = built_demo(lang)
     s = demo.result.summary
     assert s[s["kpi_value"] == 113.65].set_index("employee_id").loc[GOLDEN_ID, "label"] == label
 
 
-def test_cli_demo_says_who_is_missing(tmp_path):
-    out = _cli("demo", tmp_path / "demo")
+def test_cli_demo_says_who_is_missing(cli_demo):
+    _, out = cli_demo
     assert out.exit_code == 0, out.output
     assert "Missing: 1 roster employee without a scorecard (see the Missing sheet)" in out.output
 
@@ -107,10 +130,10 @@ def test_demo_refuses_a_folder_with_someone_elses_roster_or_scorecards(tmp_path)
     assert sorted(p.name for p in cards.iterdir()) == ["scorecards"]
 
 
-def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path):
-    make_demo(tmp_path)
+def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path, built_demo):
+    assert (built_demo("en").folder / MANIFEST_FILE).read_text().count("  scorecards/") == 13
+    _copy(built_demo("id"), tmp_path)  # the demo run twice: its own files replaced
     assert (tmp_path / MANIFEST_FILE).read_text().count("  scorecards/") == 13
-    make_demo(tmp_path)  # its own files: replaced
     wb = openpyxl.load_workbook(tmp_path / ROSTER_FILE)
     wb.active["B2"] = "Rina Dewi Lestari"  # HR started using the demo roster
     wb.save(tmp_path / ROSTER_FILE)
@@ -118,6 +141,6 @@ def test_demo_twice_then_an_edited_demo_file_is_refused(tmp_path):
         make_demo(tmp_path)
 
 
-def test_demo_summary_roles_are_in_english(tmp_path):
-    s = make_demo(tmp_path).result.summary.set_index("employee_id")
+def test_demo_summary_roles_are_in_english(built_demo):
+    s = built_demo("en").result.summary.set_index("employee_id")
     assert s.loc["E003", "role"] == "Digital Marketing Specialist"  # the hand-made one gives its role ID

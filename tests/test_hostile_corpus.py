@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 import python_calamine as calamine
-from corpus import DATA_CODES, PREFLIGHT_CODES, ROLLUP, Case, build_corpus, kinds, sha256_tree, shared_corpus
+from corpus import (
+    DATA_CODES,
+    PREFLIGHT_CODES,
+    ROLLUP,
+    Case,
+    build_corpus,
+    crc32_repeated,
+    kinds,
+    sha256_tree,
+    shared_corpus,
+)
 
 from kpi_xl.io.preflight import CODES
 
@@ -206,3 +217,11 @@ def test_generation_is_deterministic(corpus: list[Case], tmp_path: Path) -> None
 
 def _root(cases: list[Case]) -> str:
     return os.path.commonpath([str(c.path) for c in cases])
+
+
+@pytest.mark.parametrize(("unit", "count", "start"), [
+    (b" ", 0, 0), (b" ", 1, 0), (b" ", 2, 7), (b"<si><t>x</t></si>", 37, 12345), (bytes(range(256)), 300, 0xFFFFFFFF),
+])
+def test_the_crc_of_a_repeated_member_is_zlibs(unit, count, start):
+    """The zip bombs' CRC-32 is computed by doubling, not over their gigabytes: the same number."""
+    assert crc32_repeated(unit, count, start) == zlib.crc32(unit * count, start)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 
 import numpy as np
@@ -282,6 +284,13 @@ def test_excel_serial():
 
 
 def _policy_dict() -> dict:
+    """The built-in policy.yaml as a dict: a fresh copy each time, parsed once (the properties below
+    build a policy per example)."""
+    return copy.deepcopy(_policy_yaml())
+
+
+@functools.cache
+def _policy_yaml() -> dict:
     import yaml
 
     from kpi_xl.resources import templates_dir

@@ -15,7 +15,6 @@ import pytest
 from engines import recalculate_libreoffice as recalculate
 
 from kpi_xl import contract as c
-from kpi_xl.demo import make_demo
 from kpi_xl.errors import KpiFileError
 from kpi_xl.rollup.layout import MIN_PRINT_SCALE, PRINT_WIDTH_CHARS, currency_format, summary_sheets
 from kpi_xl.rollup.summary import LINE_HEIGHT, header_lines, write_summary
@@ -24,11 +23,11 @@ DATE = dt.date(2026, 1, 15)
 
 
 @pytest.fixture(scope="module", params=["en", "id"])
-def printed(request, tmp_path_factory):
+def printed(request, tmp_path_factory, built_demo):
     """(lang, demo, summary path) of the demo department, written with a fixed date."""
     lang = request.param
     folder = tmp_path_factory.mktemp(f"print-{lang}")
-    demo = make_demo(folder / "demo", lang=lang)
+    demo = built_demo(lang)
     out = folder / "summary.xlsx"
     write_summary(demo.result.tables, out, lang, base=demo.scorecards_dir, date=DATE)
     return lang, demo, out
