@@ -57,6 +57,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,6 +293,8 @@ def _read_sheets(paths: list[str], sheets: list[str]) -> int:
 def step_read_floor(folders: list[str], jobs: int, sheets: list[str]) -> dict:
     from concurrent.futures import ProcessPoolExecutor
 
+    import python_calamine  # noqa: F401 - for _read_sheets, imported before the clock starts
+
     paths = _files(folders)
     t0 = time.perf_counter()
     if jobs <= 1:
@@ -332,7 +335,9 @@ def _rows_file(folders: list[str]) -> Path:
     return CACHE / f"summary-rows-{Path(folders[0]).parent.name if len(folders) > 1 else Path(folders[0]).name}.pickle"
 
 
-def _sheet_xml(header: list[str], rows: list[list]) -> str:
+def _sheet_xml(header: list[str], rows: list[list], every: int = 500) -> Iterator[bytes]:
+    """The sheet's XML in pieces of `every` rows: streamed into the zip as kpi-xl streams its own, so
+    the floor does not hold a 700,000-row sheet as one string either."""
     import math
     from xml.sax.saxutils import escape
 
@@ -353,8 +358,11 @@ def _sheet_xml(header: list[str], rows: list[list]) -> str:
             else:
                 cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
         out.append(f'<row r="{r}">{"".join(cells)}</row>')
+        if len(out) >= every:
+            yield "".join(out).encode()
+            out = []
     out.append("</sheetData></worksheet>")
-    return "".join(out)
+    yield "".join(out).encode()
 
 
 _BOOK_PARTS = {
@@ -380,7 +388,10 @@ _BOOK_PARTS = {
 
 
 def step_write_floor(folders: list[str], jobs: int, sheets: list[str]) -> dict:
+    import xml.sax.saxutils  # noqa: F401 - for _sheet_xml, imported before the clock starts
     import zipfile
+
+    import openpyxl.utils  # noqa: F401 - for _sheet_xml, imported before the clock starts
 
     from kpi_xl.rollup.summary import COMPRESSION
 
@@ -392,7 +403,9 @@ def step_write_floor(folders: list[str], jobs: int, sheets: list[str]) -> dict:
         for name, text in _BOOK_PARTS.items():
             z.writestr(name, text)
         for i, key in enumerate(("Summary", "Details"), 1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(*wanted[key]))
+            with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as sheet:
+                for piece in _sheet_xml(*wanted[key]):
+                    sheet.write(piece)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "rows": sum(len(rows) for _, rows in wanted.values())}
 
