@@ -24,10 +24,10 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kpi_xl import contract as C  # noqa: E402 - after the sys.path line
-from kpi_xl.roles import builtin_roles  # noqa: E402 - after the sys.path line
-from kpi_xl.roster import read_roster  # noqa: E402 - after the sys.path line
-from kpi_xl.scorecard import build_scorecard, write_roster_scorecards  # noqa: E402 - after the sys.path line
+from kpi_xl import contract as C
+from kpi_xl.roles import builtin_roles
+from kpi_xl.roster import read_roster
+from kpi_xl.scorecard import build_scorecard, write_roster_scorecards
 
 
 def make_roster(folder: Path, n: int) -> Path:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from kpi_xl.excel.udfs import KPI_SCORE  # noqa: E402
+from kpi_xl.excel.udfs import KPI_SCORE
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 REPEATS = 7
