@@ -80,7 +80,7 @@ def test_equal_text_is_kept_once():
     store = Scorecards.of(cards)
     kra = store.column("kra")
     assert kra[0] is kra[1] is kra[2]
-    assert store.headers["department"][0] is store.headers["department"][2]
+    assert store.header("department")[0] is store.header("department")[2]
     assert store.columns_of(0) is store.columns_of(2)  # one mapping shared by every generated scorecard
 
 

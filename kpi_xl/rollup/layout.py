@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..contract import SUMMARY_SHEET_NAMES, SUMMARY_SHEETS
 from ..policy import PERFORMANCE_GROUPS
 from .annual import PeriodTables
@@ -405,8 +407,21 @@ def _clean(value: Any) -> Any:
 ROWS_AT_A_TIME = 5000
 
 
+class _Coded:
+    """A categorical column, indexed a block at a time into its texts (never all rows at once)."""
+
+    def __init__(self, column: Any) -> None:
+        self.codes = column.cat.codes.to_numpy()
+        self.texts = np.append(column.cat.categories.to_numpy(dtype=object), None)  # code -1: blank
+
+    def __getitem__(self, at: Any) -> Any:
+        return self.texts[self.codes[at]]
+
+
 def _array(column: Any) -> Any:
     # Numbers and text as numpy arrays (views, not copies); anything else (dates) as the objects pandas gives.
+    if hasattr(column, "cat"):
+        return _Coded(column)
     return column.to_numpy() if column.dtype.kind in "biufO" else column.astype(object).to_numpy()
 
 

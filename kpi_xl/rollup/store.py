@@ -45,6 +45,29 @@ class _Texts:
         return code
 
 
+class _Packed:
+    """Texts each scorecard has its own of (employee IDs, names), packed into one buffer while the files
+    are read: no small object per scorecard outlives its file's reading, so the memory the reading
+    used is whole again afterwards, not riddled with a few survivors per file. `values()` makes them
+    strings, all at once, when the tables are built."""
+
+    def __init__(self) -> None:
+        self._bytes = bytearray()
+        self._ends = array("q")
+
+    def append(self, text: str) -> None:
+        self._bytes += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._bytes))
+
+    def __getitem__(self, i: int) -> str:
+        start = self._ends[i - 1] if i else 0
+        return self._bytes[start:self._ends[i]].decode("utf-8", "surrogatepass")
+
+    def values(self) -> list[str]:
+        data, starts = bytes(self._bytes), [0, *self._ends]
+        return [data[starts[i]:starts[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(self._ends))]
+
+
 class Scorecards:
     """The scorecards of a run, in the order added, as columns.
 
@@ -65,7 +88,8 @@ class Scorecards:
         self.files: list[str] = []
         self.sheets: list[str] = []
         self.kinds: list[str] = []
-        self.headers: dict[str, list[str]] = {key: [] for key in HEADER_KEYS}
+        self._headers: dict[str, list[str] | _Packed] = {key: _Packed() if key in _OWN else []
+                                                          for key in HEADER_KEYS}
         self._extra_headers: dict[int, dict[str, str]] = {}  # header fields beyond HEADER_KEYS (rare)
         self._columns: list[dict[str, str]] = []  # equal mappings are one shared dict
         self._header_cells: list[dict[str, str]] = []
@@ -76,7 +100,7 @@ class Scorecards:
         self._cached_value = array("d")
         self.competencies: list[CompetencyRows | None] = []
         self.attendance: list[tuple[float, float] | None] = []
-        self.content_keys: list[bytes] = []
+        self._digests = bytearray()  # each scorecard's content_digest, 32 bytes each
 
     @classmethod
     def of(cls, cards: Iterable[RawScorecard]) -> Scorecards:
@@ -111,12 +135,12 @@ class Scorecards:
         self.files.append(card.file)
         self.sheets.append(one(card.sheet))
         self.kinds.append(one(card.kind))
-        for key, values in self.headers.items():
+        for key, values in self._headers.items():
             text = str(card.header.get(key, "") or "")
             # Departments, roles and periods repeat from scorecard to scorecard: one copy each. IDs and
-            # names do not: a second index of them would only cost memory.
+            # names do not: they are packed (`_Packed`).
             values.append(text if key in _OWN else one(text))
-        extra = {k: v for k, v in card.header.items() if k not in self.headers}
+        extra = {k: v for k, v in card.header.items() if k not in self._headers}
         if extra:
             self._extra_headers[len(self.files) - 1] = extra
         self._columns.append(self._mapping(card.columns))
@@ -128,7 +152,18 @@ class Scorecards:
         self._cached_start.append(len(self._cached_value))
         self.competencies.append(card.competencies)
         self.attendance.append(card.attendance)
-        self.content_keys.append(card.content_digest())
+        self._digests += card.content_digest()
+
+    def header(self, key: str) -> list[str]:
+        """One header field (`HEADER_KEYS`) of every scorecard, in order."""
+        values = self._headers[key]
+        return values.values() if isinstance(values, _Packed) else values
+
+    @property
+    def content_keys(self) -> list[bytes]:
+        """Each scorecard's `RawScorecard.content_digest`, in order."""
+        data = bytes(self._digests)
+        return [data[k:k + 32] for k in range(0, len(data), 32)]
 
     # --- the KPI rows, as columns ------------------------------------------------------------------
 
@@ -148,6 +183,15 @@ class Scorecards:
         # A read-only view of the store's own numbers, not a copy: 700,000 rows are 5.6 MB a column.
         column = np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
         return column.astype(bool) if name == "bad" else column
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """A text field of the KPI rows as codes into `texts` (what `column` gives as strings)."""
+        codes = self._row_texts[name]
+        return (np.frombuffer(codes, dtype=np.int32) if len(codes) else np.zeros(0, np.int32)), self._texts.values
+
+    def text_code(self, value: str) -> int:
+        """`value`'s code among the texts `codes` gives (kept once, as `text` does)."""
+        return self._texts.code(value)
 
     def release_rows(self) -> None:
         """Let the KPI rows go once they are scored (the details table holds them from then on); their
@@ -178,7 +222,7 @@ class Scorecards:
 
     def card(self, i: int) -> RawScorecard:
         """Scorecard i as read, but for its KPI rows (see `column`)."""
-        header = {key: values[i] for key, values in self.headers.items()}
+        header = {key: values[i] for key, values in self._headers.items()}
         header.update(self._extra_headers.get(i, {}))
         return RawScorecard(self.files[i], self.sheets[i], self.kinds[i], header, KpiRows(), self._columns[i],
                             self.cached_of(i), self._header_cells[i], self.competencies[i], self.attendance[i])
