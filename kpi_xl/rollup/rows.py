@@ -34,6 +34,12 @@ from .model import ERROR, INFO, WARNING, Issue, KpiRows
 NAN = math.nan
 
 
+def _name(where: str | tuple[str, int]) -> str:
+    """A cell's name from where a value sits: its name ("H12"), or (column letters, row), joined only
+    when a message needs it (a generated scorecard's rows are nearly all numbers, and need none)."""
+    return where if type(where) is str else f"{where[0]}{where[1]}"
+
+
 class CellReader:
     """Reads KPI rows of one sheet into `KpiRows`, appending issues to `issues`.
 
@@ -49,10 +55,10 @@ class CellReader:
         self.errors = errors or {}
         self.max_text = max_text
 
-    def _issue(self, cell: str, severity: str, message: str) -> None:
-        self.issues.append(Issue(self.file, self.sheet, cell, severity, message))
+    def _issue(self, cell: str | tuple[str, int], severity: str, message: str) -> None:
+        self.issues.append(Issue(self.file, self.sheet, _name(cell), severity, message))
 
-    def text(self, value: Any, what: str, cell: str) -> str:
+    def text(self, value: Any, what: str, cell: str | tuple[str, int]) -> str:
         """A cell as text for the summary: cut to `max_text` characters (with a warning), characters an
         .xlsx cannot hold replaced (`kpi_xl.io.text.safe_text`)."""
         text = text_of(value)
@@ -68,12 +74,14 @@ class CellReader:
         as a KPI row's numbers are (a competency rating, attendance days)."""
         return self._number(value, name, cell, [False])
 
-    def _number(self, value: Any, name: str, cell: str, bad: list[bool], milestone: bool = False) -> float:
+    def _number(self, value: Any, name: str, where: str | tuple[str, int], bad: list[bool],
+                milestone: bool = False) -> float:
         kind = type(value)
         if kind is float:
-            return value if math.isfinite(value) else self._refuse(value, name, cell, bad)
+            return value if math.isfinite(value) else self._refuse(value, name, _name(where), bad)
         if kind is int:
             return float(value)
+        cell = _name(where)
         if is_blank(value):
             if cell in self.errors:
                 self._error_value(name, cell, bad)
@@ -102,24 +110,33 @@ class CellReader:
         bad[0] = True
         return NAN
 
-    def _direction(self, value: Any, cell: str, bad: list[bool]) -> str:
+    def _direction(self, value: Any, where: str | tuple[str, int], bad: list[bool]) -> str:
+        if type(value) is str:
+            known = _DIRECTIONS.get(value)
+            if known is not None:
+                return known
         try:
-            return parse_direction(value)
+            found = parse_direction(value)
         except KpiInputError as e:
-            self._issue(cell, ERROR, f"{e} in {cell}")
+            self._issue(where, ERROR, f"{e} in {_name(where)}")
             bad[0] = True
             return "higher"
+        if type(value) is str:
+            if len(_DIRECTIONS) >= 1024:
+                _DIRECTIONS.clear()
+            _DIRECTIONS[value] = found
+        return found
 
     def add_row(self, rows: KpiRows, sheet_row: int, columns: dict[str, str], values: dict[str, Any],
                 kra: str) -> bool:
         """Append one KPI row; False when the row holds no KPI (a heading, a blank or a notes row)."""
         weight, target, actual = values.get("weight"), values.get("target"), values.get("actual")
 
-        def at(key: str) -> str:
-            return f"{columns.get(key, '?')}{sheet_row}"
+        def at(key: str) -> tuple[str, int]:
+            return columns.get(key, "?"), sheet_row
 
         if is_blank(weight) and is_blank(target) and is_blank(actual) and not (
-                self.errors and any(at(k) in self.errors for k in ("weight", "target", "actual"))):
+                self.errors and any(_name(at(k)) in self.errors for k in ("weight", "target", "actual"))):
             indicator = text_of(values.get("indicator"))
             if indicator:
                 self._issue(at("indicator") if "indicator" in columns else f"A{sheet_row}", WARNING,
@@ -131,13 +148,13 @@ class CellReader:
         bad = [False]
         direction = self._direction(values.get("direction"), at("direction"), bad)
         w = self._number(weight, "weight", at("weight"), bad)
-        if is_blank(weight) and at("weight") not in self.errors:
-            self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {at('weight')}")
+        if is_blank(weight) and _name(at("weight")) not in self.errors:
+            self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {_name(at('weight'))}")
             bad[0] = True
         elif w < 0:
             # Refused like a blank weight (the scorer gives the scorecard no KPI value), as the core does.
             self._issue(at("weight"), ERROR, f"weight {w:g} is below 0; weights are positive and sum to 100: "
-                                             f"type the KPI's weight in {at('weight')}")
+                                             f"type the KPI's weight in {_name(at('weight'))}")
             bad[0] = True
         elif w == 0:
             self._issue(at("weight"), WARNING, "weight is 0: this KPI does not count in the KPI value")
@@ -153,7 +170,8 @@ class CellReader:
             # way was meant cannot be told, and scoring it as typed gives 8800 %.
             side = mixed_percent(t, a)
             if side is not None:
-                self._issue(at(side), ERROR, mixed_percent_message(t, a, at(side)))
+                cell = _name(at(side))
+                self._issue(cell, ERROR, mixed_percent_message(t, a, cell))
                 bad[0] = True
 
         rows.kra.append(kra)
@@ -170,6 +188,11 @@ class CellReader:
         rows.row.append(sheet_row)
         rows.bad.append(bad[0])
         return True
+
+
+# Directions as typed ("naik", "Higher") -> the direction `parse_direction` reads: a scorecard's rows
+# repeat a handful of words, and the rule's answer for the same text is the same.
+_DIRECTIONS: dict[str, str] = {}
 
 
 def _cached(value: Any) -> float:

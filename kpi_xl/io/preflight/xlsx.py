@@ -6,10 +6,9 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import zipfile
 
 from ..messages import SURROGATES
-from .parts import CHUNK, XML_PART, Parts, plain_prolog, scan_part
+from .parts import CHUNK, XML_PART, Member, Parts, check_part, read_member, scan_part
 from .problems import (
     SAVE_AS,
     TOO_MANY_ROWS,
@@ -61,15 +60,15 @@ def part_key(name: str) -> str:
     return name.replace("\\", "/").lower()
 
 
-def office_document(zf: zipfile.ZipFile, keys: set[str]) -> str | None:
+def office_document(parts: Parts, infos: list[Member], keys: set[str]) -> str | None:
     """The workbook part (its `part_key`) as `_rels/.rels` names it, when that part is in the zip
     (a workbook need not lie under xl/); None when the package does not say."""
     if "_rels/.rels" not in keys:
         return None
-    info = next(i for i in zf.infolist() if part_key(i.filename) == "_rels/.rels")
+    info = next(i for i in infos if part_key(i.filename) == "_rels/.rels")
     if info.file_size > 2**16:
         return None
-    rels = zf.read(info)
+    rels = read_member(parts, info)
     for m in _RELATIONSHIP.finditer(rels):
         attrs = xml_attributes(m.group(1))
         if attrs.get(b"Type", b"").endswith(_OFFICE_DOCUMENT):
@@ -83,7 +82,7 @@ _PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this 
 
 def check_xlsx(
     parts: Parts,
-    infos: list[zipfile.ZipInfo],
+    infos: list[Member],
     name: str,
     limits: Limits,
     sheets_read: SheetsRead | None,
@@ -103,7 +102,7 @@ def check_xlsx(
         info = by_name.get(part)
         if info is not None:
             keep = info.file_size <= _KEEP_BYTES
-            data = scan_part(parts, info, name, limits, strict=True, keep=keep)
+            data = check_part(parts, info, name, limits, strict=True, keep=keep)
             if keep:
                 saved[part] = data
     sheet_names: dict[str, str] = {}
@@ -134,9 +133,9 @@ def check_xlsx(
             if extent.errors:
                 result.error_cells[sheet] = extent.errors
         elif part in opened_parts:
-            scan_part(parts, info, name, limits, strict=True)
-        elif (part.endswith(XML_PART) or is_sheet) and not plain_prolog(parts, info):
-            scan_part(parts, info, name, limits, strict=True, prolog_only=True)
+            check_part(parts, info, name, limits, strict=True)
+        elif part.endswith(XML_PART) or is_sheet:
+            check_part(parts, info, name, limits, strict=True, prolog_only=True)
 
 
 # Scorecards made from one role share their workbook part and its relationships byte for byte.
@@ -217,6 +216,9 @@ _LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za
 # for 10,000), and one for a prefixed cell tag. Nothing found: no cell of the piece can be over a
 # limit. Anything found: the exact look follows every cell. One pattern per limits.
 _SUSPECT_PATTERNS: dict[tuple[int, int], re.Pattern[bytes]] = {}
+# The quick look for error cells: an attribute whose value is "e" however it is spaced (`t = "e"` is
+# an error cell to an XML parser too); one pass over the piece, the exact look only when it finds one.
+_ERROR_TYPE = re.compile(rb"=\s*[\"']e[\"']")
 _ERROR_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
 _ERROR_VALUE = re.compile(rb"(?:\s|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*/>|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>[^<]*"
                           rb"</(?:[A-Za-z_][\w.-]*:)?f>)*<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})<")
@@ -266,7 +268,7 @@ class SheetExtent:
                 self.carry = b""  # a tag this long is no cell reference; drop it
         else:
             self.carry = b""
-        if b't="e"' in data or b"t='e'" in data:
+        if _ERROR_TYPE.search(data):
             self._error_cells(data)
         if not self.implicit and self.suspect.search(data) is None and _PREFIXED_CELL.search(data) is None:
             self.previous = data  # the quick look: every cell tag plain and near
