@@ -156,7 +156,8 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
         return
     book = open_book(path, checked)  # what a reader raises is worded by `_failed`
     with book:
-        if c.has_summary_sheets(set(book.sheet_names)):  # a summary saved as .xls or .ods
+        # A summary saved as .xls or .ods (an .xlsx one was known by its workbook part, above).
+        if checked.workbook_xml is None and c.has_summary_sheets(set(book.sheet_names)):
             _skip_summary(out, path)
             return
         for name, hidden in worksheets(book):  # chart and dialog sheets hold no KPI rows

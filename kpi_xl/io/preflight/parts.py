@@ -23,7 +23,8 @@ XML_PART = (".xml", ".rels")
 
 class Member(NamedTuple):
     """One entry of a zip's central directory: what the checks use of `zipfile.ZipInfo`, with its
-    attribute names, made without zipfile's per-entry cost (`kpi_xl.io.preflight.zip.directory`)."""
+    attribute names, made without zipfile's per-entry cost (`kpi_xl.io.preflight.zip.directory`);
+    `key` is its name as readers look parts up (`part_key`), `raw_name` its name's bytes as stored."""
 
     filename: str
     orig_filename: str
@@ -33,6 +34,8 @@ class Member(NamedTuple):
     compress_size: int
     file_size: int
     header_offset: int
+    key: str
+    raw_name: bytes
 
 
 _LOCAL_LENGTHS = struct.Struct("<HH")
@@ -57,15 +60,9 @@ class Parts:
         if not data.startswith(b"PK\x03\x04", offset) or offset + 30 > len(data):
             raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
         name_length, extra_length = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
-        stored_name = data[offset + 30 : offset + 30 + name_length]
-        if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+        if data[offset + 30 : offset + 30 + name_length] != info.raw_name:
             raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
         return offset + 30 + name_length + extra_length
-
-    def packed(self, info: Member) -> bytes:
-        """The member's packed bytes as the directory places them (its local header checked)."""
-        start = self.start(info)
-        return self.data[start : start + info.compress_size]
 
     def whole(self, info: Member) -> bytes:
         """A small member's unpacked bytes at once (what `chunks` gives, in one piece), as strictly."""
@@ -164,21 +161,37 @@ def plain_prolog(parts: Parts, info: Member) -> bool:
 # CRC the directory gives them) and how it was checked. The same packed bytes unpack to the same
 # bytes, so the same part in the next file (a role's scorecards share all but their scorecard sheet
 # byte for byte: styles, theme, workbook, relationships, record sheets) passes without being unpacked
-# again, exactly as if it had been. Only passes are kept, and only of parts that are not sheets read
-# for their extent (those differ in every file). Bounded: cleared when it holds _PASSED_BYTES.
-_PASSED: dict[tuple[Any, ...], bytes] = {}
+# again, exactly as if it had been. Looked up by the directory's numbers, then compared byte for byte
+# where the part lies (no copy, no hash of the bytes). Only passes are kept, and only of parts that
+# are not sheets read for their extent (those differ in every file). Bounded: cleared when it holds
+# _PASSED_BYTES.
+_PASSED: dict[tuple[Any, ...], list[tuple[bytes, bytes]]] = {}
 _PASSED_BYTES = 8 * 2**20
 _PASSED_PART = 2**18  # larger packed parts are checked every time
 _passed_size = 0
 
 
-def _remember(key: tuple[Any, ...], kept: bytes) -> None:
+def _passed(parts: Parts, info: Member, how: tuple[Any, ...]) -> tuple[tuple[Any, ...], int, bytes | None]:
+    """The remembered result of checking `info` the way `how` says, None when it has not passed
+    before; with the key and the start of its packed bytes (its local header checked here)."""
+    start = parts.start(info)
+    key = (how, info.compress_type, info.compress_size, info.file_size, info.CRC)
+    for packed, kept in _PASSED.get(key, ()):
+        if parts.data.startswith(packed, start):
+            return key, start, kept
+    return key, start, None
+
+
+def _remember(parts: Parts, key: tuple[Any, ...], start: int, info: Member, kept: bytes) -> None:
     global _passed_size
-    size = len(key[-1]) + len(kept)
+    packed = parts.data[start : start + info.compress_size]
+    if len(packed) != info.compress_size:
+        return  # cut off: only what was read whole is remembered
+    size = len(packed) + len(kept)
     if _passed_size + size > _PASSED_BYTES:
         _PASSED.clear()
         _passed_size = 0
-    _PASSED[key] = kept
+    _PASSED.setdefault(key, []).append((packed, kept))
     _passed_size += size
 
 
@@ -187,11 +200,10 @@ def read_member(parts: Parts, info: Member) -> bytes:
     patched data; remembered as the checked parts are."""
     if info.flag_bits & 0x20:
         raise NotImplementedError("compressed patched data (flag bit 5)")
-    key = ("read", info.compress_type, info.compress_size, info.file_size, info.CRC, parts.packed(info))
-    data = _PASSED.get(key)
+    key, start, data = _passed(parts, info, ("read",))
     if data is None:
         data = parts.whole(info)
-        _remember(key, data)
+        _remember(parts, key, start, info, data)
     return data
 
 
@@ -204,15 +216,13 @@ def check_part(parts: Parts, info: Member, name: str, limits: Limits, *, strict:
         if prolog_only and plain_prolog(parts, info):
             return b""
         return scan_part(parts, info, name, limits, strict=strict, keep=keep, prolog_only=prolog_only)
-    key = (strict, keep, prolog_only, limits.xml_prolog_bytes, info.compress_type, info.compress_size,
-           info.file_size, info.CRC, parts.packed(info))
-    kept = _PASSED.get(key)
+    key, start, kept = _passed(parts, info, (strict, keep, prolog_only, limits.xml_prolog_bytes))
     if kept is None:
         if prolog_only and plain_prolog(parts, info):
             kept = b""
         else:
             kept = scan_part(parts, info, name, limits, strict=strict, keep=keep, prolog_only=prolog_only)
-        _remember(key, kept)
+        _remember(parts, key, start, info, kept)
     return kept
 
 

@@ -3,6 +3,7 @@ and each sheet's extent (`SheetExtent`: the last row and column holding a value)
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -65,16 +66,20 @@ def office_document(parts: Parts, infos: list[Member], keys: set[str]) -> str | 
     (a workbook need not lie under xl/); None when the package does not say."""
     if "_rels/.rels" not in keys:
         return None
-    info = next(i for i in infos if part_key(i.filename) == "_rels/.rels")
+    info = next(i for i in infos if i.key == "_rels/.rels")
     if info.file_size > 2**16:
         return None
-    rels = read_member(parts, info)
+    target = _office_target(read_member(parts, info))
+    return target if target in keys else None
+
+
+@functools.lru_cache(maxsize=64)  # a role's scorecards share their package relationships byte for byte
+def _office_target(rels: bytes) -> str | None:
     for m in _RELATIONSHIP.finditer(rels):
         attrs = xml_attributes(m.group(1))
         if attrs.get(b"Type", b"").endswith(_OFFICE_DOCUMENT):
             target = part_key(html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace")))
-            target = posixpath.normpath(target.lstrip("/"))
-            return target if target in keys else None
+            return posixpath.normpath(target.lstrip("/"))
     return None
 _OPENED_TYPES = (b"/sharedStrings", b"/styles")
 _KEEP_BYTES = 4 * 2**20  # workbook parts larger than this are checked but not kept for the reader
@@ -93,9 +98,8 @@ def check_xlsx(
     a reader opens streamed to their end. Which sheets: those `sheets_read` names, when each of them
     is found in one part; else every worksheet (a workbook that does not say plainly where its sheets
     are is checked whole)."""
-    by_name = {part_key(info.filename): info for info in infos}
-    folder = posixpath.dirname(book)
-    book_rels = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    by_name = {info.key: info for info in infos}
+    folder, book_rels, opened, sheets_folder = _book_paths(book)
     saved: dict[str, bytes] = {}
     # The workbook and its relationships first: they say where the sheets are and what they are called.
     for part in (book, book_rels):
@@ -106,7 +110,7 @@ def check_xlsx(
             if keep:
                 saved[part] = data
     sheet_names: dict[str, str] = {}
-    opened_parts = {"_rels/.rels", book, book_rels} | {posixpath.join(folder, n) for n in _OPENED_NAMES}
+    opened_parts = opened
     scanned: set[str] | None = None  # None: every worksheet
     if len(saved) == 2:
         sheet_names, typed, plain = _workbook_parts(saved[book], saved[book_rels], folder)
@@ -118,9 +122,8 @@ def check_xlsx(
             where = {sheet: part for part, sheet in sheet_names.items()}
             if all(sheet in where and where[sheet] in by_name for sheet in wanted):
                 scanned = {where[sheet] for sheet in wanted}
-    sheets_folder = posixpath.join(folder, "worksheets") + "/"
     for info in infos:
-        part = part_key(info.filename)
+        part = info.key
         if part in saved or part.endswith("/"):
             continue
         in_sheets = part.startswith(sheets_folder) and not part.startswith(sheets_folder + "_rels/")
@@ -136,6 +139,16 @@ def check_xlsx(
             check_part(parts, info, name, limits, strict=True)
         elif part.endswith(XML_PART) or is_sheet:
             check_part(parts, info, name, limits, strict=True, prolog_only=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _book_paths(book: str) -> tuple[str, str, frozenset[str], str]:
+    """Where a workbook part's folder, relationships, the parts a reader opens with it and its sheets
+    folder are ("xl", "xl/_rels/workbook.xml.rels", ..., "xl/worksheets/")."""
+    folder = posixpath.dirname(book)
+    book_rels = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    opened = frozenset({"_rels/.rels", book, book_rels} | {posixpath.join(folder, n) for n in _OPENED_NAMES})
+    return folder, book_rels, opened, posixpath.join(folder, "worksheets") + "/"
 
 
 # Scorecards made from one role share their workbook part and its relationships byte for byte.
@@ -216,9 +229,10 @@ _LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za
 # for 10,000), and one for a prefixed cell tag. Nothing found: no cell of the piece can be over a
 # limit. Anything found: the exact look follows every cell. One pattern per limits.
 _SUSPECT_PATTERNS: dict[tuple[int, int], re.Pattern[bytes]] = {}
-# The quick look for error cells: an attribute whose value is "e" however it is spaced (`t = "e"` is
-# an error cell to an XML parser too); one pass over the piece, the exact look only when it finds one.
-_ERROR_TYPE = re.compile(rb"=\s*[\"']e[\"']")
+# The quick look for error cells: a value "e" in quotes, which an error cell's type is however it is
+# spaced (`t = "e"` is an error cell to an XML parser too). Plain substring searches, several times
+# cheaper than a pattern; the exact look (`_ERROR_TAG`) only when one finds something.
+_ERROR_TYPES = (b'"e"', b"'e'")
 _ERROR_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
 _ERROR_VALUE = re.compile(rb"(?:\s|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*/>|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>[^<]*"
                           rb"</(?:[A-Za-z_][\w.-]*:)?f>)*<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})<")
@@ -268,9 +282,11 @@ class SheetExtent:
                 self.carry = b""  # a tag this long is no cell reference; drop it
         else:
             self.carry = b""
-        if _ERROR_TYPE.search(data):
+        # (a quote character is found at memory speed: most sheets have no ' at all)
+        if _ERROR_TYPES[0] in data or (b"'" in data and _ERROR_TYPES[1] in data):
             self._error_cells(data)
-        if not self.implicit and self.suspect.search(data) is None and _PREFIXED_CELL.search(data) is None:
+        if (not self.implicit and self.suspect.search(data) is None
+                and (b":c" not in data or _PREFIXED_CELL.search(data) is None)):
             self.previous = data  # the quick look: every cell tag plain and near
             return
         cells: list[tuple[bytes, bytes]] = []
