@@ -5,12 +5,15 @@ shown in messages are escaped."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -559,3 +562,180 @@ def test_shown_name_escapes_what_would_break_a_message() -> None:
     assert shown_name("/x/name with\nnewline.xlsx") == "'name with\\nnewline.xlsx'"
     assert shown_name("report\u202excod.xlsx") == "'report\\u202excod.xlsx'"
     assert shown_name(os.fsdecode(b"bad\xffname.xlsx")) == "'bad\ufffdname.xlsx'"
+
+
+# --- the quick paths give what the thorough ones give -------------------------------------------------------
+
+
+def _with_comment(data: bytes) -> bytes:
+    return data[:-2] + b"\x05\x00hello"
+
+
+def _prepended(data: bytes) -> bytes:
+    # A self-extractor's stub before the zip: zipfile shifts every offset by it; the plain reading declines.
+    return b"MZ" + b"\x00" * 62 + data
+
+
+def _with_directory_field(data: bytes, field: int, fmt: str, value: int, entry: int = 0) -> bytes:
+    """`data` with one field of its `entry`-th central directory entry set to `value`."""
+    cd_offset = struct.unpack_from("<I", data, len(data) - 6)[0]
+    pos = cd_offset
+    for _ in range(entry):
+        n, e, k = struct.unpack_from("<HHH", data, pos + 28)
+        pos += 46 + n + e + k
+    out = bytearray(data)
+    struct.pack_into(fmt, out, pos + field, value)
+    return bytes(out)
+
+
+def _one_more_entry_claimed(data: bytes) -> bytes:
+    count = struct.unpack_from("<H", data, len(data) - 12)[0]
+    out = bytearray(data)
+    struct.pack_into("<HH", out, len(data) - 14, count + 1, count + 1)
+    return bytes(out)
+
+
+def _not_utf8(data: bytes) -> bytes:
+    # The directory's copy of a UTF-8 name (flag 0x800) made invalid UTF-8; the local header keeps its own.
+    at = data.rindex("\u00e4".encode())
+    return data[:at] + b"\xff\xfe" + data[at + 2:]
+
+
+def _with_extra_field(parts: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for i, (name, data) in enumerate(parts):
+            info = zipfile.ZipInfo(name, cp.FIXED_TIME)
+            if i == 0:
+                info.extra = struct.pack("<HH", 0xCAFE, 4) + b"abcd"
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+GOOD_ZIP = cp.zip_bytes(scorecard_parts())
+# How a zip's directory can be written: the plain reading takes the first, hands the rest to zipfile.
+DIRECTORIES = [
+    ("plain", GOOD_ZIP, True),
+    ("archive comment", _with_comment(GOOD_ZIP), False),
+    ("data before the zip", _prepended(GOOD_ZIP), False),
+    ("extra field", _with_extra_field(scorecard_parts()), False),
+    ("one entry more claimed", _one_more_entry_claimed(GOOD_ZIP), False),
+    ("bad entry signature", _with_directory_field(GOOD_ZIP, 0, "<I", 0x02014B51, entry=3), False),
+    ("zip version 9.9", _with_directory_field(GOOD_ZIP, 6, "<H", 99), False),
+    ("zip64 sizes", _with_directory_field(GOOD_ZIP, 20, "<I", 0xFFFFFFFF, entry=2), False),
+    ("name longer than the directory", _with_directory_field(GOOD_ZIP, 28, "<H", 60000, entry=4), False),
+    ("a name that is no UTF-8", _not_utf8(cp.zip_bytes(scorecard_parts() + [("xl/media/\u00e4.png", b"x")])), False),
+    ("a UTF-8 name", cp.zip_bytes(scorecard_parts() + [("xl/media/\u00e4.png", b"x")]), True),
+    ("encrypted entry", _with_directory_field(GOOD_ZIP, 8, "<H", 0x1, entry=1), True),
+]
+
+
+def _zipfile_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kpi_xl.io.preflight.zip.directory", lambda data: None)
+
+
+def _checked(path: Path) -> tuple[str | None, str | None]:
+    problem = check_file(path).problem
+    return (problem.code, problem.message) if problem else (None, None)
+
+
+@pytest.mark.parametrize("what, data, plain", DIRECTORIES, ids=[d[0] for d in DIRECTORIES])
+def test_the_plain_directory_reading_gives_what_zipfile_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, data: bytes, plain: bool
+) -> None:
+    from kpi_xl.io.preflight.zip import directory
+
+    assert (directory(data) is not None) == plain, what
+    path = write(tmp_path, "budi.xlsx", data)
+    quick = _checked(path)
+    _zipfile_only(monkeypatch)
+    assert _checked(path) == quick
+
+
+@settings(max_examples=300, deadline=None)
+@given(at=st.integers(min_value=0), junk=st.binary(min_size=1, max_size=8), cut=st.booleans())
+def test_the_plain_directory_reading_agrees_with_zipfile_on_damaged_files(at: int, junk: bytes, cut: bool) -> None:
+    # Damage aimed at the directory (its last few hundred bytes), where the two readings could part.
+    at = len(GOOD_ZIP) - 1 - at % 700
+    data = GOOD_ZIP[:at] if cut else GOOD_ZIP[:at] + junk + GOOD_ZIP[at + len(junk):]
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        path = write(Path(folder), "fuzz.xlsx", data)
+        quick = _checked(path)
+        _zipfile_only(patch)
+        assert _checked(path) == quick
+
+
+def _forget_passed_parts() -> None:
+    from kpi_xl.io.preflight import parts
+
+    parts._PASSED.clear()
+    parts._passed_size = 0
+
+
+def test_every_corpus_file_gets_the_same_answer_whatever_was_read_before(corpus: list[Case]) -> None:
+    # Parts that passed once pass again by their packed bytes: the answers with everything read before
+    # (in both orders) are the answers of a fresh process.
+    files = [case.path for case in corpus]
+    fresh = {}
+    for path in files:
+        _forget_passed_parts()
+        fresh[path] = preflight(path)
+    for order in (files, files[::-1]):
+        for path in order:
+            assert preflight(path) == fresh[path], path
+
+
+def _member_claims(data: bytes, part: str, **claims: int) -> bytes:
+    """`data` (a zip of `zip_bytes`) with the directory entry of `part` claiming other sizes or CRC."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        index = [i.filename for i in z.infolist()].index(part)
+    fields = {"crc": (16, "<I"), "size": (24, "<I")}
+    for claim, value in claims.items():
+        offset, fmt = fields[claim]
+        data = _with_directory_field(data, offset, fmt, value, entry=index)
+    return data
+
+
+def test_a_part_that_passed_before_is_checked_again_when_its_directory_or_header_differs(tmp_path: Path) -> None:
+    # The same packed bytes as a part that passed, under a directory entry or local header that lies:
+    # refused as if nothing had been read before.
+    assert preflight(write(tmp_path, "budi.xlsx", GOOD_ZIP)) is None  # every part has passed once
+    styles = dict(scorecard_parts())["xl/styles.xml"]
+    damaged = "is damaged (its part xl/styles.xml does not unpack as the file's directory says)"
+    cases = [
+        (_member_claims(GOOD_ZIP, "xl/styles.xml", crc=zlib.crc32(styles) ^ 1), damaged),
+        (_member_claims(GOOD_ZIP, "xl/styles.xml", size=len(styles) - 1), damaged),
+        (_member_claims(GOOD_ZIP, "xl/styles.xml", size=len(styles) + 1), damaged),
+    ]
+    name = b"[Content_Types].xml"
+    forged = GOOD_ZIP[:30] + b"[Content_Typez].xml" + GOOD_ZIP[30 + len(name):]
+    cases.append((forged, "is damaged (its part [Content_Types].xml does not unpack as the file's directory says)"))
+    for i, (data, words) in enumerate(cases):
+        problem = preflight(write(tmp_path, f"lies{i}.xlsx", data))
+        assert problem is not None and problem.code == "corrupt", (i, problem)
+        assert problem.message == f"'lies{i}.xlsx' {words}: {SAVE_AS}", i
+
+
+# Error cells as an XML parser reads them (python-calamine gives every one as a blank): cell -> error text.
+ERROR_CELLS = [
+    ('<c r="E31" t="e"><v>#DIV/0!</v></c>', {"E31": "#DIV/0!"}),
+    ('<c r="E31" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>', {"E31": "#DIV/0!"}),
+    ("<c r='E31' t='e'><v>#N/A</v></c>", {"E31": "#N/A"}),
+    ('<c r="E31" t = "e"><v>#N/A</v></c>', {"E31": "#N/A"}),  # spaced as no program writes it
+    ('<c r="E31" t ="e"><v>#REF!</v></c>', {"E31": "#REF!"}),
+    ('<c t="e" r="E31"><v>#NAME?</v></c>', {"E31": "#NAME?"}),
+    ('<x:c r="E31" t="e"><x:v>#NUM!</x:v></x:c>', {"E31": "#NUM!"}),
+    ('<c r="E31" t="e"><f>1/0</f></c>', {"E31": ""}),  # no value saved: still no number
+    ('<c r="E31" t="e"></c>', {"E31": ""}),
+    ('<c r="E31" t="e"/>', {}),  # no value at all: a blank
+    ('<c r="E31" t="str"><v>e</v></c>', {}),
+    ('<c r="E31" t="inlineStr"><is><t>t="e"</t></is></c>', {}),
+]
+
+
+@pytest.mark.parametrize("cell, errors", ERROR_CELLS, ids=[c[0] for c in ERROR_CELLS])
+def test_error_cells_are_found_however_they_are_written(tmp_path: Path, cell: str, errors: dict) -> None:
+    path = write(tmp_path, "errors.xlsx", cp.zip_bytes(scorecard_parts(f'<row r="31">{cell}</row>')))
+    checked = check_file(path)
+    assert checked.problem is None
+    assert checked.error_cells == ({"KPI": errors} if errors else {})

@@ -517,3 +517,51 @@ def with_actual(tmp_path: Path, row: int, value: object, name: str = "a.xlsx") -
     return seed_workbook(tmp_path / name, actuals=actuals)  # header row 1: KPI row i is sheet row i + 2
 
 
+
+
+def _rewrite_part(path: Path, part: str, edit) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            z.writestr(name, edit(data) if name == part else data)
+
+
+# The actual cell E5 holding an error value, written as programs (and hand-edited files) do.
+ERROR_SPELLINGS = [
+    ('<c r="E5" t="e"><v>#DIV/0!</v></c>', "#DIV/0!"),
+    ("<c r='E5' t='e'><v>#DIV/0!</v></c>", "#DIV/0!"),
+    ('<c r="E5" t = "e"><v>#DIV/0!</v></c>', "#DIV/0!"),
+    ('<c t="e" r="E5" s="0"><f>D5/0</f><v>#DIV/0!</v></c>', "#DIV/0!"),
+    ('<c r="E5" t="e"><f>D5/0</f></c>', "an error value"),  # no value saved with the formula
+]
+
+
+@pytest.mark.parametrize("cell, shown", ERROR_SPELLINGS, ids=[s[0] for s in ERROR_SPELLINGS])
+def test_an_error_value_is_an_error_however_it_is_written(tmp_path, cell, shown):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "KPI"
+    seed_sheet(ws)
+    ws["E5"] = "#DIV/0!"
+    wb.save(tmp_path / "a.xlsx")
+    _rewrite_part(tmp_path / "a.xlsx", "xl/worksheets/sheet1.xml",
+                  lambda d: re.sub(rb'<c r="E5"[^>]*>.*?</c>', cell.encode(), d, count=1))
+    result = rollup(tmp_path, None)
+    message = (f"actual in E5 shows {shown} (a formula that fails, or a value pasted with its error): type the "
+               "actual as a number in E5")
+    assert issues_of(result) == [("a.xlsx", "KPI", "E5", "error", message)]
+
+
+def test_an_error_value_in_a_generated_scorecard_is_an_error(tmp_path):
+    path = write_scorecard(ROLE, tmp_path / "budi.xlsx", lang="en")
+    names = {n.name: n.attr_text for n in openpyxl.load_workbook(path).defined_names.values()}
+    actual = names[c.KPI_ACTUAL].split("!")[1].replace("$", "").split(":")[0]  # its first row
+    weight = names[c.KPI_WEIGHT].split("!")[1].replace("$", "").split(":")[0]
+    _rewrite_part(path, "xl/worksheets/sheet1.xml", lambda d: re.sub(
+        rb'<c r="' + actual.encode() + rb'"([^>]*?)\s*/>', rb'<c r="' + actual.encode() + rb'" t = "e"><v>#N/A</v></c>',
+        d, count=1))
+    result = rollup(tmp_path, None)
+    assert (f"actual in {actual} shows #N/A (a formula that fails, or a value pasted with its error): type the "
+            f"actual as a number in {actual}") in [i[4] for i in issues_of(result, "error")], issues_of(result)
+    assert weight  # the table is where the names say

@@ -156,7 +156,8 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
         return
     book = open_book(path, checked)  # what a reader raises is worded by `_failed`
     with book:
-        if c.has_summary_sheets(set(book.sheet_names)):  # a summary saved as .xls or .ods
+        # A summary saved as .xls or .ods (an .xlsx one was known by its workbook part, above).
+        if checked.workbook_xml is None and c.has_summary_sheets(set(book.sheet_names)):
             _skip_summary(out, path)
             return
         for name, hidden in worksheets(book):  # chart and dialog sheets hold no KPI rows
@@ -166,7 +167,7 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
             sheet = book.get_sheet_by_name(name)
             errors = checked.error_cells.get(name, {})
             if sheet_names:
-                card = _read_generated_sheet(out, path, name, sheet, sheet_names, limits, errors)
+                card = _read_generated_sheet(out, path, name, sheet, plan.layouts[name], limits, errors)
             else:
                 card = read_handmade_sheet(out.issues, path, name, sheet, limits, hidden=hidden,
                                            errors=errors)
@@ -220,6 +221,8 @@ class BookPlan:
     summary: bool = False
     # The final rating's components (competency table, attendance days, FinalRating), wherever they sit.
     components: dict[str, tuple[str, int, int, int, int]] = field(default_factory=dict)
+    # How each sheet of `names` is read (`SheetLayout`), worked out once for all the role's scorecards.
+    layouts: dict[str, SheetLayout] = field(default_factory=dict)
 
 
 _HAND_MADE = BookPlan()
@@ -255,7 +258,8 @@ def _make_plan(workbook_xml: bytes) -> BookPlan:
         return _HAND_MADE
     own = c.RECORD_SHEETS  # the generator's record sheets: no defined name points at some of them
     added = frozenset(s for s in workbook_sheet_names(workbook_xml) if s not in covered and s not in own)
-    return BookPlan(names, added, components=components)
+    layouts = {sheet: SheetLayout.of(sheet_names) for sheet, sheet_names in names.items()}
+    return BookPlan(names, added, components=components, layouts=layouts)
 
 
 def _parse_names(workbook_xml: bytes) -> tuple[dict[str, dict[str, tuple]], set[str], dict[str, tuple]]:
@@ -297,55 +301,80 @@ _COLUMN_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where a generated scorecard sheet's fields are, from its defined names: the cells' 0-based
+    (row, column) and the names messages give them, so that reading one scorecard only takes values."""
+
+    first: int  # the KPI table's rows, 0-based, from its weight range
+    last: int
+    bottom: int  # the last row any name on the sheet reaches: what is read of the sheet
+    weight_range: str
+    header: tuple[tuple[str, int, int, str], ...]  # (field, row, column, cell name) of each header cell
+    columns: dict[str, str]  # KPI field -> its column letters
+    fields: tuple[tuple[str, int], ...]  # (KPI field, column index)
+    cached: tuple[tuple[str, int, int, str], ...]  # (what, row, column, cell name) of results left by formulas
+
+    @classmethod
+    def of(cls, names: dict[str, tuple]) -> SheetLayout:
+        weight_ref = names[c.KPI_WEIGHT]
+        sheet = weight_ref[0]
+        header = tuple((key, names[n][1], names[n][2], _range_name(names[n]))
+                       for key, n in _HEADER_NAMES.items() if n in names)
+        fields = tuple((key, names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names)
+        cached = tuple((what, names[n][1], names[n][2], f"{column_letter(names[n][2])}{names[n][1] + 1}")
+                       for what, n in (("kpi_value", c.KPI_VALUE), ("total_final", c.TOTAL_FINAL), ("level", c.LEVEL))
+                       if n in names)
+        return cls(weight_ref[1], weight_ref[3], max(r[3] for r in names.values() if r[0] == sheet),
+                   _range_name(weight_ref), header, {key: column_letter(ci) for key, ci in fields}, fields, cached)
+
+
 def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: Any,
-                          names: dict[str, tuple], limits: Limits,
+                          layout: SheetLayout, limits: Limits,
                           errors: dict[str, str] | None = None) -> RawScorecard | None:
-    weight_ref = names[c.KPI_WEIGHT]
-    first, last = weight_ref[1], weight_ref[3]
+    first, last = layout.first, layout.last
     if last - first + 1 > limits.max_rows:
         out.issues.append(Issue(path, sheet_name, "", ERROR,
                                 f"the KPI table has {last - first + 1:,} rows, over the limit of {limits.max_rows:,}"))
         return None
-    bottom = max(r[3] for r in names.values() if r[0] == sheet_name)
-    grid = sheet.to_python(skip_empty_area=False, nrows=bottom + 1)
+    grid = sheet.to_python(skip_empty_area=False, nrows=layout.bottom + 1)
+    height = len(grid)
 
     def cell(r: int, col: int) -> Any:
-        if r < len(grid):
+        if r < height:
             row = grid[r]
             if col < len(row):
                 return row[col]
         return ""
 
     reader = CellReader(out.issues, path, sheet_name, errors=errors, max_text=limits.max_text)
-    header = {}
+    header = dict.fromkeys(_HEADER_NAMES, "")
     header_cells = {}
-    for key, n in _HEADER_NAMES.items():
-        ref = names.get(n)
-        header[key] = reader.text(cell(ref[1], ref[2]), HEADER_WORDS[key], _range_name(ref)) if ref else ""
-        if ref:
-            header_cells[key] = _range_name(ref)
-    columns = {key: column_letter(names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names}
+    for key, r, col, where in layout.header:
+        header[key] = reader.text(cell(r, col), HEADER_WORDS[key], where)
+        header_cells[key] = where
+    columns = layout.columns
+    fields = layout.fields
     rows = KpiRows()
     kra = ""
-    col = {key: names[n][2] for key, n in _COLUMN_NAMES.items() if n in names}
-    kra_col = col.get("kra")
+    kra_letters = columns.get("kra")
     for r in range(first, last + 1):
-        values = {key: cell(r, ci) for key, ci in col.items()}
-        if kra_col is not None:  # a merged KRA cell holds its text in its first row only
-            kra = reader.text(values["kra"], "KRA", f"{columns['kra']}{r + 1}") or kra
+        row = grid[r] if r < height else ()
+        width = len(row)
+        values = {key: row[col] if col < width else "" for key, col in fields}
+        if kra_letters is not None:  # a merged KRA cell holds its text in its first row only
+            kra = reader.text(values["kra"], "KRA", (kra_letters, r + 1)) or kra
         reader.add_row(rows, r + 1, columns, values, kra)
     if not len(rows):
-        out.issues.append(Issue(path, sheet_name, _range_name(weight_ref), WARNING,
+        out.issues.append(Issue(path, sheet_name, layout.weight_range, WARNING,
                                 "the KPI table has no rows with a weight"))
         return None
     cached = []
-    for what, name in (("kpi_value", c.KPI_VALUE), ("total_final", c.TOTAL_FINAL), ("level", c.LEVEL)):
-        if name in names:
-            ref = names[name]
-            value = cell(ref[1], ref[2])
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-                cached.append(Cached(what, f"{column_letter(ref[2])}{ref[1] + 1}", float(value)))
-    return RawScorecard(path, sheet_name, GENERATED, header, rows, columns, cached, header_cells)
+    for what, r, col, where in layout.cached:
+        value = cell(r, col)
+        if type(value) in (float, int) and math.isfinite(value):
+            cached.append(Cached(what, where, float(value)))
+    return RawScorecard(path, sheet_name, GENERATED, header, rows, dict(columns), cached, header_cells)
 
 
 def _range_name(ref: tuple) -> str:

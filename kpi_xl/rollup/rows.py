@@ -34,6 +34,12 @@ from .model import ERROR, INFO, WARNING, Issue, KpiRows
 NAN = math.nan
 
 
+def _name(where: str | tuple[str, int]) -> str:
+    """A cell's name from where a value sits: its name ("H12"), or (column letters, row), joined only
+    when a message needs it (a generated scorecard's rows are nearly all numbers, and need none)."""
+    return where if type(where) is str else f"{where[0]}{where[1]}"
+
+
 class CellReader:
     """Reads KPI rows of one sheet into `KpiRows`, appending issues to `issues`.
 
@@ -49,13 +55,13 @@ class CellReader:
         self.errors = errors or {}
         self.max_text = max_text
 
-    def _issue(self, cell: str, severity: str, message: str) -> None:
-        self.issues.append(Issue(self.file, self.sheet, cell, severity, message))
+    def _issue(self, cell: str | tuple[str, int], severity: str, message: str) -> None:
+        self.issues.append(Issue(self.file, self.sheet, _name(cell), severity, message))
 
-    def text(self, value: Any, what: str, cell: str) -> str:
+    def text(self, value: Any, what: str, cell: str | tuple[str, int]) -> str:
         """A cell as text for the summary: cut to `max_text` characters (with a warning), characters an
         .xlsx cannot hold replaced (`kpi_xl.io.text.safe_text`)."""
-        text = text_of(value)
+        text = value.strip() if type(value) is str else text_of(value)  # text_of, without a call for text
         if len(text) <= self.max_text and text.isprintable():
             return text
         message = text_cut_message(text, what, self.max_text)
@@ -68,16 +74,18 @@ class CellReader:
         as a KPI row's numbers are (a competency rating, attendance days)."""
         return self._number(value, name, cell, [False])
 
-    def _number(self, value: Any, name: str, cell: str, bad: list[bool], milestone: bool = False) -> float:
+    def _number(self, value: Any, name: str, where: str | tuple[str, int], bad: list[bool],
+                milestone: bool = False) -> float:
         kind = type(value)
         if kind is float:
-            return value if math.isfinite(value) else self._refuse(value, name, cell, bad)
+            return value if math.isfinite(value) else self._refuse(value, name, _name(where), bad)
         if kind is int:
             return float(value)
         if is_blank(value):
-            if cell in self.errors:
-                self._error_value(name, cell, bad)
+            if self.errors and _name(where) in self.errors:
+                self._error_value(name, _name(where), bad)
             return NAN
+        cell = _name(where)
         number, note = read_number(value, name)
         if number is None:
             if note is None:
@@ -102,74 +110,97 @@ class CellReader:
         bad[0] = True
         return NAN
 
-    def _direction(self, value: Any, cell: str, bad: list[bool]) -> str:
+    def _direction(self, value: Any, where: str | tuple[str, int], bad: list[bool]) -> str:
+        if type(value) is str:
+            known = _DIRECTIONS.get(value)
+            if known is not None:
+                return known
         try:
-            return parse_direction(value)
+            found = parse_direction(value)
         except KpiInputError as e:
-            self._issue(cell, ERROR, f"{e} in {cell}")
+            self._issue(where, ERROR, f"{e} in {_name(where)}")
             bad[0] = True
             return "higher"
+        if type(value) is str:
+            if len(_DIRECTIONS) >= 1024:
+                _DIRECTIONS.clear()
+            _DIRECTIONS[value] = found
+        return found
 
     def add_row(self, rows: KpiRows, sheet_row: int, columns: dict[str, str], values: dict[str, Any],
                 kra: str) -> bool:
         """Append one KPI row; False when the row holds no KPI (a heading, a blank or a notes row)."""
-        weight, target, actual = values.get("weight"), values.get("target"), values.get("actual")
+        get = values.get
+        weight, target, actual = get("weight"), get("target"), get("actual")
 
-        def at(key: str) -> str:
-            return f"{columns.get(key, '?')}{sheet_row}"
+        def at(key: str) -> tuple[str, int]:
+            return columns.get(key, "?"), sheet_row
 
         if is_blank(weight) and is_blank(target) and is_blank(actual) and not (
-                self.errors and any(at(k) in self.errors for k in ("weight", "target", "actual"))):
-            indicator = text_of(values.get("indicator"))
+                self.errors and any(_name(at(k)) in self.errors for k in ("weight", "target", "actual"))):
+            indicator = text_of(get("indicator"))
             if indicator:
                 self._issue(at("indicator") if "indicator" in columns else f"A{sheet_row}", WARNING,
                             f"indicator {safe_text(indicator, 80)!r} has no weight, target or actual; "
                             "it is not counted")
             return False
-        indicator = self.text(values.get("indicator"), "indicator", at("indicator"))
+        indicator = self.text(get("indicator"), "indicator", at("indicator"))
 
         bad = [False]
-        direction = self._direction(values.get("direction"), at("direction"), bad)
-        w = self._number(weight, "weight", at("weight"), bad)
-        if is_blank(weight) and at("weight") not in self.errors:
-            self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {at('weight')}")
+        direction = self._direction(get("direction"), at("direction"), bad)
+        number = self._number
+        # A finite float (nearly every cell of a generated scorecard) is its own number: taken as it is,
+        # without the call that reads any other value.
+        w = weight if type(weight) is float and weight - weight == 0 else number(weight, "weight", at("weight"), bad)
+        if math.isnan(w) and is_blank(weight) and _name(at("weight")) not in self.errors:
+            self._issue(at("weight"), ERROR, f"weight is blank; type the KPI's weight in {_name(at('weight'))}")
             bad[0] = True
         elif w < 0:
             # Refused like a blank weight (the scorer gives the scorecard no KPI value), as the core does.
             self._issue(at("weight"), ERROR, f"weight {w:g} is below 0; weights are positive and sum to 100: "
-                                             f"type the KPI's weight in {at('weight')}")
+                                             f"type the KPI's weight in {_name(at('weight'))}")
             bad[0] = True
         elif w == 0:
             self._issue(at("weight"), WARNING, "weight is 0: this KPI does not count in the KPI value")
-        t = self._number(target, "target", at("target"), bad)
-        tolerance = self._number(values.get("tolerance"), "tolerance", at("tolerance"), bad)
-        due = self._number(values.get("due"), "due date", at("due"), bad)
+        t = target if type(target) is float and target - target == 0 else number(target, "target", at("target"), bad)
+        tolerance, due = get("tolerance"), get("due")
+        tolerance = tolerance if type(tolerance) is float and tolerance - tolerance == 0 else \
+            number(tolerance, "tolerance", at("tolerance"), bad)
+        due = due if type(due) is float and due - due == 0 else number(due, "due date", at("due"), bad)
         if direction == "milestone" and is_milestone_word(actual):
             a = milestone_actual(actual)  # yes/ya/selesai: 1, no/belum: 0
+        elif type(actual) is float and actual - actual == 0:
+            a = actual
         else:
-            a = self._number(actual, "actual", at("actual"), bad, milestone=direction == "milestone")
+            a = number(actual, "actual", at("actual"), bad, milestone=direction == "milestone")
         if direction != "milestone" and not bad[0]:
             # A percentage typed two ways (target 0.25 from a % cell, actual 22) is not scored: which
             # way was meant cannot be told, and scoring it as typed gives 8800 %.
             side = mixed_percent(t, a)
             if side is not None:
-                self._issue(at(side), ERROR, mixed_percent_message(t, a, at(side)))
+                cell = _name(at(side))
+                self._issue(cell, ERROR, mixed_percent_message(t, a, cell))
                 bad[0] = True
 
         rows.kra.append(kra)
         rows.indicator.append(indicator)
-        rows.unit.append(self.text(values.get("unit"), "unit", at("unit")) if "unit" in values else "")
+        rows.unit.append(self.text(get("unit"), "unit", at("unit")) if "unit" in values else "")
         rows.direction.append(direction)
         rows.weight.append(w)
         rows.target.append(t)
         rows.tolerance.append(tolerance)
         rows.due.append(due)
         rows.actual.append(a)
-        rows.cached_score.append(_cached(values.get("score")))
-        rows.cached_final.append(_cached(values.get("final")))
+        rows.cached_score.append(_cached(get("score")))
+        rows.cached_final.append(_cached(get("final")))
         rows.row.append(sheet_row)
         rows.bad.append(bad[0])
         return True
+
+
+# Directions as typed ("naik", "Higher") -> the direction `parse_direction` reads: a scorecard's rows
+# repeat a handful of words, and the rule's answer for the same text is the same.
+_DIRECTIONS: dict[str, str] = {}
 
 
 def _cached(value: Any) -> float:

@@ -14,7 +14,9 @@ from the first to the last cell: a 400-byte .xlsx with values in A1 and XFD10000
 and the process aborts (a Rust allocation failure, not an exception anyone can catch). `check_file`
 also hands the reader the bytes it checked, the workbook part, the cells holding error values, and
 streams only the sheets the reader will open (a generated scorecard's own sheet, not its record
-sheets), so a normal file costs a fraction of a millisecond.
+sheets), so a normal file costs a fraction of a millisecond. A part whose packed bytes (and directory
+entry) are those of a part that passed before in this process passes again without being unpacked
+(`parts.check_part`): a role's scorecards differ only in their scorecard sheet.
 
 Nothing here imports openpyxl, pandas or numpy.
 """

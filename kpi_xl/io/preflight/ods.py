@@ -3,11 +3,10 @@ extent of every table of content.xml, repeated rows and columns counted."""
 
 from __future__ import annotations
 
-import zipfile
 from typing import Any
 from xml.parsers import expat
 
-from .parts import Parts, scan_part
+from .parts import Member, Parts, scan_part
 from .problems import ENCRYPTED, SAVE_AS, XML_ENTITIES, Limits, Refused, refuse_extent
 
 _MANIFEST = "META-INF/manifest.xml"
@@ -16,9 +15,7 @@ _OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
-def check_ods(
-    parts: Parts, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, limits: Limits
-) -> None:
+def check_ods(parts: Parts, infos: list[Member], name: str, limits: Limits) -> None:
     # The manifest first: an encrypted file's content.xml is noise, and should be called encrypted.
     for info in sorted(infos, key=lambda i: i.filename != _MANIFEST):
         part = info.filename
@@ -43,7 +40,7 @@ class _Stop(Exception):
     pass
 
 
-def _ods_extent(parts: Parts, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+def _ods_extent(parts: Parts, info: Member, name: str, limits: Limits) -> None:
     """The last row and column holding a value on every table of content.xml, repeats counted: one
     `<table:table-row table:number-rows-repeated="1000000">` with a value is a million rows to a reader.
     Parsed by expat with callbacks (no tree kept); the prolog was checked for a DTD before."""

@@ -9,17 +9,37 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
-
-PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this much at a time
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .problems import SAVE_AS, XML_ENTITIES, Limits, Refused, mb
+
+PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this much at a time
 
 if TYPE_CHECKING:
     from .xlsx import SheetExtent
 
 CHUNK = 64 * 2**10
 XML_PART = (".xml", ".rels")
+
+class Member(NamedTuple):
+    """One entry of a zip's central directory: what the checks use of `zipfile.ZipInfo`, with its
+    attribute names, made without zipfile's per-entry cost (`kpi_xl.io.preflight.zip.directory`);
+    `key` is its name as readers look parts up (`part_key`), `raw_name` its name's bytes as stored."""
+
+    filename: str
+    orig_filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    key: str
+    raw_name: bytes
+
+
+_LOCAL_LENGTHS = struct.Struct("<HH")
+
 
 class Parts:
     """The unpacked bytes of zip members, in pieces, inflated with zlib straight from the file's bytes:
@@ -29,23 +49,22 @@ class Parts:
     `zipfile.BadZipFile`. A caller that stops early (a prolog checked) checks neither."""
 
     def __init__(self, data: bytes) -> None:
+        self.data = data
         self.buffer = memoryview(data)
 
-    def start(self, info: zipfile.ZipInfo) -> int:
+    def start(self, info: Member) -> int:
         """Where the member's packed bytes begin, past its local header, which must be where the
         central directory says and carry the same name."""
-        buffer = self.buffer
+        data = self.data
         offset = info.header_offset
-        header = bytes(buffer[offset : offset + 30])
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        if not data.startswith(b"PK\x03\x04", offset) or offset + 30 > len(data):
             raise zipfile.BadZipFile(f"Bad magic number for file header of {info.filename}")
-        name_length, extra_length = struct.unpack_from("<HH", header, 26)
-        stored_name = bytes(buffer[offset + 30 : offset + 30 + name_length])
-        if stored_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+        name_length, extra_length = _LOCAL_LENGTHS.unpack_from(data, offset + 26)
+        if data[offset + 30 : offset + 30 + name_length] != info.raw_name:
             raise zipfile.BadZipFile(f"File name in directory {info.filename!r} and header differ")
         return offset + 30 + name_length + extra_length
 
-    def whole(self, info: zipfile.ZipInfo) -> bytes:
+    def whole(self, info: Member) -> bytes:
         """A small member's unpacked bytes at once (what `chunks` gives, in one piece), as strictly."""
         if info.file_size > CHUNK or info.compress_size > CHUNK:
             return b"".join(self.chunks(info))
@@ -72,7 +91,7 @@ class Parts:
             raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
         return data
 
-    def chunks(self, info: zipfile.ZipInfo, size: int = CHUNK) -> Iterator[bytes]:
+    def chunks(self, info: Member, size: int = CHUNK) -> Iterator[bytes]:
         """The member's unpacked bytes in pieces of about `size` bytes."""
         buffer = self.buffer
         pos = self.start(info)
@@ -119,7 +138,7 @@ class Parts:
 _PLAIN_PROLOG = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml [^<>?]*\?>)?\s*<[A-Za-z_]')
 
 
-def plain_prolog(parts: Parts, info: zipfile.ZipInfo) -> bool:
+def plain_prolog(parts: Parts, info: Member) -> bool:
     """True when a part plainly starts with its first element (an XML declaration at most before
     it), from its first 256 unpacked bytes: the quick answer for the parts no reader parses. False
     means "look properly" (`scan_part`), not that anything is wrong."""
@@ -138,9 +157,78 @@ def plain_prolog(parts: Parts, info: zipfile.ZipInfo) -> bool:
     return _PLAIN_PROLOG.match(head) is not None
 
 
+# Parts that passed a check, by what decides the check: its packed bytes (with the method, sizes and
+# CRC the directory gives them) and how it was checked. The same packed bytes unpack to the same
+# bytes, so the same part in the next file (a role's scorecards share all but their scorecard sheet
+# byte for byte: styles, theme, workbook, relationships, record sheets) passes without being unpacked
+# again, exactly as if it had been. Looked up by the directory's numbers, then compared byte for byte
+# where the part lies (no copy, no hash of the bytes). Only passes are kept, and only of parts that
+# are not sheets read for their extent (those differ in every file). Bounded: cleared when it holds
+# _PASSED_BYTES.
+_PASSED: dict[tuple[Any, ...], list[tuple[bytes, bytes]]] = {}
+_PASSED_BYTES = 8 * 2**20
+_PASSED_PART = 2**18  # larger packed parts are checked every time
+_passed_size = 0
+
+
+def _passed(parts: Parts, info: Member, how: tuple[Any, ...]) -> tuple[tuple[Any, ...], int, bytes | None]:
+    """The remembered result of checking `info` the way `how` says, None when it has not passed
+    before; with the key and the start of its packed bytes (its local header checked here)."""
+    start = parts.start(info)
+    key = (how, info.compress_type, info.compress_size, info.file_size, info.CRC)
+    for packed, kept in _PASSED.get(key, ()):
+        if parts.data.startswith(packed, start):
+            return key, start, kept
+    return key, start, None
+
+
+def _remember(parts: Parts, key: tuple[Any, ...], start: int, info: Member, kept: bytes) -> None:
+    global _passed_size
+    packed = parts.data[start : start + info.compress_size]
+    if len(packed) != info.compress_size:
+        return  # cut off: only what was read whole is remembered
+    size = len(packed) + len(kept)
+    if _passed_size + size > _PASSED_BYTES:
+        _PASSED.clear()
+        _passed_size = 0
+    _PASSED.setdefault(key, []).append((packed, kept))
+    _passed_size += size
+
+
+def read_member(parts: Parts, info: Member) -> bytes:
+    """A small part's bytes (`Parts.whole`), as strictly as `zipfile.ZipFile.read`, which also refuses
+    patched data; remembered as the checked parts are."""
+    if info.flag_bits & 0x20:
+        raise NotImplementedError("compressed patched data (flag bit 5)")
+    key, start, data = _passed(parts, info, ("read",))
+    if data is None:
+        data = parts.whole(info)
+        _remember(parts, key, start, info, data)
+    return data
+
+
+def check_part(parts: Parts, info: Member, name: str, limits: Limits, *, strict: bool, keep: bool = False,
+               prolog_only: bool = False) -> bytes:
+    """`scan_part` of a part that is no sheet read for its extent, answered from the parts that passed
+    before when this one is byte for byte one of them. `prolog_only` parts plainly free of a DTD
+    (`plain_prolog`) pass without a scan. The local header is checked every time."""
+    if info.compress_size > _PASSED_PART:
+        if prolog_only and plain_prolog(parts, info):
+            return b""
+        return scan_part(parts, info, name, limits, strict=strict, keep=keep, prolog_only=prolog_only)
+    key, start, kept = _passed(parts, info, (strict, keep, prolog_only, limits.xml_prolog_bytes))
+    if kept is None:
+        if prolog_only and plain_prolog(parts, info):
+            kept = b""
+        else:
+            kept = scan_part(parts, info, name, limits, strict=strict, keep=keep, prolog_only=prolog_only)
+        _remember(parts, key, start, info, kept)
+    return kept
+
+
 def scan_part(
     parts: Parts,
-    info: zipfile.ZipInfo,
+    info: Member,
     name: str,
     limits: Limits,
     *,

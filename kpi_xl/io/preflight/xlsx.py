@@ -3,13 +3,13 @@ and each sheet's extent (`SheetExtent`: the last row and column holding a value)
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
-import zipfile
 
 from ..messages import SURROGATES
-from .parts import CHUNK, XML_PART, Parts, plain_prolog, scan_part
+from .parts import CHUNK, XML_PART, Member, Parts, check_part, read_member, scan_part
 from .problems import (
     SAVE_AS,
     TOO_MANY_ROWS,
@@ -61,21 +61,25 @@ def part_key(name: str) -> str:
     return name.replace("\\", "/").lower()
 
 
-def office_document(zf: zipfile.ZipFile, keys: set[str]) -> str | None:
+def office_document(parts: Parts, infos: list[Member], keys: set[str]) -> str | None:
     """The workbook part (its `part_key`) as `_rels/.rels` names it, when that part is in the zip
     (a workbook need not lie under xl/); None when the package does not say."""
     if "_rels/.rels" not in keys:
         return None
-    info = next(i for i in zf.infolist() if part_key(i.filename) == "_rels/.rels")
+    info = next(i for i in infos if i.key == "_rels/.rels")
     if info.file_size > 2**16:
         return None
-    rels = zf.read(info)
+    target = _office_target(read_member(parts, info))
+    return target if target in keys else None
+
+
+@functools.lru_cache(maxsize=64)  # a role's scorecards share their package relationships byte for byte
+def _office_target(rels: bytes) -> str | None:
     for m in _RELATIONSHIP.finditer(rels):
         attrs = xml_attributes(m.group(1))
         if attrs.get(b"Type", b"").endswith(_OFFICE_DOCUMENT):
             target = part_key(html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace")))
-            target = posixpath.normpath(target.lstrip("/"))
-            return target if target in keys else None
+            return posixpath.normpath(target.lstrip("/"))
     return None
 _OPENED_TYPES = (b"/sharedStrings", b"/styles")
 _KEEP_BYTES = 4 * 2**20  # workbook parts larger than this are checked but not kept for the reader
@@ -83,7 +87,7 @@ _PROLOG_PIECE = 2**10  # a part that is only checked for a DTD is unpacked this 
 
 def check_xlsx(
     parts: Parts,
-    infos: list[zipfile.ZipInfo],
+    infos: list[Member],
     name: str,
     limits: Limits,
     sheets_read: SheetsRead | None,
@@ -94,20 +98,19 @@ def check_xlsx(
     a reader opens streamed to their end. Which sheets: those `sheets_read` names, when each of them
     is found in one part; else every worksheet (a workbook that does not say plainly where its sheets
     are is checked whole)."""
-    by_name = {part_key(info.filename): info for info in infos}
-    folder = posixpath.dirname(book)
-    book_rels = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    by_name = {info.key: info for info in infos}
+    folder, book_rels, opened, sheets_folder = _book_paths(book)
     saved: dict[str, bytes] = {}
     # The workbook and its relationships first: they say where the sheets are and what they are called.
     for part in (book, book_rels):
         info = by_name.get(part)
         if info is not None:
             keep = info.file_size <= _KEEP_BYTES
-            data = scan_part(parts, info, name, limits, strict=True, keep=keep)
+            data = check_part(parts, info, name, limits, strict=True, keep=keep)
             if keep:
                 saved[part] = data
     sheet_names: dict[str, str] = {}
-    opened_parts = {"_rels/.rels", book, book_rels} | {posixpath.join(folder, n) for n in _OPENED_NAMES}
+    opened_parts = opened
     scanned: set[str] | None = None  # None: every worksheet
     if len(saved) == 2:
         sheet_names, typed, plain = _workbook_parts(saved[book], saved[book_rels], folder)
@@ -119,9 +122,8 @@ def check_xlsx(
             where = {sheet: part for part, sheet in sheet_names.items()}
             if all(sheet in where and where[sheet] in by_name for sheet in wanted):
                 scanned = {where[sheet] for sheet in wanted}
-    sheets_folder = posixpath.join(folder, "worksheets") + "/"
     for info in infos:
-        part = part_key(info.filename)
+        part = info.key
         if part in saved or part.endswith("/"):
             continue
         in_sheets = part.startswith(sheets_folder) and not part.startswith(sheets_folder + "_rels/")
@@ -134,9 +136,19 @@ def check_xlsx(
             if extent.errors:
                 result.error_cells[sheet] = extent.errors
         elif part in opened_parts:
-            scan_part(parts, info, name, limits, strict=True)
-        elif (part.endswith(XML_PART) or is_sheet) and not plain_prolog(parts, info):
-            scan_part(parts, info, name, limits, strict=True, prolog_only=True)
+            check_part(parts, info, name, limits, strict=True)
+        elif part.endswith(XML_PART) or is_sheet:
+            check_part(parts, info, name, limits, strict=True, prolog_only=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _book_paths(book: str) -> tuple[str, str, frozenset[str], str]:
+    """Where a workbook part's folder, relationships, the parts a reader opens with it and its sheets
+    folder are ("xl", "xl/_rels/workbook.xml.rels", ..., "xl/worksheets/")."""
+    folder = posixpath.dirname(book)
+    book_rels = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    opened = frozenset({"_rels/.rels", book, book_rels} | {posixpath.join(folder, n) for n in _OPENED_NAMES})
+    return folder, book_rels, opened, posixpath.join(folder, "worksheets") + "/"
 
 
 # Scorecards made from one role share their workbook part and its relationships byte for byte.
@@ -217,6 +229,10 @@ _LAST_CELL = re.compile(rb".*<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za
 # for 10,000), and one for a prefixed cell tag. Nothing found: no cell of the piece can be over a
 # limit. Anything found: the exact look follows every cell. One pattern per limits.
 _SUSPECT_PATTERNS: dict[tuple[int, int], re.Pattern[bytes]] = {}
+# The quick look for error cells: a value "e" in quotes, which an error cell's type is however it is
+# spaced (`t = "e"` is an error cell to an XML parser too). Plain substring searches, several times
+# cheaper than a pattern; the exact look (`_ERROR_TAG`) only when one finds something.
+_ERROR_TYPES = (b'"e"', b"'e'")
 _ERROR_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>")
 _ERROR_VALUE = re.compile(rb"(?:\s|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*/>|<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>[^<]*"
                           rb"</(?:[A-Za-z_][\w.-]*:)?f>)*<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})<")
@@ -266,9 +282,11 @@ class SheetExtent:
                 self.carry = b""  # a tag this long is no cell reference; drop it
         else:
             self.carry = b""
-        if b't="e"' in data or b"t='e'" in data:
+        # (a quote character is found at memory speed: most sheets have no ' at all)
+        if _ERROR_TYPES[0] in data or (b"'" in data and _ERROR_TYPES[1] in data):
             self._error_cells(data)
-        if not self.implicit and self.suspect.search(data) is None and _PREFIXED_CELL.search(data) is None:
+        if (not self.implicit and self.suspect.search(data) is None
+                and (b":c" not in data or _PREFIXED_CELL.search(data) is None)):
             self.previous = data  # the quick look: every cell tag plain and near
             return
         cells: list[tuple[bytes, bytes]] = []
