@@ -126,3 +126,24 @@ def test_every_summary_carries_the_hidden_marker(tmp_path):
     assert (marker.attr_text, marker.hidden, marker.localSheetId) == ("1", True, None)
     assert f'<definedName name="{c.SUMMARY_MARKER}" hidden="1">1</definedName>' in \
         zipfile.ZipFile(tmp_path / "s.xlsx").read("xl/workbook.xml").decode()
+
+
+def test_a_summary_over_a_scorecards_size_limits_is_still_known_replaced_and_skipped(tmp_path):
+    # A department of 100,000 scorecards writes a 117 MB summary (1.3 GB unpacked): over the limits of
+    # one scorecard (50 MB, 200 MB unpacked), it is still recognised by its workbook part, so the next
+    # rollup replaces it, and a rollup that finds it among the scorecards skips it.
+    import dataclasses
+
+    from kpi_xl.io.preflight import DEFAULT_LIMITS
+    from kpi_xl.rollup.read import SUMMARY_LIMITS, read_workbook
+
+    assert SUMMARY_LIMITS.max_file_bytes >= 1024 * 2**20 and SUMMARY_LIMITS.max_unpacked_bytes >= 16 * 2**30
+    (tmp_path / "cards").mkdir()
+    seed_workbook(tmp_path / "cards" / "a.xlsx")
+    out = tmp_path / "cards" / "summary.xlsx"
+    rollup(tmp_path / "cards", out)
+    small = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=1000)  # the summary is over this one
+    read = read_workbook(str(out), small)
+    assert read.skipped and [i.message for i in read.issues] == ["a kpi-xl summary, not a scorecard: skipped"]
+    result = rollup(tmp_path / "cards", out, limits=small)  # its own earlier summary: replaced, not refused
+    assert result.output == out and result.other_files == 1

@@ -14,6 +14,7 @@ Nothing here raises for a bad input file either: a file that cannot be read beco
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -26,6 +27,7 @@ from .. import contract as c
 from ..addresses import column_letter, column_number
 from ..io.messages import shown_name
 from ..io.preflight import DEFAULT_LIMITS, Limits
+from ..io.preflight.problems import TOO_LARGE, ZIP_BOMB
 from ..io.preflight.xlsx import workbook_sheet_names, xml_attributes
 from ..io.reasons import unreadable
 from ..io.workbook import inspect, open_book, worksheets
@@ -69,12 +71,18 @@ def is_summary_book(workbook_xml: bytes) -> bool:
     return c.has_summary_sheets(set(workbook_sheet_names(workbook_xml)))
 
 
+# A summary is bigger than any scorecard (100,000 scorecards: 117 MB, 1.3 GB unpacked), and only its
+# workbook part is read to recognise it: the preflight's other checks stay, the size limits are a
+# summary's (Excel's 1,048,576 rows of the Details sheet at most).
+SUMMARY_LIMITS = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=2**31, max_unpacked_bytes=2**36)
+
+
 def is_summary_file(path: str | os.PathLike[str]) -> bool:
     """True when the file at `path` is a kpi-xl summary (`is_summary_book` of its workbook part, read
-    through the preflight, no sheet opened); False for anything else, a file that cannot be read or
-    that the preflight refuses included."""
+    through the preflight with a summary's size limits, no sheet opened); False for anything else, a
+    file that cannot be read or that the preflight refuses included."""
     try:
-        checked = inspect(path, sheets_read=_no_sheets)
+        checked = inspect(path, SUMMARY_LIMITS, sheets_read=_no_sheets)
     except Exception:  # noqa: BLE001 - whatever it is, it is no summary kpi-xl can replace
         return False
     return checked.problem is None and checked.workbook_xml is not None and is_summary_book(checked.workbook_xml)
@@ -148,6 +156,9 @@ def _read_into(out: WorkbookRead, path: str, limits: Limits) -> None:
     # process (an uncatchable allocation failure) on a tiny file whose last cell is XFD1000000.
     checked = inspect(path, limits, sheets_read=_sheets_read)
     problem = checked.problem
+    if problem is not None and problem.code in (TOO_LARGE, ZIP_BOMB) and is_summary_file(path):
+        _skip_summary(out, path)  # an earlier summary of a big department, among the scorecards
+        return
     if problem is not None:
         raise _Unreadable(problem.message, problem.severity, problem.sheet, problem.cell)
     plan = book_plan(checked.workbook_xml) if checked.workbook_xml is not None else _HAND_MADE
