@@ -105,14 +105,22 @@ def _header_cell(ws: Any, text: str, col: Column | None = None) -> WriteOnlyCell
     return cell
 
 
-def row_lines(values: Sequence[Any], columns: Sequence[Column]) -> int:
+def row_lines(values: Sequence[Any], columns: Sequence[Column],
+              wrapped: Sequence[tuple[int, float]] | None = None) -> int:
     """Lines the tallest wrapped cell of a row takes: its height is set from it (Excel does not fit a row's
-    height to wrapped text when it opens a file, nor LibreOffice always)."""
+    height to wrapped text when it opens a file, nor LibreOffice always). `wrapped`: `wrapping(columns)`,
+    when the caller writes many rows of the same columns."""
     lines = 1
-    for value, col in zip(values, columns):
-        if col.wrap and not col.hidden and type(value) is str and len(value) > col.width - 2:
-            lines = max(lines, _wrapped_lines(value, max(1, int(col.width) - 2)))
+    for at, width in wrapping(columns) if wrapped is None else wrapped:
+        value = values[at] if at < len(values) else None
+        if type(value) is str and len(value) > width - 2:
+            lines = max(lines, _wrapped_lines(value, max(1, int(width) - 2)))
     return min(lines, 27)  # Excel's highest row is 409 points
+
+
+def wrapping(columns: Sequence[Column]) -> list[tuple[int, float]]:
+    """The columns whose text wraps (shown, `wrap`): (position, width)."""
+    return [(at, col.width) for at, col in enumerate(columns) if col.wrap and not col.hidden]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -182,6 +190,7 @@ class _TableWriter:
         ws.row_dimensions[1].height = header_height(columns, headers)
         ws.append([_header_cell(ws, h, col) for h, col in zip(headers, columns)])
         self.rows = 0
+        self.wrapped = wrapping(columns)
 
     def append(self, values: Sequence[Any]) -> None:
         row: list[Any] = []
@@ -199,7 +208,7 @@ class _TableWriter:
                 cell.number_format = _number_format(col, value) or "General"
             cell.alignment = _alignment(col)
             row.append(cell)
-        lines = row_lines(values, self.columns)
+        lines = row_lines(values, self.columns, self.wrapped)
         if lines > 1:
             self.ws.row_dimensions[self.rows + 2].height = LINE_HEIGHT * lines
         self.ws.append(row)
@@ -395,6 +404,13 @@ _SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _ROWS_PER_WRITE = 500
 
 
+@functools.lru_cache(maxsize=16384)
+def _string_cell(value: str) -> tuple[bool, str]:
+    """(looks like a formula, the inline string) of a text cell. KRAs, indicators, units, file names
+    and words come back row after row: each is made once."""
+    return looks_like_formula(value), _xml_text(value)
+
+
 def _xml_text(value: str) -> str:
     value = cell_text(value)
     text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -440,10 +456,11 @@ def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", ""))
     whole_cells = [f' s="{s}"' if s else "" for s in table.whole_styles]
     quote = f' s="{table.quote_style}"'
     buffer: list[str] = []
+    wrapped = wrapping(columns)
     r = 1
     for values in content.rows:
         r += 1
-        lines = row_lines(values, columns)
+        lines = row_lines(values, columns, wrapped)
         parts = [f'<row r="{r}" ht="{LINE_HEIGHT * lines}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
         for letter, style, whole, value in zip(letters, number_cells, whole_cells, values):
             kind = type(value)
@@ -451,8 +468,8 @@ def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", ""))
                 continue
             if kind is str:
                 if value:
-                    quoted = quote if looks_like_formula(value) else style
-                    parts.append(f'<c r="{letter}{r}"{quoted} t="inlineStr">{_xml_text(value)}</c>')
+                    formula_like, xml = _string_cell(value)
+                    parts.append(f'<c r="{letter}{r}"{quote if formula_like else style} t="inlineStr">{xml}</c>')
             elif kind is float:
                 if math.isfinite(value):
                     value = round(value, DIGITS)  # no float noise (96.50000000000001) for readers
