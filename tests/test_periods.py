@@ -124,3 +124,20 @@ def test_kpi_annual_refuses_what_it_cannot_combine(args, words):
 
 def test_no_period_reported_gives_a_blank_year():
     assert KPI_ANNUAL([[None], [None]]) is None
+
+
+def test_the_year_through_the_real_xlwings_as_lite_calls_it(tmp_path):
+    # The same table, through xlwings' own registration and call code, with the payloads Office.js
+    # sends: a range as rows of cells, an empty cell as "", a left-out argument as None.
+    from lite import run_lite
+
+    rows = [r for r in ANNUAL if r[3] is P]
+    calls = [("KPI_ANNUAL", [[["" if v is None else float(v)] for v in values],
+                             None if months is None else [[float(m)] for m in months], [[method.upper()]], None])
+             for values, months, method, _, _, _ in rows]
+    calls.append(("KPI_ANNUAL", [[[100.0]], None, [["median"]], None]))
+    got = run_lite(tmp_path, calls)["calls"]
+    for (values, months, method, _, value, _), answer in zip(rows, got):
+        assert answer["result"] == [[pytest.approx(round(value, 6))]], (values, months, method)
+    assert got[-1]["error"] == "KpiInputError"
+    assert "method 'median' is not one of mean, last, sum-of-finals" in got[-1]["message"]
