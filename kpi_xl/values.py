@@ -28,6 +28,7 @@ Pure Python and numpy: no spreadsheet library, no pandas, no files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from functools import lru_cache
@@ -300,6 +301,12 @@ def is_milestone_word(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in DONE_WORDS | NOT_DONE_WORDS
 
 
+@functools.lru_cache(maxsize=1024)
+def _direction_of_text(text: str) -> str | None:
+    # A column of directions repeats a handful of words row after row: each text is matched once.
+    return direction_of(text)
+
+
 def parse_direction(value: Any, name: str = "direction") -> str:
     """A direction in English or Indonesian ("naik" is higher); blank means `higher`, the default.
 
@@ -308,7 +315,7 @@ def parse_direction(value: Any, name: str = "direction") -> str:
     """
     if is_blank(value):
         return "higher"
-    found = direction_of(value)
+    found = _direction_of_text(value) if type(value) is str else direction_of(value)
     if found is None:
         raise KpiInputError(f"{name} {cell_text(value)!r} is not one of {', '.join(DIRECTIONS)} "
                             "(or naik, turun, rentang, tonggak)")

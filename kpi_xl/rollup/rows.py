@@ -61,7 +61,7 @@ class CellReader:
     def text(self, value: Any, what: str, cell: str | tuple[str, int]) -> str:
         """A cell as text for the summary: cut to `max_text` characters (with a warning), characters an
         .xlsx cannot hold replaced (`kpi_xl.io.text.safe_text`)."""
-        text = value.strip() if type(value) is str else text_of(value)  # text_of, without a call for text
+        text = text_of(value)
         if len(text) <= self.max_text and text.isprintable():
             return text
         message = text_cut_message(text, what, self.max_text)
@@ -111,21 +111,12 @@ class CellReader:
         return NAN
 
     def _direction(self, value: Any, where: str | tuple[str, int], bad: list[bool]) -> str:
-        if type(value) is str:
-            known = _DIRECTIONS.get(value)
-            if known is not None:
-                return known
         try:
-            found = parse_direction(value)
+            return parse_direction(value)
         except KpiInputError as e:
             self._issue(where, ERROR, f"{e} in {_name(where)}")
             bad[0] = True
             return "higher"
-        if type(value) is str:
-            if len(_DIRECTIONS) >= 1024:
-                _DIRECTIONS.clear()
-            _DIRECTIONS[value] = found
-        return found
 
     def add_row(self, rows: KpiRows, sheet_row: int, columns: dict[str, str], values: dict[str, Any],
                 kra: str) -> bool:
@@ -196,11 +187,6 @@ class CellReader:
         rows.row.append(sheet_row)
         rows.bad.append(bad[0])
         return True
-
-
-# Directions as typed ("naik", "Higher") -> the direction `parse_direction` reads: a scorecard's rows
-# repeat a handful of words, and the rule's answer for the same text is the same.
-_DIRECTIONS: dict[str, str] = {}
 
 
 def _cached(value: Any) -> float:

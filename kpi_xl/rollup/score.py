@@ -117,10 +117,10 @@ def score_all(cards: Scorecards | Sequence[RawScorecard], policy: Policy,
     cells = _cells(cards, card_of_row, sheet_rows)
     details = pd.DataFrame({
         "card": card_of_row,
-        "kra": _category(*cards.codes("kra")),
-        "indicator": _category(*cards.codes("indicator")),
-        "unit": _category(*cards.codes("unit")),
-        "direction": _category(*cards.codes("direction")),
+        "kra": _category(cards.codes("kra"), cards.texts),
+        "indicator": _category(cards.codes("indicator"), cards.texts),
+        "unit": _category(cards.codes("unit"), cards.texts),
+        "direction": _category(cards.codes("direction"), cards.texts),
         "weight": weight,
         "target": target,
         "tolerance": tolerance,
@@ -155,7 +155,7 @@ def _cells(cards: Scorecards, card_of_row: np.ndarray, sheet_rows: np.ndarray) -
     letters = [cards.columns_of(i).get("actual", "") for i in range(len(cards))]
     codes = np.fromiter((code(f"{letters[c]}{r}" if letters[c] else "") for c, r in zip(card_of_row.tolist(),
                         sheet_rows.tolist())), dtype=np.int32, count=card_of_row.size)
-    return _category(codes, cards.codes("kra")[1])
+    return _category(codes, cards.texts)
 
 
 def _out_of_range(cards: Scorecards, card_of_row: np.ndarray, sheet_rows: np.ndarray,

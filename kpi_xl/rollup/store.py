@@ -176,21 +176,25 @@ class Scorecards:
         """One KPI row field over every row of the run: floats (NaN blank), `row` as ints, `bad` as
         booleans, text fields as an object array whose equal strings are one object."""
         if name in self._row_texts:
-            codes = np.frombuffer(self._row_texts[name], dtype=np.int32) if self.row_count else np.zeros(0, np.int32)
-            return np.asarray(self._texts.values + [""], dtype=object)[codes]
+            return np.asarray(self._texts.values, dtype=object)[self.codes(name)]
         values = self._row_numbers[name]
         dtype = {"d": np.float64, "q": np.int64, "b": np.int8}[values.typecode]
         # A read-only view of the store's own numbers, not a copy: 700,000 rows are 5.6 MB a column.
         column = np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype)
         return column.astype(bool) if name == "bad" else column
 
-    def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+    def codes(self, name: str) -> np.ndarray:
         """A text field of the KPI rows as codes into `texts` (what `column` gives as strings)."""
         codes = self._row_texts[name]
-        return (np.frombuffer(codes, dtype=np.int32) if len(codes) else np.zeros(0, np.int32)), self._texts.values
+        return np.frombuffer(codes, dtype=np.int32) if len(codes) else np.zeros(0, np.int32)
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text kept once, in the order of their codes (`codes`, `text_code`)."""
+        return self._texts.values
 
     def text_code(self, value: str) -> int:
-        """`value`'s code among the texts `codes` gives (kept once, as `text` does)."""
+        """`value`'s code among `texts` (kept once, as `text` does)."""
         return self._texts.code(value)
 
     def release_rows(self) -> None:

@@ -147,7 +147,8 @@ def apply_roster(summary: pd.DataFrame, employees: Sequence[Any] | None, roster_
     })
 
 
-def flag_duplicates(summary: pd.DataFrame, issues: list[Issue], content_keys: Sequence[str | bytes] | None = None) -> int:
+def flag_duplicates(summary: pd.DataFrame, issues: list[Issue],
+                    content_keys: Sequence[str | bytes] | None = None) -> int:
     """Scorecards that would pay one bonus twice: an error on each, and none of them gets a bonus amount.
 
     - One scorecard sent twice (`duplicate-file`): the same content (`RawScorecard.content_key`:
@@ -299,7 +300,6 @@ def sort_by_employee(summary: pd.DataFrame, details: pd.DataFrame) -> tuple[pd.D
     for key in list(details.columns):
         values = details.pop(key).to_numpy()
         moved[key] = (card if key == "card" else values)[rows]
-        del values
     return summary, pd.DataFrame(moved, copy=False)
 
 
