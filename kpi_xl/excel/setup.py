@@ -90,6 +90,7 @@ LITE_MODULES: tuple[str, ...] = (
     "kpi_xl.io.preflight",
     "kpi_xl.io.preflight.problems",
     "kpi_xl.io.preflight.parts",
+    "kpi_xl.io.preflight.package",
     "kpi_xl.io.preflight.zip",
     "kpi_xl.io.preflight.xlsx",
     "kpi_xl.io.preflight.ods",

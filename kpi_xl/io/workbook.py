@@ -61,6 +61,13 @@ def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
     import python_calamine as calamine  # for start-up speed: only when a workbook is read
 
     try:
+        if inspection.package is not None:
+            # The checked parts, stored as the check unpacked them (`kpi_xl.io.preflight.package`).
+            # Should python-calamine refuse it, the file's own bytes below say why in its words.
+            try:
+                return calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.package))
+            except calamine.CalamineError:
+                pass
         if inspection.data is not None:
             try:
                 return calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))

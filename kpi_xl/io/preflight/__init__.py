@@ -7,8 +7,9 @@ parts), the first kilobyte of every XML part (a DTD in its prolog, where entity 
 a reader parses streamed to their end in 64 KB pieces (`xlsx`, `ods`: the workbook, its relationships,
 styles and shared strings, and the sheets it opens: their size and CRC against the directory, so a part
 whose header lies is refused; a sheet's cell references, for its extent), the OLE2 directory of .xls and
-password-protected files, and the BIFF records of an .xls (`ole2`). It never raises for a bad file and
-keeps no part in memory but the workbook part. Every workbook kpi-xl reads passes `check_file` first
+password-protected files, and the BIFF records of an .xls (`ole2`). It never raises for a bad file. The
+parts it unpacks whole (up to 4 MB each) it hands on: an .xlsx reaches the reader as a package of the
+checked parts, those stored unpacked (`package`), so python-calamine does not inflate them again. Every workbook kpi-xl reads passes `check_file` first
 (`kpi_xl.io.workbook` is the one place that opens them), because python-calamine builds a dense grid
 from the first to the last cell: a 400-byte .xlsx with values in A1 and XFD100000 asks it for 52 GB
 and the process aborts (a Rust allocation failure, not an exception anyone can catch). `check_file`

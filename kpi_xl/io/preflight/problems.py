@@ -130,11 +130,13 @@ class Inspection:
     the very bytes that were checked; `workbook_xml` is an .xlsx's `xl/workbook.xml` (its defined names
     say which sheets a generated scorecard holds); `error_cells` maps a sheet's name to the cells whose
     value is an error (`#DIV/0!`, `#N/A`: readers return them as blanks), cell -> error text, for every
-    sheet streamed through.
+    sheet streamed through. `package` is what the reader opens of an .xlsx instead of `data`: the same
+    parts, those the check unpacked stored unpacked (`kpi_xl.io.preflight.package.repack`).
     """
 
     problem: FileProblem | None = None
     data: bytes | None = None
+    package: bytes | None = None
     workbook_xml: bytes | None = None
     error_cells: dict[str, dict[str, str]] = field(default_factory=dict)
     utf16: bool = False  # the workbook part is UTF-16: Excel and openpyxl read it, python-calamine not

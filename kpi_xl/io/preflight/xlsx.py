@@ -93,11 +93,15 @@ def check_xlsx(
     sheets_read: SheetsRead | None,
     result: Inspection,
     book: str = "xl/workbook.xml",
+    unpacked: dict[str, bytes] | None = None,
 ) -> None:
     """Every XML part's prolog; the workbook, its relationships, shared strings, styles and the sheets
     a reader opens streamed to their end. Which sheets: those `sheets_read` names, when each of them
     is found in one part; else every worksheet (a workbook that does not say plainly where its sheets
-    are is checked whole)."""
+    are is checked whole). `unpacked` receives the parts streamed to their end (`part_key` -> bytes,
+    up to `_KEEP_BYTES` each), for the package the reader opens (`package.repack`)."""
+    if unpacked is None:
+        unpacked = {}
     by_name = {info.key: info for info in infos}
     folder, book_rels, opened, sheets_folder = _book_paths(book)
     saved: dict[str, bytes] = {}
@@ -108,7 +112,7 @@ def check_xlsx(
             keep = info.file_size <= _KEEP_BYTES
             data = check_part(parts, info, name, limits, strict=True, keep=keep)
             if keep:
-                saved[part] = data
+                saved[part] = unpacked[part] = data
     sheet_names: dict[str, str] = {}
     opened_parts = opened
     scanned: set[str] | None = None  # None: every worksheet
@@ -132,11 +136,17 @@ def check_xlsx(
         if is_sheet and (scanned is None or part in scanned):
             sheet = sheet_names.get(part, part)
             extent = SheetExtent(name, sheet, limits)
-            scan_part(parts, info, name, limits, strict=True, extent=extent)
+            keep = info.file_size <= _KEEP_BYTES
+            data = scan_part(parts, info, name, limits, strict=True, extent=extent, keep=keep)
+            if keep:
+                unpacked[part] = data
             if extent.errors:
                 result.error_cells[sheet] = extent.errors
         elif part in opened_parts:
-            check_part(parts, info, name, limits, strict=True)
+            keep = info.file_size <= _KEEP_BYTES
+            data = check_part(parts, info, name, limits, strict=True, keep=keep)
+            if keep:
+                unpacked[part] = data
         elif part.endswith(XML_PART) or is_sheet:
             check_part(parts, info, name, limits, strict=True, prolog_only=True)
 

@@ -9,6 +9,7 @@ import struct
 import zipfile
 
 from .ods import check_ods
+from .package import repack
 from .parts import Member, Parts, read_member
 from .problems import (
     CORRUPT,
@@ -112,7 +113,9 @@ def check_zip(
     if kind == "ods":
         check_ods(parts, infos, name, limits)
     else:
-        check_xlsx(parts, infos, name, limits, sheets_read, result, book or "xl/workbook.xml")
+        unpacked: dict[str, bytes] = {}
+        check_xlsx(parts, infos, name, limits, sheets_read, result, book or "xl/workbook.xml", unpacked)
+        result.package = repack(parts, infos, unpacked)
 
 
 def _zip_kind(parts: Parts, infos: list[Member], names: set[str], book: str | None) -> str:
