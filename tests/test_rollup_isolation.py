@@ -63,6 +63,29 @@ def test_a_worker_that_dies_mid_file_costs_only_that_file(cards, tmp_path, monke
     assert str(victim) not in set(result.summary["file"])
 
 
+def test_the_files_a_dying_worker_held_after_its_file_are_read_by_another(cards, tmp_path, monkeypatch):
+    """Workers get files in batches: the one that died held files after the victim; each is read."""
+    victim = _victim(cards)  # the third file: in the first worker's first batch, with one after it
+    real = workers.read_workbook
+
+    def dies_on_the_victim(path, limits):
+        if path == str(victim):
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, limits)
+
+    monkeypatch.setattr(workers, "read_workbook", dies_on_the_victim)
+    monkeypatch.setattr(workers, "batch_size", lambda files, jobs: 4)
+    result = rollup(cards, None, jobs=2)
+    alone = rollup(cards, None, jobs=1)
+    assert result.files_not_read == 1 and result.scorecards == _count(cards) - 1
+    (error,) = _errors(result)
+    assert error.file == str(victim) and "stopped by signal SIGKILL" in error.message
+    expected = alone.summary[alone.summary["file"] != str(victim)]
+    assert list(result.summary["file"]) == list(expected["file"])  # every other file, in input order
+    assert list(result.summary["kpi_value"]) == list(expected["kpi_value"])
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize(("raised", "words"), [
     (PanicException("called `Option::unwrap()` on a `None` value"), "the spreadsheet reader stopped on it"),

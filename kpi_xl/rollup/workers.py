@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -31,16 +32,17 @@ DIED = ("reading this file stopped the spreadsheet reader (the process reading i
 
 
 def _serve(conn: Connection, limits: Limits) -> None:
-    """A worker: read each path the parent sends, answer with its `WorkbookRead`; None ends it."""
+    """A worker: read each path of every batch the parent sends, answering file by file with its
+    `WorkbookRead` (so the parent knows which file a dying worker held); None ends it."""
     while True:
         try:
-            job = conn.recv()
+            jobs = conn.recv()
         except EOFError:
             return
-        if job is None:
+        if jobs is None:
             return
-        index, path = job
-        conn.send((index, read_workbook(path, limits)))
+        for index, path in jobs:
+            conn.send((index, read_workbook(path, limits)))
 
 
 class _Worker:
@@ -49,11 +51,11 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, limits), daemon=True)
         self.process.start()
         child.close()
-        self.job: tuple[int, str] | None = None
+        self.jobs: deque[tuple[int, str]] = deque()  # handed over, not answered yet, in order
 
-    def give(self, job: tuple[int, str]) -> None:
-        self.job = job
-        self.conn.send(job)
+    def give(self, jobs: list[tuple[int, str]]) -> None:
+        self.jobs.extend(jobs)
+        self.conn.send(jobs)
 
     def stop(self) -> None:
         try:
@@ -76,56 +78,72 @@ def _how(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+# Files handed to a worker at a time. A worker gets its next batch while it still reads the last one,
+# so it never waits for the parent, which is busy folding each file in (`Scorecards.add`).
+BATCH = 8
+
+
+def batch_size(files: int, workers: int) -> int:
+    """Files per batch: `BATCH`, fewer in a small run, so that every worker gets a share."""
+    return max(1, min(BATCH, files // (4 * max(workers, 1))))
+
+
 def read_isolated(files: Sequence[str], *, jobs: int, progress: Progress | None = None,
                   limits: Limits = DEFAULT_LIMITS) -> Iterator[WorkbookRead]:
     """`read_workbook` of every file in `jobs` worker processes, yielded in input order as soon as the
-    files before it are done; a worker that dies costs only the file it was reading."""
+    files before it are done; a worker that dies costs only the file it was reading (the files it
+    held after that one are read by another)."""
     total = len(files)
-    waiting: dict[int, WorkbookRead] = {}  # read out of turn (at most one per worker), until its turn
+    waiting: dict[int, WorkbookRead] = {}  # read out of turn, until its turn
     turn = 0
-    todo = list(enumerate(files))
-    todo.reverse()  # pop() from the end hands out files in input order
+    todo = deque(enumerate(files))
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     workers = [_Worker(context, limits) for _ in range(min(jobs, total))]
+    batch = batch_size(total, len(workers))
+
+    def top_up(worker: _Worker) -> None:
+        while todo and len(worker.jobs) <= batch:
+            worker.give([todo.popleft() for _ in range(min(batch, len(todo)))])
+
     done = 0
     try:
         for worker in workers:
-            if todo:
-                worker.give(todo.pop())
+            top_up(worker)
         while done < total:
-            busy = [w for w in workers if w.job is not None]
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
-            for worker in list(busy):
-                result = None
-                if worker.conn in ready or worker.process.sentinel in ready:
+            busy = [w for w in workers if w.jobs]
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                answered = 0
+                closed = False  # its pipe closed: it died (a closed pipe also "polls" as ready)
+                if worker.conn in ready:
                     try:
-                        result = worker.conn.recv() if worker.conn.poll() else None
+                        while worker.jobs and worker.conn.poll():
+                            index, read = worker.conn.recv()
+                            expected, path = worker.jobs.popleft()
+                            assert index == expected, (index, expected)
+                            waiting[index] = read
+                            answered += 1
                     except (EOFError, OSError):
-                        result = None  # the pipe closed: the worker died
-                    if result is None and worker.process.is_alive():
-                        continue  # woken by another worker; nothing from this one yet
-                if result is not None:
-                    index, read = result
-                    waiting[index] = read
-                    worker.job = None
-                    if todo:
-                        worker.give(todo.pop())
-                elif worker.process.sentinel in ready or not worker.process.is_alive():
+                        closed = True
+                # Dead once everything it sent before dying is taken (a result still in the pipe counts).
+                if worker.jobs and (closed or ((worker.process.sentinel in ready or not worker.process.is_alive())
+                                               and not worker.conn.poll())):
                     worker.process.join()
-                    index, path = worker.job  # type: ignore[misc]
+                    index, path = worker.jobs.popleft()  # the file it was reading when it died
                     dead = WorkbookRead(path)
                     dead.issues.append(Issue(path, "", "", ERROR, DIED.format(how=_how(worker.process.exitcode))))
                     waiting[index] = dead
+                    answered += 1
+                    todo.extendleft(reversed(worker.jobs))  # the files after it: read by another worker
                     worker.conn.close()
                     replacement = _Worker(context, limits)
                     workers[workers.index(worker)] = replacement
-                    if todo:
-                        replacement.give(todo.pop())
-                else:
-                    continue
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+                    worker = replacement
+                top_up(worker)
+                for _ in range(answered):
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
             while turn in waiting:
                 yield waiting.pop(turn)
                 turn += 1
