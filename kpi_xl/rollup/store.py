@@ -30,19 +30,19 @@ _OWN = ("employee_id", "name")  # header fields each scorecard has its own of
 class _Texts(dict):
     """Text stored once: equal strings become one object (`one`), or a small integer code (`code`, or
     `self[text]`: a dict's own lookup, so that a column of text is coded by `map` without a Python call
-    per text already known)."""
+    per text already known). `by_code`: every text, in the order of their codes."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.values: list[str] = []
+        self.by_code: list[str] = []
 
     def __missing__(self, text: str) -> int:
-        code = self[text] = len(self.values)
-        self.values.append(text)
+        code = self[text] = len(self.by_code)
+        self.by_code.append(text)
         return code
 
     def one(self, text: str) -> str:
-        return self.values[self[text]]
+        return self.by_code[self[text]]
 
     def code(self, text: str) -> int:
         return self[text]
@@ -182,7 +182,7 @@ class Scorecards:
         """One KPI row field over every row of the run: floats (NaN blank), `row` as ints, `bad` as
         booleans, text fields as an object array whose equal strings are one object."""
         if name in self._row_texts:
-            return np.asarray(self._texts.values, dtype=object)[self.codes(name)]
+            return np.asarray(self._texts.by_code, dtype=object)[self.codes(name)]
         values = self._row_numbers[name]
         dtype = {"d": np.float64, "q": np.int64, "b": np.int8}[values.typecode]
         # A read-only view of the store's own numbers, not a copy: 700,000 rows are 5.6 MB a column.
@@ -197,7 +197,7 @@ class Scorecards:
     @property
     def texts(self) -> list[str]:
         """Every text kept once, in the order of their codes (`codes`, `text_code`)."""
-        return self._texts.values
+        return self._texts.by_code
 
     def text_code(self, value: str) -> int:
         """`value`'s code among `texts` (kept once, as `text` does)."""
