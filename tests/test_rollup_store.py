@@ -3,6 +3,7 @@ lost when it is folded in, and a rollup streamed through it gives the summary th
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -12,7 +13,7 @@ from rollup_helpers import seed_workbook
 
 from kpi_xl.policy import default_policy
 from kpi_xl.rollup import rollup
-from kpi_xl.rollup.model import Cached, KpiRows, RawScorecard
+from kpi_xl.rollup.model import HEADER_KEYS, Cached, KpiRows, RawScorecard
 from kpi_xl.rollup.store import Scorecards
 from kpi_xl.rollup.tables import build_tables
 
@@ -110,3 +111,56 @@ def test_a_rollup_from_the_store_equals_one_from_the_scorecards(tmp_path):
     assert result.summary["level"].tolist() == by_list.summary["level"].tolist()
     assert result.tables.details["score"].round(6).tolist() == by_list.details["score"].round(6).tolist()
     assert result.tables.by_kra["kra_score"].round(6).tolist() == by_list.by_kra["kra_score"].round(6).tolist()
+
+
+def _digest_value_by_value(card: RawScorecard) -> bytes:
+    """`content_digest` as first written, one value at a time: the bytes a scorecard's digest must stay."""
+    digest = hashlib.sha256()
+    for key in HEADER_KEYS:
+        digest.update(b"\x1e" + " ".join(str(card.header.get(key, "") or "").split()).casefold().encode())
+    for name in ("kra", "indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual"):
+        digest.update(b"\x1d")
+        for value in getattr(card.rows, name):
+            if isinstance(value, float):
+                text = "" if math.isnan(value) else repr(value)
+            else:
+                text = " ".join(str(value or "").split()).casefold()
+            digest.update(b"\x1f" + text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+# Whatever a KPI row column may hold: floats (NaN, -0.0, infinities, a repr with an exponent), the text
+# "nan" and text around separators, case that folds to more letters, ints, booleans, None, a lone
+# surrogate (an undecodable file name's), numpy's own floats.
+odd_values = st.one_of(
+    numbers, st.sampled_from([math.inf, -math.inf, -0.0, 0.0, 1e16, 1e-7, -math.nan]),
+    texts, st.sampled_from(["nan", "NaN", " financial ", "a\x1db", "\x1f", "Straße", "İ", "a\u00a0 b", "\ud800",
+                            "1.0", "Rp\t1\n"]),
+    st.integers(-3, 3), st.booleans(), st.none(), st.builds(np.float64, st.sampled_from([2.5, math.nan])))
+headers = st.dictionaries(st.sampled_from(HEADER_KEYS), st.one_of(texts, st.sampled_from(
+    ["  Rina  Dewi ", "E001", "nan", "ß"]), st.none(), st.integers(0, 2), st.sampled_from([1.5, math.nan])))
+
+
+@st.composite
+def odd_scorecards(draw):
+    n = draw(st.integers(0, 4))
+    columns = {}
+    for name in ("kra", "indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual"):
+        kind = draw(st.sampled_from(["text", "numbers", "odd", "empty"]))
+        values = {"text": texts, "numbers": numbers, "odd": odd_values}.get(kind)
+        columns[name] = draw(st.lists(values, min_size=n, max_size=n)) if values is not None else []
+    return RawScorecard("a.xlsx", "KPI", "generated", draw(headers), KpiRows(**columns), {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(odd_scorecards())
+def test_a_scorecards_digest_is_the_value_by_value_digest(card):
+    assert card.content_digest() == _digest_value_by_value(card)
+
+
+def test_a_read_scorecards_digest_is_the_value_by_value_digest(tmp_path):
+    seed_workbook(tmp_path / "a.xlsx", who={"NIK": "E1", "Periode": "2025"})
+    from kpi_xl.rollup.read import read_workbook
+
+    card = read_workbook(str(tmp_path / "a.xlsx")).scorecards[0]
+    assert card.content_digest() == _digest_value_by_value(card)

@@ -10,6 +10,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from ..io.preflight import ERROR, INFO, WARNING
@@ -132,19 +133,60 @@ class RawScorecard:
 
     def content_digest(self) -> bytes:
         """`content_key` as 32 bytes (what a run keeps of each scorecard: half the memory of the text)."""
-        digest = hashlib.sha256()
-        for key in HEADER_KEYS:
-            digest.update(b"\x1e" + " ".join(str(self.header.get(key, "") or "").split()).casefold().encode())
+        # Hashed: "\x1e" and each header field; then, column by column of the KPI rows, "\x1d" and
+        # "\x1f" before each value. Made as text first and hashed in one call (the header encoded
+        # strictly, the rows as they may come from undecodable file names, as ever).
+        header = self.header
+        values = [header.get(key, "") for key in HEADER_KEYS]
+        plain = set(map(type, values)) == {str}
+        head = "\x1e" + "\x1e".join(map(_FOLDED.__getitem__ if plain else _folded, values))
         rows = self.rows
-        for name in _CONTENT_COLUMNS:
-            digest.update(b"\x1d")
-            for value in getattr(rows, name):
-                if isinstance(value, float):
-                    text = "" if math.isnan(value) else repr(value)
-                else:
-                    text = " ".join(str(value or "").split()).casefold()
-                digest.update(b"\x1f" + text.encode("utf-8", "surrogatepass"))
-        return digest.digest()
+        body = _columns([getattr(rows, name) for name in _CONTENT_TEXTS]) + \
+            _columns([getattr(rows, name) for name in _CONTENT_NUMBERS])
+        return hashlib.sha256(head.encode() + body.encode("utf-8", "surrogatepass")).digest()
+
+
+def _folded(value: Any) -> str:
+    """A text as a scorecard's content counts it: case aside, its spaces as one, none around it."""
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _content_text(value: Any) -> str:
+    """A KPI row value as a scorecard's content counts it: a number by its repr (NaN, a blank, as
+    nothing), anything else as text (`_folded`)."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    return _folded(value)
+
+
+class _FoldedTexts(dict):
+    """`_folded` of each text, worked out once: KRAs, indicators, units, directions, departments and
+    roles recur scorecard after scorecard. Only `str` keys go in: 0, 0.0 and False would be one key."""
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= 4096:
+            self.clear()
+        folded = self[text] = _folded(text)
+        return folded
+
+
+_FOLDED = _FoldedTexts()
+
+
+def _columns(columns: list[list[Any]]) -> str:
+    """KPI row columns as `content_digest` hashes them: "\x1d" a column, "\x1f" and `_content_text`
+    a value. Columns all of text or all of floats are done a column at a time."""
+    kinds = set(map(type, chain.from_iterable(columns)))
+    if kinds == {str}:
+        rule, blank = _FOLDED.__getitem__, None
+    elif kinds == {float}:
+        # `_content_text` of floats, in bulk: repr, and a blank's "nan" made nothing after. No other
+        # float's repr holds "nan" (digits, ".", "e", signs, "inf"), and "\x1f" stands between values.
+        rule, blank = repr, "nan"
+    else:
+        rule, blank = _content_text, None
+    text = "".join(["\x1d\x1f" + "\x1f".join(map(rule, values)) if values else "\x1d" for values in columns])
+    return text.replace(blank, "") if blank else text
 
 
 def id_key(value: Any) -> str:
@@ -156,8 +198,10 @@ def id_key(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
 
 
-# The KPI row fields a scorecard's content is judged by (`RawScorecard.content_key`).
-_CONTENT_COLUMNS = ("kra", "indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual")
+# The KPI row fields a scorecard's content is judged by (`RawScorecard.content_key`), in order: its text
+# and its numbers.
+_CONTENT_TEXTS = ("kra", "indicator", "unit", "direction")
+_CONTENT_NUMBERS = ("weight", "target", "tolerance", "due", "actual")
 
 
 # The message `read_workbook` gives a file it opened and found no scorecard in.

@@ -17,9 +17,10 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import operator
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ from .model import (
     RawScorecard,
     WorkbookRead,
 )
-from .rows import CellReader
+from .rows import PLAIN_FIELDS, CellReader
 
 # --- kpi-xl summaries ------------------------------------------------------------------------------
 
@@ -321,23 +322,30 @@ class SheetLayout:
     last: int
     bottom: int  # the last row any name on the sheet reaches: what is read of the sheet
     weight_range: str
-    header: tuple[tuple[str, int, int, str], ...]  # (field, row, column, cell name) of each header cell
+    header: tuple[tuple[str, int, int, str, str], ...]  # (field, row, column, cell name, words) of each header cell
     columns: dict[str, str]  # KPI field -> its column letters
     fields: tuple[tuple[str, int], ...]  # (KPI field, column index)
     cached: tuple[tuple[str, int, int, str], ...]  # (what, row, column, cell name) of results left by formulas
+    # A KPI row's `rows.PLAIN_FIELDS` cells, taken at once, for `CellReader.add_plain_row`; None when the
+    # sheet lacks one of those fields (every row is read by `add_row`). `width`: the row length it needs.
+    plain: Callable[[list[Any]], tuple[Any, ...]] | None = None
+    width: int = 0
 
     @classmethod
     def of(cls, names: dict[str, tuple]) -> SheetLayout:
         weight_ref = names[c.KPI_WEIGHT]
         sheet = weight_ref[0]
-        header = tuple((key, names[n][1], names[n][2], _range_name(names[n]))
+        header = tuple((key, names[n][1], names[n][2], _range_name(names[n]), HEADER_WORDS[key])
                        for key, n in _HEADER_NAMES.items() if n in names)
         fields = tuple((key, names[n][2]) for key, n in _COLUMN_NAMES.items() if n in names)
         cached = tuple((what, names[n][1], names[n][2], f"{column_letter(names[n][2])}{names[n][1] + 1}")
                        for what, n in (("kpi_value", c.KPI_VALUE), ("total_final", c.TOTAL_FINAL), ("level", c.LEVEL))
                        if n in names)
+        at = dict(fields)
+        plain = operator.itemgetter(*(at[key] for key in PLAIN_FIELDS)) if all(k in at for k in PLAIN_FIELDS) else None
         return cls(weight_ref[1], weight_ref[3], max(r[3] for r in names.values() if r[0] == sheet),
-                   _range_name(weight_ref), header, {key: column_letter(ci) for key, ci in fields}, fields, cached)
+                   _range_name(weight_ref), header, {key: column_letter(ci) for key, ci in fields}, fields, cached,
+                   plain, max(at.values()) + 1)
 
 
 def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: Any,
@@ -359,22 +367,27 @@ def _read_generated_sheet(out: WorkbookRead, path: str, sheet_name: str, sheet: 
         return ""
 
     reader = CellReader(out.issues, path, sheet_name, errors=errors, max_text=limits.max_text)
+    text = reader.text
     header = dict.fromkeys(_HEADER_NAMES, "")
     header_cells = {}
-    for key, r, col, where in layout.header:
-        header[key] = reader.text(cell(r, col), HEADER_WORDS[key], where)
+    for key, r, col, where, words in layout.header:
+        header[key] = text(cell(r, col), words, where)
         header_cells[key] = where
     columns = layout.columns
     fields = layout.fields
     rows = KpiRows()
     kra = ""
     kra_letters = columns.get("kra")
+    kra_column = dict(fields).get("kra")
+    plain, width = layout.plain, layout.width
+    add_plain_row = reader.add_plain_row
     for r in range(first, last + 1):
         row = grid[r] if r < height else ()
-        width = len(row)
-        values = {key: row[col] if col < width else "" for key, col in fields}
         if kra_letters is not None:  # a merged KRA cell holds its text in its first row only
-            kra = reader.text(values["kra"], "KRA", (kra_letters, r + 1)) or kra
+            kra = text(row[kra_column] if kra_column < len(row) else "", "KRA", (kra_letters, r + 1)) or kra
+        if plain is not None and len(row) >= width and add_plain_row(rows, r + 1, columns, plain(row), kra):
+            continue
+        values = {key: row[col] if col < len(row) else "" for key, col in fields}
         reader.add_row(rows, r + 1, columns, values, kra)
     if not len(rows):
         out.issues.append(Issue(path, sheet_name, layout.weight_range, WARNING,

@@ -32,6 +32,10 @@ from ..values import (
 from .model import ERROR, INFO, WARNING, Issue, KpiRows
 
 NAN = math.nan
+INF = math.inf
+
+# The cells `CellReader.add_plain_row` takes, in its order.
+PLAIN_FIELDS = ("indicator", "unit", "direction", "weight", "target", "tolerance", "due", "actual", "score", "final")
 
 
 def _name(where: str | tuple[str, int]) -> str:
@@ -173,20 +177,63 @@ class CellReader:
                 self._issue(cell, ERROR, mixed_percent_message(t, a, cell))
                 bad[0] = True
 
-        rows.kra.append(kra)
-        rows.indicator.append(indicator)
-        rows.unit.append(self.text(get("unit"), "unit", at("unit")) if "unit" in values else "")
-        rows.direction.append(direction)
-        rows.weight.append(w)
-        rows.target.append(t)
-        rows.tolerance.append(tolerance)
-        rows.due.append(due)
-        rows.actual.append(a)
-        rows.cached_score.append(_cached(get("score")))
-        rows.cached_final.append(_cached(get("final")))
-        rows.row.append(sheet_row)
-        rows.bad.append(bad[0])
+        unit = self.text(get("unit"), "unit", at("unit")) if "unit" in values else ""
+        _append(rows, kra, indicator, unit, direction, w, t, tolerance, due, a, _cached(get("score")),
+                _cached(get("final")), sheet_row, bad[0])
         return True
+
+    def add_plain_row(self, rows: KpiRows, sheet_row: int, columns: dict[str, str], cells: tuple[Any, ...],
+                      kra: str) -> bool:
+        """`add_row` for the row nearly every generated scorecard is made of, without its per-cell calls:
+        weight (above 0), target and actual finite numbers, tolerance and due date finite numbers or
+        empty (and no error value on the sheet), a direction typed as text that `parse_direction` reads,
+        and not one percentage typed two ways. `cells` are the row's `PLAIN_FIELDS`; `columns` names
+        them all. Any other row gives False, with nothing appended and nothing said: `add_row` reads
+        it, and gives its issues. A plain row appended here is what `add_row` appends for it, with its
+        issues (text cut), in the same order."""
+        indicator, unit, direction, weight, target, tolerance, due, actual, score, final = cells
+        # Chained comparisons: False for NaN and the infinities alike.
+        if not (type(weight) is float and type(target) is float and type(actual) is float
+                and 0 < weight < INF and -INF < target < INF and -INF < actual < INF
+                and type(direction) is str):
+            return False
+        if not (type(tolerance) is float and -INF < tolerance < INF):
+            if tolerance != "" or self.errors:
+                return False
+            tolerance = NAN  # an empty cell; with error cells on the sheet `add_row` looks whether it is one
+        if not (type(due) is float and -INF < due < INF):
+            if due != "" or self.errors:
+                return False
+            due = NAN
+        try:
+            direction = parse_direction(direction)
+        except KpiInputError:
+            return False
+        if direction != "milestone" and mixed_percent(target, actual) is not None:
+            return False
+        indicator = self.text(indicator, "indicator", (columns["indicator"], sheet_row))
+        unit = self.text(unit, "unit", (columns["unit"], sheet_row))
+        _append(rows, kra, indicator, unit, direction, weight, target, tolerance, due, actual, _cached(score),
+                _cached(final), sheet_row, False)
+        return True
+
+
+def _append(rows: KpiRows, kra: str, indicator: str, unit: str, direction: str, weight: float, target: float,
+            tolerance: float, due: float, actual: float, score: float, final: float, sheet_row: int,
+            bad: bool) -> None:
+    rows.kra.append(kra)
+    rows.indicator.append(indicator)
+    rows.unit.append(unit)
+    rows.direction.append(direction)
+    rows.weight.append(weight)
+    rows.target.append(target)
+    rows.tolerance.append(tolerance)
+    rows.due.append(due)
+    rows.actual.append(actual)
+    rows.cached_score.append(score)
+    rows.cached_final.append(final)
+    rows.row.append(sheet_row)
+    rows.bad.append(bad)
 
 
 def _cached(value: Any) -> float:
