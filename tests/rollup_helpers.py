@@ -98,3 +98,18 @@ def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file under `folder`, to prove a run changed nothing."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+ONE_KPI_HEADER = ("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual")
+
+
+def one_kpi_card(path: Path, actual: float, *, emp: str = "E1", name: str = "Ana", period: Any = None,
+                 label: str = "Periode") -> Path:
+    """A hand-made scorecard (Indonesian labels) with one KPI: weight 100, target 100, so its KPI value
+    is `actual` (under the policy's cap)."""
+    who = {"Nama": name, "NIK": emp}
+    if period is not None:
+        who[label] = period
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return seed_workbook(path, rows=[("Penjualan", "omzet", 100, 100, actual)], who=who, total=False,
+                         header=ONE_KPI_HEADER)

@@ -13,21 +13,7 @@ from openpyxl import load_workbook
 from kpi_xl.policy import default_policy
 from kpi_xl.rollup import rollup
 
-from rollup_helpers import seed_workbook
-
-KPI_HEADER = ("Objective", "Indikator (KPI)", "Bobot", "Target", "Aktual")
-
-
-def card(path: Path, actual: float, *, emp: str = "E1", name: str = "Ana", period: Any = None,
-         label: str = "Periode") -> Path:
-    """A hand-made scorecard (Indonesian labels) with one KPI: weight 100, target 100, so its KPI value
-    is `actual` (under the policy's cap)."""
-    who = {"Nama": name, "NIK": emp}
-    if period is not None:
-        who[label] = period
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return seed_workbook(path, rows=[("Penjualan", "omzet", 100, 100, actual)], who=who, total=False,
-                         header=KPI_HEADER)
+from rollup_helpers import one_kpi_card as card
 
 
 def run(inputs: Any, out: Path | None = None, **kw: Any):

@@ -386,7 +386,7 @@ class SheetContent:
 
     name: str  # the tab, in the summary's language
     columns: list[Column]
-    rows: Iterator[list[Any]]
+    rows: Iterable[list[Any]]  # read once; a `FrameRows` also gives them a block of columns at a time
     note: str | None = None  # a line shown instead of (or below) the table
     count: int | None = None  # how many rows `rows` gives, when known before they are made
     key: str = ""  # the sheet's key in kpi_xl.contract.SUMMARY_SHEETS ("Levels"); "" means `name`
@@ -395,11 +395,14 @@ class SheetContent:
         self.key = self.key or self.name
 
 
-def _clean(value: Any) -> Any:
+def _cleaned(values: list[Any]) -> list[Any]:
     """NaN (a blank number) is an empty cell; a float is rounded to DIGITS decimals (no float noise)."""
-    if type(value) is float:
-        return None if math.isnan(value) else round(value, DIGITS)
-    return value
+    return [v if type(v) is not float else None if math.isnan(v) else round(v, DIGITS) for v in values]
+
+
+def _clean(value: Any) -> Any:
+    """One value as `_cleaned` makes it."""
+    return _cleaned([value])[0]
 
 
 # Rows made into Python values at a time: a block, not the whole table, so that the Details of 100,000
@@ -408,38 +411,99 @@ ROWS_AT_A_TIME = 5000
 
 
 class _Coded:
-    """A categorical column, indexed a block at a time into its texts (never all rows at once)."""
+    """A categorical column, indexed a block at a time into its texts (never all rows at once); each text
+    is cleaned once, not once per row."""
 
     def __init__(self, column: Any) -> None:
         self.codes = column.cat.codes.to_numpy()
-        self.texts = np.append(column.cat.categories.to_numpy(dtype=object), None)  # code -1: blank
+        categories = column.cat.categories.to_numpy(dtype=object).tolist()
+        self.texts = np.empty(len(categories) + 1, dtype=object)
+        self.texts[:] = _cleaned(categories) + [None]  # code -1: blank
 
-    def __getitem__(self, at: Any) -> Any:
-        return self.texts[self.codes[at]]
-
-
-def _array(column: Any) -> Any:
-    # Numbers and text as numpy arrays (views, not copies); anything else (dates) as the objects pandas gives.
-    if hasattr(column, "cat"):
-        return _Coded(column)
-    return column.to_numpy() if column.dtype.kind in "biufO" else column.astype(object).to_numpy()
+    def values(self, at: Any) -> list[Any]:
+        return self.texts[self.codes[at]].tolist()
 
 
-def _frame_rows(frame: Any, keys: list[str], translate: dict[int, Any] | None = None,
-                by_card: Any = None) -> Iterator[list[Any]]:
-    """`frame`'s rows as lists of the values of `keys`. A key `frame` lacks is its scorecard's, from
-    `by_card` (the summary), through `frame`'s `card` column: one block of rows at a time."""
-    card = frame["card"].to_numpy() if by_card is not None else None
-    columns = [(_array(frame[k]), False) if k in frame else (_array(by_card[k]), True) for k in keys]
-    for start in range(0, len(frame), ROWS_AT_A_TIME):
-        end = start + ROWS_AT_A_TIME
-        blocks = (c[card[start:end]] if per_card else c[start:end] for c, per_card in columns)
-        for values in zip(*(b.tolist() for b in blocks)):
-            row = [_clean(v) for v in values]
-            if translate:
-                for at, fn in translate.items():
-                    row[at] = fn(row[at])
-            yield row
+class _Plain:
+    """A column of numbers, text or dates, as Python values a block at a time."""
+
+    def __init__(self, column: Any) -> None:
+        # Numbers and text as numpy arrays (views, not copies); anything else (dates) as the objects pandas gives.
+        self.array = column.to_numpy() if column.dtype.kind in "biufO" else column.astype(object).to_numpy()
+        self.clean = self.array.dtype.kind in "fO"  # whole numbers and booleans need no cleaning
+
+    def values(self, at: Any) -> list[Any]:
+        part = self.array[at]
+        if part.dtype == np.float64:
+            return _cleaned_floats(part)
+        values = part.tolist()
+        return _cleaned(values) if self.clean and float in set(map(type, values)) else values
+
+
+# Below this a float's neighbours are closer than 1e-6 apart (2 ** 33 * 2 ** -52 = 2 ** -19 > 1e-6 above).
+_ROUNDED_BELOW = 2.0 ** 33
+
+
+def _cleaned_floats(array: Any) -> list[Any]:
+    """`_cleaned(array.tolist())`, rounding only the values that need it: most have DIGITS decimals or fewer
+    already (a score of 96.5), and a million calls of round() are 0.1 s. Where numpy's rounding
+    (rint(x * 10**DIGITS) / 10**DIGITS, every step correctly rounded) gives x back, x is the float nearest to
+    a number of DIGITS decimals, which is what round(x, DIGITS) returns: x itself."""
+    values = array.tolist()
+    with np.errstate(all="ignore"):
+        kept = (np.round(array, DIGITS) == array) & (np.abs(array) < _ROUNDED_BELOW)
+    if not kept.all():  # blanks (NaN), and values with more decimals
+        at = np.flatnonzero(~kept).tolist()
+        for i, value in zip(at, _cleaned([values[i] for i in at])):
+            values[i] = value
+    return values
+
+
+class FrameRows:
+    """`frame`'s rows as lists of the values of `keys`, cleaned (`_cleaned`), made one block of rows at a
+    time. Iterated, it gives rows; `blocks()` gives each block as columns (a list of values per key), which
+    the summary's writer streams a column at a time, with no list per row.
+
+    A key `frame` lacks is its scorecard's, from `by_card` (the summary), through `frame`'s `card`
+    column. `translate`: position of a key -> the function that makes each of its values what the sheet
+    shows (a status in the summary's language).
+    """
+
+    def __init__(self, frame: Any, keys: list[str], translate: dict[int, Any] | None = None,
+                 by_card: Any = None) -> None:
+        self.frame = frame
+        self.keys = keys
+        self.translate = translate or {}
+        self.by_card = by_card
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def blocks(self) -> Iterator[list[list[Any]]]:
+        frame, by_card = self.frame, self.by_card
+        card = frame["card"].to_numpy() if by_card is not None else None
+        columns = [(_column(frame[k]), False) if k in frame else (_column(by_card[k]), True) for k in self.keys]
+        for start in range(0, len(frame), ROWS_AT_A_TIME):
+            at = slice(start, start + ROWS_AT_A_TIME)
+            block = [column.values(card[at] if per_card else at) for column, per_card in columns]
+            for position, shown in self.translate.items():
+                block[position] = _translated(block[position], shown)
+            yield block
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for block in self.blocks():
+            yield from map(list, zip(*block))
+
+
+def _translated(values: list[Any], shown: Any) -> list[Any]:
+    """`shown` of each value; of each text once (a status comes back on every row)."""
+    if set(map(type, values)) <= {str, type(None)}:
+        return list(map({v: shown(v) for v in set(values)}.__getitem__, values))
+    return list(map(shown, values))
+
+
+def _column(column: Any) -> _Coded | _Plain:
+    return _Coded(column) if hasattr(column, "cat") else _Plain(column)
 
 
 def source_folder(files: Iterable[str]) -> str | None:
@@ -467,10 +531,15 @@ def shown_path(file: str, base: str | None) -> str:
     """
     if not base or not file:
         return file
-    try:
-        rel = os.path.relpath(os.path.abspath(file), base)
-    except ValueError:  # another drive
-        return file
+    start = base + os.sep
+    if len(file) > len(start) and file.startswith(start) and os.path.normpath(file) == file \
+            and os.path.normpath(base) == base and os.path.isabs(base):
+        rel = file[len(start):]  # what relpath gives for a clean path under a clean base, 20 times faster
+    else:
+        try:
+            rel = os.path.relpath(os.path.abspath(file), base)
+        except ValueError:  # another drive
+            return file
     return file if rel.startswith(os.pardir) else rel
 
 
@@ -534,13 +603,13 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
     if cal is not None and cal.fitted:
         notes.append(word("budget_fitted", lang).format(factor=cal.factor, budget=f"{cal.budget:,.0f} {currency}",
                                                         column=label("bonus_at_policy", lang)))
-    sheets.append(SheetContent(sheet_name("Summary", lang), columns, _frame_rows(s, keys, {
+    sheets.append(SheetContent(sheet_name("Summary", lang), columns, FrameRows(s, keys, {
         keys.index("status"): lambda v: word(v, lang),
         **{keys.index(k): (lambda v: v or None) for k in ("level", "kpi_level", "calibrated_level") if k in keys},
     }), note=" ".join(notes) or None, count=len(s), key="Summary"))
     by_kra = tables.by_kra  # who and where are the scorecard's, from the summary (`s`)
     sheets.append(SheetContent(sheet_name("By KRA", lang), BY_KRA_COLUMNS,
-                               _frame_rows(by_kra, [c.key for c in BY_KRA_COLUMNS], by_card=s),
+                               FrameRows(by_kra, [c.key for c in BY_KRA_COLUMNS], by_card=s),
                                count=len(by_kra), key="By KRA"))
     counts = tables.levels
     level_columns = ([_short("level", 8), _text("label", 22)]
@@ -553,7 +622,7 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
                                note=not_counted_note(tables, lang), key="Levels"))
     details = tables.details
     keys = [c.key for c in DETAIL_COLUMNS]
-    sheets.append(SheetContent(sheet_name("Details", lang), DETAIL_COLUMNS, _frame_rows(details, keys, {
+    sheets.append(SheetContent(sheet_name("Details", lang), DETAIL_COLUMNS, FrameRows(details, keys, {
         keys.index("row_status"): lambda v: word(v, lang),
         keys.index("direction"): lambda v: word(v, lang) if isinstance(v, str) else v,
     }, by_card=s), count=len(details), key="Details"))
@@ -564,8 +633,8 @@ def summary_sheets(tables: Tables, lang: str = "en", *, currency: str = "IDR",
         sheets.append(SheetContent(sheet_name("Missing", lang), [], iter(()), note=word("no_roster", lang),
                                    key="Missing"))
     else:
-        rows = list(_frame_rows(tables.missing, [c.key for c in MISSING_COLUMNS]))
-        sheets.append(SheetContent(sheet_name("Missing", lang), MISSING_COLUMNS, iter(rows),
+        rows = FrameRows(tables.missing, [c.key for c in MISSING_COLUMNS])
+        sheets.append(SheetContent(sheet_name("Missing", lang), MISSING_COLUMNS, rows,
                                    note=None if rows else word("none_missing", lang), count=len(rows),
                                    key="Missing"))
     if tables.nine_box is not None:
@@ -649,8 +718,8 @@ def periods_sheet(periods: PeriodTables, lang: str, currency: str = "IDR") -> Sh
             frame[key] = None
     translate = {keys.index("annual_status"): lambda v: word(v, lang) if v else v,
                  keys.index("trend"): lambda v: word(v, lang) if v else v}
-    rows = list(_frame_rows(frame, keys, translate))
-    return SheetContent(sheet_name("Periods", lang), columns, iter(rows), count=len(rows), key="Periods")
+    rows = FrameRows(frame, keys, translate)
+    return SheetContent(sheet_name("Periods", lang), columns, rows, count=len(rows), key="Periods")
 
 
 def period_counts_rows(periods: PeriodTables, lang: str) -> list[list[Any]]:

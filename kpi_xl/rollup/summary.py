@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -50,11 +51,13 @@ from ..io.text import looks_like_formula, put_text, safe_text
 from ..policy import PERFORMANCE_GROUPS
 from .layout import (
     DIGITS,
+    ROWS_AT_A_TIME,
     MARGIN_INCHES,
     MAX_TEXT,
     PAPERS,
     PERCENT,
     Column,
+    FrameRows,
     SheetContent,
     label,
     paper_of,
@@ -81,13 +84,15 @@ TEXT_LIMIT = MAX_TEXT - 100
 
 def cell_text(value: str) -> str:
     """Text a cell can hold (`kpi_xl.io.text.safe_text`), at most `TEXT_LIMIT` characters."""
+    if len(value) <= TEXT_LIMIT and value.isprintable():
+        return value  # what safe_text replaces is never printable: nothing to replace nor cut
     return safe_text(value, TEXT_LIMIT)
 
 
 def text_cell(ws: Any, value: str) -> Any:
     """A string for a write-only row: as is when harmless, else a string cell (quote-prefixed when it
     looks like a formula) holding `cell_text(value)`."""
-    if len(value) <= TEXT_LIMIT and value.isprintable() and not looks_like_formula(value):
+    if not looks_like_formula(value) and cell_text(value) == value:
         return value
     cell = WriteOnlyCell(ws)
     put_text(cell, value, TEXT_LIMIT)  # "=HYPERLINK(...)" typed by someone stays text in the summary
@@ -105,17 +110,45 @@ def _header_cell(ws: Any, text: str, col: Column | None = None) -> WriteOnlyCell
     return cell
 
 
+MOST_LINES = 27  # Excel's highest row is 409 points
+
+
+def text_lines(value: Any, width: float) -> int:
+    """Lines a value takes in a wrapped column `width` characters wide: more than 1 only for text longer
+    than the column holds (a cell keeps a character of padding on each side)."""
+    if type(value) is str and len(value) > width - 2:
+        return _wrapped_lines(value, max(1, int(width) - 2))
+    return 1
+
+
 def row_lines(values: Sequence[Any], columns: Sequence[Column],
               wrapped: Sequence[tuple[int, float]] | None = None) -> int:
     """Lines the tallest wrapped cell of a row takes: its height is set from it (Excel does not fit a row's
     height to wrapped text when it opens a file, nor LibreOffice always). `wrapped`: `wrapping(columns)`,
     when the caller writes many rows of the same columns."""
-    lines = 1
-    for at, width in wrapping(columns) if wrapped is None else wrapped:
-        value = values[at] if at < len(values) else None
-        if type(value) is str and len(value) > width - 2:
-            lines = max(lines, _wrapped_lines(value, max(1, int(width) - 2)))
-    return min(lines, 27)  # Excel's highest row is 409 points
+    lines = [text_lines(values[at] if at < len(values) else None, width)
+             for at, width in (wrapping(columns) if wrapped is None else wrapped)]
+    return min(max([1, *lines]), MOST_LINES)
+
+
+def block_lines(block: Sequence[Sequence[Any]], wrapped: Sequence[tuple[int, float]]) -> list[int]:
+    """`row_lines` of every row of a block of columns (`FrameRows.blocks`): each wrapped column's texts are
+    measured once a block (a name comes back on every KPI row of its scorecard), numbers not at all."""
+    rows = len(block[0]) if block else 0
+    lines = [list(map(_LinesIn(width).__getitem__, block[at])) for at, width in wrapped if at < len(block)]
+    return [min(n, MOST_LINES) for n in map(max, itertools.repeat(1, rows), *lines)]
+
+
+class _LinesIn(dict):  # type: ignore[type-arg]
+    """value -> `text_lines` in a column `width` wide, worked out on first sight."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+
+    def __missing__(self, value: Any) -> int:
+        lines = self[value] = text_lines(value, self.width)
+        return lines
 
 
 def wrapping(columns: Sequence[Column]) -> list[tuple[int, float]]:
@@ -125,8 +158,25 @@ def wrapping(columns: Sequence[Column]) -> list[tuple[int, float]]:
 
 @functools.lru_cache(maxsize=8192)
 def _wrapped_lines(text: str, width: int) -> int:
-    # The same KRA, indicator and file names come back row after row: wrap each once.
+    """len(textwrap.wrap(text, width)). The same KRA, indicator and file names come back row after row:
+    each is wrapped once; a name or a file, on every sheet at another width, is counted by `_packed_lines`
+    when it can be (textwrap spends ~10 us on each)."""
+    words = text.split(" ")
+    if text.isascii() and text.isprintable() and "-" not in text and all(words) and max(map(len, words)) <= width:
+        return _packed_lines(words, width)
     return len(textwrap.wrap(text, width))
+
+
+def _packed_lines(words: list[str], width: int) -> int:
+    """The lines textwrap makes of `words` one space apart, each of printable ASCII with no hyphen and no
+    longer than a line (so none is broken): as many words on a line as fit, with a space between each."""
+    lines, used = 1, len(words[0])
+    for length in map(len, words[1:]):
+        if used + 1 + length <= width:
+            used += 1 + length
+        else:
+            lines, used = lines + 1, length
+    return lines
 
 
 def _alignment(col: Column) -> Alignment:
@@ -271,23 +321,38 @@ def write_summary(tables: Tables, output: str | os.PathLike[str], lang: str = "e
     return target
 
 
-# The big tables are streamed as sheet XML by `_TableXml`: openpyxl's writer spends ~10 us a cell, and
-# a department of 10,000 scorecards has 1.5 million. openpyxl still makes everything around them
-# (styles, the Levels chart, the 9-box, the workbook part with the filters' defined names).
-FAST_SHEETS = ("Summary", "By KRA", "Details", "Issues", "Missing")  # sheet keys (kpi_xl.contract.SUMMARY_SHEETS)
+# The big tables are streamed as sheet XML by `_write_table_xml`: openpyxl's writer spends ~10 us a cell,
+# and a department of 10,000 scorecards has 1.5 million. openpyxl still makes everything around them
+# (styles, the charts, the 9-box, the workbook part with the filters' defined names).
+FAST_SHEETS = ("Summary", "By KRA", "Details", "Issues", "Missing", "Periods")  # keys (kpi_xl.contract.SUMMARY_SHEETS)
+
+
+class _Line:
+    """A row under a table (its note; the counts under Periods): cells openpyxl made, from column A, and the
+    row's height in points (None: one line)."""
+
+    def __init__(self, cells: Sequence[Any], height: float | None = None, spans_table: bool = False) -> None:
+        self.cells = _styled(cells)
+        self.height = height
+        self.spans_table = spans_table  # merged over the table's shown columns (a note, wrapped)
+
+
+def _styled(cells: Sequence[Any]) -> list[tuple[Any, int]]:
+    """(value, style id) of openpyxl's cells. A cell's style joins the workbook's styles when its id is first
+    asked for: here, before the workbook is saved, not when the sheet is streamed after it."""
+    return [(cell.value, cell.style_id) for cell in cells]
 
 
 @dataclass
 class _TableXml:
-    """A table sheet to stream: its rows, and the style ids openpyxl registered for its cells."""
+    """A table sheet to stream: its rows, and the cells and styles openpyxl made for it."""
 
     content: SheetContent
-    headers: list[str]
-    header_styles: list[int]
-    column_styles: list[int]
-    whole_styles: list[int]  # a whole number in a column with a `whole` format
+    header: list[tuple[Any, int]]  # `_styled` header cells
+    header_height: float
+    cells: list[_ColumnCells]  # per column: how its values become cells
+    below: list[_Line]
     selected: bool
-    quote_style: int  # text that looks like a formula: quote-prefixed
 
 
 def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, currency: str = "IDR",
@@ -302,18 +367,7 @@ def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, curren
         ws = wb.create_sheet(content.name)
         _print_setup(ws, setup, header_row=bool(content.columns))
         if content.key in FAST_SHEETS and content.columns and content.count is not None:
-            headers = [_header_cell(ws, "", col).style_id for col in content.columns]
-            styles = [_column_cell(ws, col, col.number_format).style_id for col in content.columns]
-            wholes = [_column_cell(ws, col, col.whole).style_id if col.whole else s
-                      for col, s in zip(content.columns, styles)]
-            if content.count:
-                last = get_column_letter(len(content.columns))
-                ws.auto_filter.ref = f"A1:{last}{content.count + 1}"  # openpyxl names it _FilterDatabase
-            quoted = WriteOnlyCell(ws)
-            quoted.quotePrefix = True
-            quoted.alignment = Alignment(vertical="top", wrap_text=True)
-            fast[content.name] = _TableXml(content, [c.header(lang) for c in content.columns], headers,
-                                           styles, wholes, selected=not fast, quote_style=quoted.style_id)
+            fast[content.name] = _table_xml(ws, content, tables, lang, selected=not fast)
         elif content.key == "9-Box":
             _nine_box_sheet(ws, content)
         elif content.columns:
@@ -323,24 +377,54 @@ def _skeleton(tables: Tables, lang: str, setup: PrintSetup | None = None, curren
             table.finish()
             if content.key == "Levels":
                 _levels_chart(ws, tables, lang)
-            if content.key == "Periods" and tables.periods is not None:
-                _periods_extras(ws, tables.periods, lang, table.rows)
             if content.note:
                 ws.append([])  # a blank row keeps the note out of the table's region (sorting, Ctrl+A)
                 at = table.rows + 3
                 ws.row_dimensions[at].height = note_height(content.note, content.columns)
                 ws.merged_cells.add(f"A{at}:{_shown_span(content.columns)}{at}")
-                note = WriteOnlyCell(ws, content.note)
-                note.alignment = WRAP
-                ws.append([note])
+                ws.append([_note_cell(ws, content.note)])
         else:
             ws.column_dimensions["A"].width = 100
-            note = WriteOnlyCell(ws, content.note)
-            note.alignment = WRAP
-            ws.append([note])
+            ws.append([_note_cell(ws, content.note)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), fast
+
+
+def _note_cell(ws: Any, note: str | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, note)
+    cell.alignment = WRAP
+    return cell
+
+
+def _first_row_below(count: int) -> int:
+    """Where the lines under a streamed table start: a blank row keeps them out of the table's region
+    (sorting, Ctrl+A); under a header with no rows, right below it."""
+    return count + 3 if count else 2
+
+
+def _table_xml(ws: Any, content: SheetContent, tables: Tables, lang: str, selected: bool) -> _TableXml:
+    """What `_write_table_xml` needs to stream a table into `ws`'s part: the styles of its cells, registered
+    in the workbook through cells made here, the filter's name, the lines under it and their chart."""
+    columns = content.columns
+    count = content.count or 0
+    if count:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"  # openpyxl names it _FilterDatabase
+    below = []
+    if content.key == "Periods" and tables.periods is not None:
+        below += _periods_below(ws, tables.periods, lang, _first_row_below(count), columns[1].width)
+    if content.note:
+        below.append(_Line([_note_cell(ws, content.note)], note_height(content.note, columns), spans_table=True))
+    headers = [col.header(lang) for col in columns]
+    cells = []
+    for at, col in enumerate(columns, 1):
+        quoted = _column_cell(ws, col, None)  # as `put_text` makes text that looks like a formula
+        quoted.quotePrefix = True
+        cells.append(_ColumnCells(get_column_letter(at), _column_cell(ws, col, col.number_format).style_id,
+                                  _column_cell(ws, col, col.whole).style_id if col.whole else None,
+                                  quoted.style_id))
+    return _TableXml(content, _styled([_header_cell(ws, h, col) for h, col in zip(headers, columns)]),
+                     header_height(columns, headers), cells, below, selected)
 
 
 def _header_text(text: str) -> str:
@@ -401,102 +485,153 @@ COMPRESSION = 1  # zlib level: the summary is written once; level 1 is 3x faster
 _SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">')
-_ROWS_PER_WRITE = 500
 
 
-@functools.lru_cache(maxsize=16384)
-def _string_cell(value: str) -> tuple[bool, str]:
-    """(looks like a formula, the inline string) of a text cell. KRAs, indicators, units, file names
-    and words come back row after row: each is made once."""
-    return looks_like_formula(value), _xml_text(value)
-
-
-def _xml_text(value: str) -> str:
-    value = cell_text(value)
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if value[:1].isspace() or value[-1:].isspace():
-        return f'<is><t xml:space="preserve">{text}</t></is>'
-    return f"<is><t>{text}</t></is>"
+def _inline(text: str) -> str:
+    """An inline string of text a cell may hold as it is (`cell_text`)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<is><t xml:space="preserve">{escaped}</t></is>'
+    return f"<is><t>{escaped}</t></is>"
 
 
 def _page_xml(sheet_xml: str) -> tuple[str, str]:
     """The print setup openpyxl wrote for a sheet (`_print_setup`), to carry into the streamed sheet: its
     sheetPr element, and everything from printOptions/pageMargins to the end (page setup, header and
-    footer), so one function decides how every sheet prints."""
+    footer, the drawing of a chart), so one function decides how every sheet prints."""
     pr = re.search(r"<sheetPr\b[^>]*/>|<sheetPr\b.*?</sheetPr>", sheet_xml, re.S)
     tail = re.search(r"<(?:printOptions|pageMargins)\b.*?(?=</worksheet>)", sheet_xml, re.S)
     return (pr.group(0) if pr else "", tail.group(0) if tail else "")
 
 
+class _TextTails(dict):  # type: ignore[type-arg]
+    """text -> the rest of its cell after the reference (style, inline string), made on first sight: a
+    KRA, an indicator, a name comes back row after row."""
+
+    def __init__(self, style: str, quote: str) -> None:
+        super().__init__()
+        self.style = style
+        self.quote = quote  # text that looks like a formula: quote-prefixed, never a formula
+
+    def __missing__(self, text: str) -> str:
+        tail = self[text] = (f'{self.quote if looks_like_formula(text) else self.style} t="inlineStr">'
+                             f"{_inline(cell_text(text))}</c>")
+        return tail
+
+
+class _ColumnCells:
+    """One column's cells, a block of rows at a time (`FrameRows.blocks`): every string an inline string
+    cell (never a formula, whatever it starts with), numbers in the column's format, a whole number in its
+    `whole` format when it has one; no cell for a blank, an empty text or a number that is not finite."""
+
+    def __init__(self, letter: str, style: int, whole: int | None, quote: int) -> None:
+        self.head = f'<c r="{letter}'
+        self.style = f' s="{style}"' if style else ""
+        self.whole = f' s="{whole}"' if whole else self.style
+        self.quote = f' s="{quote}"'
+
+    def __call__(self, values: list[Any], rows: list[str]) -> list[str] | None:
+        """The cells of `values` in rows `rows` ("2", "3", ...), "" where there is none; None for none at all."""
+        kinds = set(map(type, values))
+        kinds.discard(type(None))
+        if len(kinds) > 1:  # a column of mixed values: each by its kind
+            return [(self([value], [r]) or [""])[0] for r, value in zip(rows, values)]
+        kind = kinds.pop() if kinds else None
+        head, style, whole = self.head, self.style, self.whole
+        if kind is None:
+            return None
+        if kind is str:
+            tails = _TextTails(style, self.quote)
+            return [f'{head}{r}"{tails[v]}' if v else "" for r, v in zip(rows, values)]
+        if kind is float:  # v - v == 0: finite (not inf, nor nan)
+            if whole != style:
+                return [f'{head}{r}"{whole if v.is_integer() else style}><v>{v!r}</v></c>'
+                        if v is not None and v - v == 0 else "" for r, v in zip(rows, values)]
+            return [f'{head}{r}"{style}><v>{v!r}</v></c>' if v is not None and v - v == 0 else ""
+                    for r, v in zip(rows, values)]
+        if kind is int:
+            return [f'{head}{r}"{whole}><v>{v}</v></c>' if v is not None else "" for r, v in zip(rows, values)]
+        if kind is bool:
+            return [f'{head}{r}" t="b"><v>{int(v)}</v></c>' if v is not None else "" for r, v in zip(rows, values)]
+        tails = _TextTails("", self.quote)  # anything else (a date) as its text
+        return [f'{head}{r}"{tails[str(v)]}' if v is not None else "" for r, v in zip(rows, values)]
+
+
+def _column_blocks(rows: Any, width: int) -> Any:
+    """A table's rows a block of columns at a time, `width` columns (a short row is padded with blanks)."""
+    if isinstance(rows, FrameRows):
+        yield from rows.blocks()
+        return
+    rows = iter(rows)
+    while block := list(itertools.islice(rows, ROWS_AT_A_TIME)):
+        yield [list(column) for column in itertools.zip_longest(*block)][:width]
+
+
+def _written_cells(r: str, cells: Sequence[tuple[Any, int]], letters: Sequence[str]) -> str:
+    """Cells openpyxl made (a header, the lines under a table: `_styled`) in row `r`; their text is already
+    what a cell may hold (`put_text`)."""
+    out = []
+    for letter, (value, style_id) in zip(letters, cells):
+        if value is None or value == "":
+            continue
+        style = f' s="{style_id}"' if style_id else ""
+        if type(value) is str:
+            out.append(f'<c r="{letter}{r}"{style} t="inlineStr">{_inline(value)}</c>')
+        elif type(value) is bool:
+            out.append(f'<c r="{letter}{r}"{style} t="b"><v>{int(value)}</v></c>')
+        else:
+            out.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
+    return "".join(out)
+
+
+def _block_xml(block: list[list[Any]], first: int, cells: Sequence[_ColumnCells],
+               wrapped: Sequence[tuple[int, float]]) -> str:
+    """The rows of a block of columns, numbered from `first`, each as tall as its tallest wrapped text."""
+    rows = list(map(str, range(first, first + len(block[0]))))
+    opening = [f'<row r="{r}" ht="{LINE_HEIGHT * n}" customHeight="1">' if n > 1 else f'<row r="{r}">'
+               for r, n in zip(rows, block_lines(block, wrapped))]
+    columns = [c for c in (write(values, rows) for write, values in zip(cells, block)) if c is not None]
+    return "".join([f'{o}{"".join(c)}</row>' for o, c in zip(opening, zip(*columns))] if columns
+                   else [f"{o}</row>" for o in opening])
+
+
 def _write_table_xml(f: Any, table: _TableXml, page: tuple[str, str] = ("", "")) -> None:
-    """A complete worksheet: frozen bold header, widths, the rows, the filter. Every string is an
-    inline string cell: a string never becomes a formula here, whatever it starts with."""
+    """A complete worksheet: frozen bold header, widths, the rows, the filter, the lines under the table."""
     content = table.content
     columns = content.columns
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     count = content.count or 0
-    # A note goes under the table, a blank row between (see `_skeleton`), one row per line.
-    note_row = count + (3 if count else 2)
-    last_row = note_row if content.note else count + 1
+    first_below = _first_row_below(count)
+    last_row = first_below + len(table.below) - 1 if table.below else count + 1
+    letters = [get_column_letter(i) for i in range(1, max([len(columns)] + [len(x.cells) for x in table.below]) + 1)]
     view = ('<sheetView workbookViewId="0"' + (' tabSelected="1"' if table.selected else "") + '>'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>')
     cols = "".join(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"' + (' hidden="1"' if c.hidden else "")
                    + "/>" for i, c in enumerate(columns, 1))
-    height = header_height(columns, table.headers)
-    head = [_SHEET_HEAD, page[0] or '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
-            f'<dimension ref="A1:{letters[-1]}{last_row}"/>', f"<sheetViews>{view}</sheetViews>",
-            '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols><sheetData>",
-            f'<row r="1" ht="{height}" customHeight="1">']
-    head += [f'<c r="{letter}1" s="{style}" t="inlineStr">{_xml_text(text)}</c>'
-             for letter, style, text in zip(letters, table.header_styles, table.headers)]
-    head.append("</row>")
-    f.write("".join(head).encode("utf-8"))
-    number_cells = [f' s="{s}"' if s else "" for s in table.column_styles]
-    whole_cells = [f' s="{s}"' if s else "" for s in table.whole_styles]
-    quote = f' s="{table.quote_style}"'
-    buffer: list[str] = []
+    f.write("".join([
+        _SHEET_HEAD, page[0] or '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+        f'<dimension ref="A1:{letters[-1]}{last_row}"/>', f"<sheetViews>{view}</sheetViews>",
+        '<sheetFormatPr defaultRowHeight="15"/>', f"<cols>{cols}</cols><sheetData>",
+        f'<row r="1" ht="{table.header_height}" customHeight="1">{_written_cells("1", table.header, letters)}</row>',
+    ]).encode("utf-8"))
     wrapped = wrapping(columns)
-    r = 1
-    for values in content.rows:
-        r += 1
-        lines = row_lines(values, columns, wrapped)
-        parts = [f'<row r="{r}" ht="{LINE_HEIGHT * lines}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
-        for letter, style, whole, value in zip(letters, number_cells, whole_cells, values):
-            kind = type(value)
-            if value is None:
-                continue
-            if kind is str:
-                if value:
-                    formula_like, xml = _string_cell(value)
-                    parts.append(f'<c r="{letter}{r}"{quote if formula_like else style} t="inlineStr">{xml}</c>')
-            elif kind is float:
-                if math.isfinite(value):
-                    value = round(value, DIGITS)  # no float noise (96.50000000000001) for readers
-                    parts.append(f'<c r="{letter}{r}"{whole if value.is_integer() else style}><v>{value!r}</v></c>')
-            elif kind is int:
-                parts.append(f'<c r="{letter}{r}"{whole}><v>{value}</v></c>')
-            elif kind is bool:
-                parts.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
-            else:
-                text = str(value)
-                quoted = quote if looks_like_formula(text) else ""
-                parts.append(f'<c r="{letter}{r}"{quoted} t="inlineStr">{_xml_text(text)}</c>')
-        parts.append("</row>")
-        buffer.append("".join(parts))
-        if len(buffer) >= _ROWS_PER_WRITE:
-            f.write("".join(buffer).encode("utf-8", "replace"))
-            buffer.clear()
-    if content.note:
-        buffer.append(f'<row r="{note_row}" ht="{note_height(content.note, columns)}" customHeight="1">'
-                      f'<c r="A{note_row}"{quote} t="inlineStr">{_xml_text(content.note)}</c></row>')
-    tail = ["</sheetData>"]
+    first = 2
+    for block in _column_blocks(content.rows, len(columns)):
+        f.write(_block_xml(block, first, table.cells, wrapped).encode("utf-8", "replace"))
+        first += len(block[0])
+    tail, merged = [], []
+    for r, line in enumerate(table.below, first_below):
+        height = f' ht="{line.height}" customHeight="1"' if line.height else ""
+        tail.append(f'<row r="{r}"{height}>{_written_cells(str(r), line.cells, letters)}</row>')
+        if line.spans_table:
+            merged.append(f'<mergeCell ref="A{r}:{_shown_span(columns)}{r}"/>')
+    tail.append("</sheetData>")
     if count:
-        tail.append(f'<autoFilter ref="A1:{letters[-1]}{count + 1}"/>')
-    if content.note:
-        tail.append(f'<mergeCells count="1"><mergeCell ref="A{note_row}:{_shown_span(columns)}{note_row}"/></mergeCells>')
+        tail.append(f'<autoFilter ref="A1:{get_column_letter(len(columns))}{count + 1}"/>')
+    if merged:
+        tail.append(f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>')
     tail.append((page[1] or '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>') + "</worksheet>")
-    f.write(("".join(buffer) + "".join(tail)).encode("utf-8", "replace"))
+    f.write("".join(tail).encode("utf-8", "replace"))
 
 
 def _levels_chart(ws: Any, tables: Tables, lang: str) -> None:
@@ -527,24 +662,16 @@ def _levels_chart(ws: Any, tables: Tables, lang: str) -> None:
     ws.add_chart(chart, f"A{len(counts.rows) + 4}")
 
 
-def _periods_extras(ws: Any, periods: PeriodTables, lang: str, table_rows: int) -> None:
-    """Under the Periods table: scorecards per level and period, the department's average per period,
-    and a line chart of that average (one point per period)."""
-    ws.append([])
-    top = table_rows + 3  # header row, the table, a blank row
+def _periods_below(ws: Any, periods: PeriodTables, lang: str, top: int, label_width: float) -> list[_Line]:
+    """Under the Periods table, from row `top`: scorecards per level and period, the department's average
+    per period, and a line chart of that average (one point per period), added to `ws`."""
     title = WriteOnlyCell(ws, word("periods_counts", lang))
     title.font = Font(bold=True)
-    ws.append([title])
     rows = period_counts_rows(periods, lang)
     head = top + 1
-    ws.row_dimensions[head].height = 30  # period headers ("TW III 2025") wrap to two lines
-    ws.append([_header_cell(ws, str(h)) for h in rows[0]])
-    label_width = int(ws.column_dimensions["B"].width or 16) - 2
+    lines = [_Line([title]), _Line([_header_cell(ws, str(h)) for h in rows[0]], 30)]  # "TW III 2025" wraps
     for r, values in enumerate(rows[1:], start=1):
         average = r == len(rows) - 1  # the last row: the department's average KPI value per period
-        # A wrapped label needs its row's height set: Excel does not fit it when it opens the file.
-        lines = _wrapped_lines(str(values[1]), max(1, label_width)) if len(str(values[1])) > label_width else 1
-        ws.row_dimensions[head + r].height = 15 * lines + 2
         cells = []
         for c, value in enumerate(values):
             cell = WriteOnlyCell(ws)
@@ -557,7 +684,8 @@ def _periods_extras(ws: Any, periods: PeriodTables, lang: str, table_rows: int) 
                 if average and c >= 2:
                     cell.number_format = PERCENT  # shown with 2 decimals, as every KPI value
             cells.append(cell)
-        ws.append(cells)
+        # A wrapped label needs its row's height set: Excel does not fit it when it opens the file.
+        lines.append(_Line(cells, 15 * text_lines(str(values[1]), label_width or 16) + 2))
     average_row = head + len(rows) - 1
     n = len(periods.periods)
     chart = LineChart()
@@ -578,6 +706,7 @@ def _periods_extras(ws: Any, periods: PeriodTables, lang: str, table_rows: int) 
     chart.add_data(data, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=3, max_col=2 + n, min_row=head, max_row=head))
     ws.add_chart(chart, f"A{average_row + 2}")
+    return lines
 
 
 def axis_step(most: int) -> int:
