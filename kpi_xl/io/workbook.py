@@ -3,7 +3,8 @@
 python-calamine builds a dense grid from a sheet's first cell to its last, so a 1.6 KB file whose last
 cell is XFD1000000 makes it ask for gigabytes and abort the process (a Rust allocation failure, not an
 exception anyone can catch). `kpi_xl.io.preflight.check_file` reads that extent from the file's XML
-first; the readers here open only a file it passed, and open the very bytes it checked.
+first; the readers here open only a file it passed, and open what it checked (its bytes, or for an
+.xlsx the package of the parts it checked).
 
 - `read_sheets(path, what, error)`: every sheet's rows of a roster or role catalogue (openpyxl for
   .xlsx/.xlsm, as always; python-calamine for .xls and .ods). A refused file raises `error` with the
@@ -52,8 +53,8 @@ def inspect(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *,
 
 
 def open_book(path: str | os.PathLike[str], inspection: Inspection) -> Any:
-    """The python-calamine workbook of a file `inspect` passed: from the bytes it checked (zip
-    containers), else from its path. A path python-calamine cannot take (a name that is no UTF-8:
+    """The python-calamine workbook of a file `inspect` passed: from the package of the parts it
+    checked (.xlsx), else from the bytes it checked (zip containers), else from its path. A path python-calamine cannot take (a name that is no UTF-8:
     undecodable bytes from a zip or a Samba share) is opened here and handed over as a file object.
     A password raises `PasswordProtected`; a damaged file, whatever python-calamine raises."""
     if inspection.problem is not None:
