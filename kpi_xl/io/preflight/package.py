@@ -33,7 +33,7 @@ def repack(parts: Parts, infos: list[Member], unpacked: dict[str, bytes]) -> byt
     None when a part cannot be copied as it is (the reader then opens the file's own bytes)."""
     out: list[bytes] = []
     directory: list[bytes] = []
-    offset = 0
+    offset = copied = 0
     try:
         for info in infos:
             kept = unpacked.get(info.key)
@@ -44,7 +44,9 @@ def repack(parts: Parts, infos: list[Member], unpacked: dict[str, bytes]) -> byt
                 start = parts.start(info)
                 body = parts.buffer[start:start + info.compress_size]
                 method, packed_size = info.compress_type, info.compress_size
-                if len(body) != packed_size:
+                copied += packed_size
+                # Entries whose packed bytes overlap would be copied once each: never more than the file.
+                if len(body) != packed_size or copied > len(parts.data):
                     return None
             flags = info.flag_bits & _UTF8_NAME
             name = info.raw_name
