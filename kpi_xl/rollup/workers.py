@@ -55,7 +55,10 @@ class _Worker:
 
     def give(self, jobs: list[tuple[int, str]]) -> None:
         self.jobs.extend(jobs)
-        self.conn.send(jobs)
+        try:
+            self.conn.send(jobs)
+        except (OSError, ValueError):
+            pass  # it died idle: its sentinel says so, and these files go to its replacement
 
     def stop(self) -> None:
         try:

@@ -60,9 +60,10 @@ def repack(parts: Parts, infos: list[Member], unpacked: dict[str, bytes]) -> byt
             offset += _LOCAL.size + len(name) + packed_size
             if offset > _LARGEST:
                 return None
+        size = sum(map(len, directory))
+        end = _END.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), size, offset, 0)
     except (zipfile.BadZipFile, struct.error):
         return None
-    size = sum(map(len, directory))
     out += directory
-    out.append(_END.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), size, offset, 0))
+    out.append(end)
     return b"".join(out)
